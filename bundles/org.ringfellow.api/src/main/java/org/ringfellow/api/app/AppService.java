@@ -1,0 +1,76 @@
+package org.ringfellow.api.app;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The minimal PaaS API: deploy, list, status, scale, logs, undeploy.
+ */
+public interface AppService {
+
+    /**
+     * Deploys an app from a {@code mvn:}, {@code file:} or other URL Karaf can open.
+     *
+     * @param artifact where the app bundle is
+     * @param progress receives a line for each step of the deployment
+     * @return the app's status once every member started it
+     * @throws AppException with a clear message if the artifact is not an app or cannot be
+     *     placed; nothing is left half-deployed
+     */
+    AppStatus deploy(URI artifact, Consumer<String> progress) throws AppException;
+
+    /**
+     * Lists the apps this node founded.
+     *
+     * @return their statuses
+     */
+    List<AppStatus> list();
+
+    /**
+     * Returns an app's status.
+     *
+     * @param name the app
+     * @return its status, or empty if there is no such app
+     */
+    Optional<AppStatus> status(String name);
+
+    /**
+     * Grows or shrinks an app's fellowship.
+     *
+     * @param name the app
+     * @param size the new size
+     * @return its status after the change
+     * @throws AppException if there is no such app or the size cannot be reached
+     */
+    AppStatus scale(String name, int size) throws AppException;
+
+    /**
+     * Reads one member's log of an app.
+     *
+     * @param name the app
+     * @param member the member's node id (a unique prefix is enough)
+     * @param fromOffset where to start
+     * @return the text and the offset to read from next, as {@code [text, nextOffset]}
+     * @throws AppException if there is no such app or member
+     */
+    LogSlice logs(String name, String member, long fromOffset) throws AppException;
+
+    /**
+     * Undeploys an app: every container destroyed, the fellowship dissolved, nothing left behind.
+     *
+     * @param name the app
+     * @throws AppException if there is no such app
+     */
+    void undeploy(String name) throws AppException;
+
+    /**
+     * A piece of an app member's log.
+     *
+     * @param text the text
+     * @param nextOffset the offset to read from next
+     */
+    record LogSlice(String text, long nextOffset) {
+    }
+}

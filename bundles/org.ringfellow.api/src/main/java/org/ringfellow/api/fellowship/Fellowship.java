@@ -1,0 +1,97 @@
+package org.ringfellow.api.fellowship;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.ringfellow.api.node.NodeId;
+
+/**
+ * A fellowship this node belongs to.
+ */
+public interface Fellowship {
+
+    /**
+     * Returns its id.
+     *
+     * @return the id
+     */
+    FellowshipId id();
+
+    /**
+     * Returns the spec it was founded with.
+     *
+     * @return the spec
+     */
+    FellowshipSpec spec();
+
+    /**
+     * Returns the latest roster this node holds.
+     *
+     * @return the roster
+     */
+    Roster roster();
+
+    /**
+     * Tells whether this node coordinates the fellowship now.
+     *
+     * @return true if this node is the coordinator of the current epoch
+     */
+    boolean isCoordinator();
+
+    /**
+     * Sends a message to one member.
+     *
+     * @param to the member
+     * @param topic what it is about
+     * @param payload the body, at most {@value FellowshipService#MAX_PAYLOAD} bytes
+     * @throws FellowshipException if the member is not in the roster or the payload is too large
+     */
+    void send(NodeId to, String topic, byte[] payload) throws FellowshipException;
+
+    /**
+     * Sends a message to every other member.
+     *
+     * @param topic what it is about
+     * @param payload the body
+     * @throws FellowshipException if the payload is too large
+     */
+    void broadcast(String topic, byte[] payload) throws FellowshipException;
+
+    /**
+     * Sends a request and waits for its reply.
+     *
+     * @param to the member
+     * @param topic what it is about
+     * @param payload the body
+     * @param timeout how long to wait for the reply
+     * @return the reply; completes exceptionally with {@link FellowshipException} on timeout or
+     *     if the member leaves
+     */
+    CompletionStage<FellowshipMessage> request(NodeId to, String topic, byte[] payload, Duration timeout);
+
+    /**
+     * Answers a request.
+     *
+     * @param request the request received
+     * @param payload the reply's body
+     * @throws FellowshipException if the requester is no longer a member
+     */
+    void reply(FellowshipMessage request, byte[] payload) throws FellowshipException;
+
+    /**
+     * Subscribes to events.
+     *
+     * @param listener the listener
+     * @return closing it unsubscribes
+     */
+    AutoCloseable subscribe(FellowshipListener listener);
+
+    /** Leaves the fellowship cleanly, releasing this node's reservation. */
+    void leave();
+
+    /**
+     * Dissolves the fellowship: every member releases its reservation. Only the coordinator may.
+     *
+     * @throws FellowshipException if this node is not the coordinator
+     */
+    void dissolve() throws FellowshipException;
+}

@@ -1,0 +1,45 @@
+package org.ringfellow.api.fellowship;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Creates and holds this node's fellowships.
+ */
+public interface FellowshipService {
+
+    /** The largest message payload, in bytes. */
+    int MAX_PAYLOAD = 1 << 20;
+
+    /**
+     * Founds a fellowship: recruits members from the Ring until the target size is reached.
+     *
+     * @param spec what to found
+     * @return the fellowship once it has its target size; completes exceptionally with
+     *     {@link FellowshipException} if not enough members accepted
+     */
+    CompletionStage<Fellowship> create(FellowshipSpec spec);
+
+    /**
+     * Lists the fellowships this node belongs to.
+     *
+     * @return the fellowships
+     */
+    List<Fellowship> list();
+
+    /**
+     * Looks up a fellowship this node belongs to.
+     *
+     * @param id its id
+     * @return the fellowship, or empty
+     */
+    Optional<Fellowship> get(FellowshipId id);
+
+    /**
+     * Returns the admission policy in force.
+     *
+     * @return the policy
+     */
+    AdmissionPolicy policy();
+}

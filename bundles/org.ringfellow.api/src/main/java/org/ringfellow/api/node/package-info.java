@@ -1,0 +1,5 @@
+/**
+ * Node identity, contributed resources, node information and the node's durable key-value store.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package org.ringfellow.api.node;

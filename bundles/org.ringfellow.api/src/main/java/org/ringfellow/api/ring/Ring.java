@@ -1,0 +1,70 @@
+package org.ringfellow.api.ring;
+
+import java.util.List;
+import java.util.Optional;
+import org.ringfellow.api.node.NodeId;
+
+/**
+ * The Ring as seen from this node: the public overlay, its membership and discovery.
+ */
+public interface Ring {
+
+    /**
+     * Returns this node's own member record.
+     *
+     * @return the local member
+     */
+    Member self();
+
+    /**
+     * Returns every member this node knows of, in any state, itself included.
+     *
+     * @return a snapshot of the membership view
+     */
+    List<Member> members();
+
+    /**
+     * Looks up one member.
+     *
+     * @param id the member's id
+     * @return the member, or empty if this node does not know it
+     */
+    Optional<Member> member(NodeId id);
+
+    /**
+     * Joins the Ring through seed members. Returns once at least one seed answered.
+     *
+     * @param seeds addresses of members already in the Ring
+     * @throws RingException if no seed could be reached
+     */
+    void join(List<Endpoint> seeds) throws RingException;
+
+    /** Leaves the Ring gracefully: the departure is announced before this returns. */
+    void leave();
+
+    /**
+     * Finds alive members that match a query, best fit first (the most free resources
+     * relative to what was asked, then the lowest id for stable order).
+     *
+     * @param query what the members must offer
+     * @return at most {@code query.limit()} members
+     */
+    List<Member> find(ResourceQuery query);
+
+    /**
+     * Returns the {@code k} alive members whose ids follow the SHA-256 of {@code key} on the
+     * identifier ring: where that key is placed.
+     *
+     * @param key the key, for example an artifact digest
+     * @param k how many successors, at least 1
+     * @return up to {@code k} members in ring order
+     */
+    List<Member> successors(byte[] key, int k);
+
+    /**
+     * Returns the protocol's counters.
+     *
+     * @return a snapshot of the counters
+     */
+    RingStats stats();
+}

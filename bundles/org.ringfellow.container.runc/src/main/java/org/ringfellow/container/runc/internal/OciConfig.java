@@ -1,0 +1,151 @@
+package org.ringfellow.container.runc.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerSpec;
+import org.ringfellow.api.container.Mount;
+
+/**
+ * Builds the OCI runtime {@code config.json} for a spec. Isolation follows runc's own default
+ * spec and tightens it: no capability at all, no new privileges, a user namespace, an empty
+ * network namespace (only {@code lo}), a read-only root unless asked, and the limits as cgroups.
+ */
+final class OciConfig {
+
+    static final String INIT_PATH = "/dev/.ringfellow-init";
+    static final String IMAGE_ANNOTATION = "org.ringfellow.image";
+    static final String LABEL_PREFIX = "org.ringfellow.label.";
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final long CPU_PERIOD = 100_000;
+
+    private OciConfig() {
+    }
+
+    static ObjectNode build(ObjectMapper json, ContainerSpec spec, Path rootfs, String cgroupsPath, String ownerNodeId,
+            RuncOptions options, boolean withInit) {
+        ObjectNode c = json.createObjectNode();
+        c.put("ociVersion", "1.0.2");
+
+        ObjectNode process = c.putObject("process");
+        process.put("terminal", false);
+        ObjectNode user = process.putObject("user");
+        // root of its own user namespace, or nobody on the host when user namespaces are off
+        int uid = options.uidBase() > 0 ? 0 : 65534;
+        user.put("uid", uid);
+        user.put("gid", uid);
+        ArrayNode args = process.putArray("args");
+        if (withInit) {
+            // tini forwards SIGTERM to the workload (a bare PID 1 ignores it) and reaps zombies
+            args.add(INIT_PATH).add("-g").add("--");
+        }
+        spec.command().forEach(args::add);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", DEFAULT_PATH);
+        env.put("HOME", "/root");
+        if (withInit) {
+            // tini's warnings (such as a signal that arrives after the child exited) would mix into the workload's output
+            env.put("TINI_VERBOSITY", "0");
+        }
+        env.putAll(spec.env());
+        ArrayNode envArray = process.putArray("env");
+        env.forEach((k, v) -> envArray.add(k + "=" + v));
+        process.put("cwd", spec.workingDir());
+        ObjectNode caps = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
+            caps.putArray(set);
+        }
+        ArrayNode rlimits = process.putArray("rlimits");
+        ObjectNode nofile = rlimits.addObject();
+        nofile.put("type", "RLIMIT_NOFILE");
+        nofile.put("hard", 1024);
+        nofile.put("soft", 1024);
+        process.put("noNewPrivileges", true);
+
+        ObjectNode root = c.putObject("root");
+        root.put("path", rootfs.toString());
+        root.put("readonly", spec.readOnlyRoot());
+        c.put("hostname", spec.name());
+
+        ArrayNode mounts = c.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        if (withInit) {
+            mount(mounts, INIT_PATH, "bind", options.init().toString(), List.of("bind", "ro", "nosuid", "nodev"));
+        }
+        for (Mount m : spec.mounts()) {
+            if (m.type() == Mount.Type.TMPFS) {
+                mount(mounts, m.target(), "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777",
+                        "size=" + m.sizeBytes()));
+            } else {
+                mount(mounts, m.target(), "bind", m.source(), m.readOnly()
+                        ? List.of("rbind", "ro", "nosuid", "nodev") : List.of("rbind", "nosuid", "nodev"));
+            }
+        }
+
+        ObjectNode annotations = c.putObject("annotations");
+        annotations.put(ContainerDriver.OWNER_LABEL, ownerNodeId);
+        annotations.put(IMAGE_ANNOTATION, spec.image());
+        spec.labels().forEach((k, v) -> annotations.put(LABEL_PREFIX + k, v));
+
+        ObjectNode linux = c.putObject("linux");
+        if (options.uidBase() > 0) {
+            for (String key : List.of("uidMappings", "gidMappings")) {
+                ObjectNode map = linux.putArray(key).addObject();
+                map.put("containerID", 0);
+                map.put("hostID", options.uidBase());
+                map.put("size", RuncOptions.ID_RANGE);
+            }
+        }
+        ArrayNode ns = linux.putArray("namespaces");
+        for (String n : List.of("pid", "network", "ipc", "uts", "mount", "cgroup")) {
+            ns.addObject().put("type", n);
+        }
+        if (options.uidBase() > 0) {
+            ns.addObject().put("type", "user");
+        }
+        linux.put("cgroupsPath", cgroupsPath);
+        ObjectNode resources = linux.putObject("resources");
+        ObjectNode deny = resources.putArray("devices").addObject();
+        deny.put("allow", false);
+        deny.put("access", "rwm");
+        ObjectNode memory = resources.putObject("memory");
+        memory.put("limit", spec.limits().memoryBytes());
+        // runc's swap is memory plus swap (memory.memsw), so equal values forbid swapping
+        memory.put("swap", spec.limits().memoryBytes());
+        resources.putObject("pids").put("limit", spec.limits().pids());
+        if (spec.limits().milliCpus() > 0) {
+            ObjectNode cpu = resources.putObject("cpu");
+            cpu.put("period", CPU_PERIOD);
+            cpu.put("quota", Math.max(1000, spec.limits().milliCpus() * CPU_PERIOD / 1000));
+        }
+        ArrayNode masked = linux.putArray("maskedPaths");
+        for (String p : List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+                "/proc/kmsg")) {
+            masked.add(p);
+        }
+        ArrayNode ro = linux.putArray("readonlyPaths");
+        for (String p : List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")) {
+            ro.add(p);
+        }
+        return c;
+    }
+
+    private static void mount(ArrayNode mounts, String dest, String type, String source, List<String> options) {
+        ObjectNode m = mounts.addObject();
+        m.put("destination", dest);
+        m.put("type", type);
+        m.put("source", source);
+        ArrayNode o = m.putArray("options");
+        options.forEach(o::add);
+    }
+}

@@ -1,0 +1,60 @@
+package org.ringfellow.container.runc.internal;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.Health;
+import org.ringfellow.api.container.ImageStore;
+import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.tck.ContainerDriverConformance;
+
+/** The runc driver against real runc: the whole test kit. */
+class RuncDriverConformanceTest extends ContainerDriverConformance {
+
+    @TempDir
+    static Path dir;
+    private static FileImageStore images;
+    private static String nodeId;
+
+    @BeforeAll
+    static void engine() {
+        images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
+        byte[] id = new byte[32];
+        ThreadLocalRandom.current().nextBytes(id);
+        nodeId = HexFormat.of().formatHex(id);
+        RuncDriver probe = new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        assumeTrue(probe.fingerprint().health() == Health.HEALTHY,
+                "runc is not usable here: " + probe.fingerprint().reason());
+    }
+
+    @AfterAll
+    static void nothingLeft() throws Exception {
+        try (var s = Files.list(dir.resolve("runc").resolve("containers"))) {
+            if (s.findAny().isPresent()) {
+                throw new AssertionError("containers left behind in " + dir);
+            }
+        }
+    }
+
+    @Override
+    protected ContainerDriver newDriver() {
+        return new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+    }
+
+    @Override
+    protected ImageStore imageStore() {
+        return images;
+    }
+
+    @Override
+    protected String ownerNodeId() {
+        return nodeId;
+    }
+}

@@ -197,7 +197,8 @@ public final class FileImageStore implements ImageStore {
             }
             Image old = byName.get(name);
             Image image = new Image(name, digest, size,
-                    old != null && old.digest().equals(digest) ? old.createdAt() : Instant.now());
+                    old != null && old.digest().equals(digest) ? old.createdAt()
+                            : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             byName.put(name, image);
             writeIndex();
             if (old != null && !old.digest().equals(digest)) {

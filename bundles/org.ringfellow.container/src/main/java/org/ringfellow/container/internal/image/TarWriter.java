@@ -51,7 +51,7 @@ final class TarWriter implements AutoCloseable {
         }
     }
 
-    private void header(String name, char type, long size, int mode, String link) throws IOException {
+    void header(String name, char type, long size, int mode, String link) throws IOException {
         byte[] h = new byte[512];
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         if (n.length > 100) {

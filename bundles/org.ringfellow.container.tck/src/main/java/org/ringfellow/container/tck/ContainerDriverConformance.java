@@ -375,6 +375,16 @@ public abstract class ContainerDriverConformance {
     }
 
     @Test
+    @DisplayName("with a writable root, what a container writes stays its own and never reaches the image")
+    void writableRootIsPrivate() throws Exception {
+        ContainerHandle h = start(spec("sh", "-c", "echo mine > /tmp/written && cat /tmp/written")
+                .readOnlyRoot(false).build());
+        assertEquals(0, exitOf(h).exitCode(), output(h));
+        assertEquals("mine\n", output(h));
+        run("sh", "-c", "test ! -e /tmp/written");
+    }
+
+    @Test
     @DisplayName("the container cannot see host processes")
     void cannotSeeHostProcesses() throws Exception {
         String out = run("sh", "-c", "ls /proc | grep -c '^[0-9][0-9]*$'");

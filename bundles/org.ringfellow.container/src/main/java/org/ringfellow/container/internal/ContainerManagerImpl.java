@@ -129,16 +129,28 @@ public final class ContainerManagerImpl implements ContainerManager {
         }
     }
 
+    /**
+     * A driver arrived: reattach its containers and remove its orphans.
+     *
+     * @param driver the driver
+     * @param properties its service properties
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindDriver(ContainerDriver driver, Map<String, Object> properties) {
+    public void bindDriver(ContainerDriver driver, Map<String, Object> properties) {
         String type = typeOf(driver, properties);
         drivers.put(type, driver);
         LOG.info("container driver " + type + " arrived");
         reconcile(type, driver);
     }
 
-    void unbindDriver(ContainerDriver driver, Map<String, Object> properties) {
+    /**
+     * A driver left: its containers keep running and are listed detached.
+     *
+     * @param driver the driver
+     * @param properties its service properties
+     */
+    public void unbindDriver(ContainerDriver driver, Map<String, Object> properties) {
         String type = typeOf(driver, properties);
         // remove only this instance: a replacement of the same type may already be bound
         drivers.remove(type, driver);

@@ -74,7 +74,7 @@ public final class RuncDriver implements ContainerDriver {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final String SHIM = "\"$1\" --root \"$2\" --log \"$3\" run --keep --bundle \"$4\" --pid-file \"$5\" "
-            + "\"$6\"; echo $? > \"$7.tmp\" && mv \"$7.tmp\" \"$7\"";
+            + "\"$6\"; echo $? > \"$7\"";
     private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
 
@@ -408,6 +408,7 @@ public final class RuncDriver implements ContainerDriver {
         Path dir = bundle(handle.id());
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = 1;
+        int polls = 0;
         while (true) {
             Optional<ExitStatus> exit = exitStatus(handle.id(), dir);
             if (exit.isPresent()) {
@@ -421,7 +422,9 @@ public final class RuncDriver implements ContainerDriver {
                 return Optional.empty();
             }
             Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
-            pause = Math.min(50, pause * 2);
+            // an exit is usually seen within milliseconds of a stop; poll finely at first
+            polls++;
+            pause = polls < 100 ? 1 : polls < 300 ? 5 : 25;
         }
     }
 
@@ -436,6 +439,10 @@ public final class RuncDriver implements ContainerDriver {
             return Optional.empty();
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot read the exit status of " + id + ": " + e.getMessage(), e);
+        }
+        if (text.isEmpty()) {
+            // the monitor's shell has created the file but not yet written the code
+            return Optional.empty();
         }
         int code;
         try {
@@ -459,6 +466,7 @@ public final class RuncDriver implements ContainerDriver {
             if (exitStatus(id, dir).isPresent()) {
                 return;
             }
+            awaitSignalsHandled(dir);
             runcQuiet("kill", id, "TERM");
             if (waitFor(handle, grace).isPresent()) {
                 return;
@@ -470,6 +478,35 @@ public final class RuncDriver implements ContainerDriver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DriverException(Kind.FAILED, "interrupted while stopping " + id, e);
+        }
+    }
+
+    /**
+     * A PID 1 drops signals it neither handles nor blocks, so a SIGTERM sent in the instant
+     * between runc's exec and tini blocking its signals would be lost and the stop would wait
+     * out the whole grace period. Waits, briefly and boundedly, until tini has blocked SIGTERM.
+     */
+    private void awaitSignalsHandled(Path dir) throws InterruptedException {
+        long pid = pid(dir);
+        if (!withInit || pid <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                long mask = 0;
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("SigBlk:") || line.startsWith("SigCgt:")) {
+                        mask |= Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    }
+                }
+                if ((mask & (1L << (15 - 1))) != 0) {
+                    return;
+                }
+            } catch (IOException | NumberFormatException e) {
+                return;
+            }
+            Thread.sleep(1);
         }
     }
 

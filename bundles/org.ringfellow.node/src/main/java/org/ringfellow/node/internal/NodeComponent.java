@@ -121,9 +121,9 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
         try {
             next = NodeSettings.parse(config, base);
         } catch (IllegalArgumentException e) {
-            configProblem = Optional.of(e.getMessage());
             LOG.error("Configuration {} refused: {}. The node keeps its last good configuration.", PID,
                     e.getMessage());
+            configProblem = Optional.of(e.getMessage());
             return;
         }
         configProblem = Optional.empty();

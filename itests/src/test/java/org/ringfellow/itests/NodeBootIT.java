@@ -84,14 +84,14 @@ public class NodeBootIT extends RingfellowTestSupport {
         assertTrue(info, info.contains("memory = '-2g' is negative"));
         assertEquals(good, node.contributed());
         // Logging is asynchronous: the line comes shortly after the refusal.
-        await("the log says why", () -> executeCommand("log:display").contains("memory = '-2g' is negative"));
+        await("the log says why", () -> nodeLogContains("memory = '-2g' is negative"));
 
         // As an operator would, from the console.
         String set = executeCommand("config:property-set -p org.ringfellow.node memory 4x");
         assertFalse(set, set.contains("ERROR"));
         await("unknown unit refused", () -> executeCommand("node:info").contains("unknown unit 'x'"));
         assertEquals(good, node.contributed());
-        await("the log says why", () -> executeCommand("log:display").contains("unknown unit 'x'"));
+        await("the log says why", () -> nodeLogContains("memory = '4x' has an unknown unit 'x'"));
 
         update(cfg, "memory", "2g");
         await("a good value accepted again", () -> node.contributed().memoryBytes() == 2L << 30);

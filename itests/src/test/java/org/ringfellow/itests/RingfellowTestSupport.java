@@ -9,6 +9,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedActionException;
@@ -134,6 +139,21 @@ public abstract class RingfellowTestSupport {
     public void releaseServices() {
         trackers.forEach(ServiceTracker::close);
         trackers.clear();
+    }
+
+    /**
+     * Tells whether the node's log file (what the operator reads in {@code data/log}) has a text.
+     *
+     * @param text the text
+     * @return true if a line of {@code karaf.log} contains it
+     */
+    protected static boolean nodeLogContains(String text) {
+        Path log = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"), "karaf.log");
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(l -> l.contains(text));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /**

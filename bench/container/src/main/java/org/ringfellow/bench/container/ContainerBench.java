@@ -49,7 +49,7 @@ public final class ContainerBench {
         Path dir = Files.createTempDirectory("rf-bench-");
         String nodeId = randomHex();
         FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-        RuncDriver driver = new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         String base = images.base().digest();
         Path runc = Path.of(driver.fingerprint().attributes().get("runc"));
         System.out.println("runc " + driver.fingerprint().version() + " at " + runc + ", " + iterations
@@ -195,7 +195,7 @@ public final class ContainerBench {
     private static void memory(Path dir, FileImageStore images, String nodeId, String base, int n) throws Exception {
         MapStore store = new MapStore();
         ContainerManagerImpl manager = new ContainerManagerImpl(new Node(dir, nodeId), store, images, config());
-        RuncDriver driver = new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
         long before = usedHeap();
         List<String> ids = new ArrayList<>();

@@ -125,8 +125,8 @@ public final class RuncDriver implements ContainerDriver {
      */
     @Activate
     public RuncDriver(@Reference NodeService node, @Reference ImageStore images, Config config) {
-        this(new RuncOptions(Path.of(config.runc()), Path.of(config.init()), config.uidBase(),
-                node.dataDirectory().resolve("drivers").resolve(TYPE), 30_000), images, node.identity().id().hex());
+        this(new Setup(new RuncOptions(Path.of(config.runc()), Path.of(config.init()), config.uidBase(),
+                node.dataDirectory().resolve("drivers").resolve(TYPE), 30_000), images, node.identity().id().hex()));
     }
 
     /**
@@ -135,8 +135,20 @@ public final class RuncDriver implements ContainerDriver {
      * @param options the settings
      * @param images the image store
      * @param nodeId the hex id of the owning node
+     * @return the driver
      */
-    public RuncDriver(RuncOptions options, ImageStore images, String nodeId) {
+    public static RuncDriver create(RuncOptions options, ImageStore images, String nodeId) {
+        return new RuncDriver(new Setup(options, images, nodeId));
+    }
+
+    /** One argument, so SCR never mistakes this constructor for the three-argument activation one. */
+    private record Setup(RuncOptions options, ImageStore images, String nodeId) {
+    }
+
+    private RuncDriver(Setup setup) {
+        RuncOptions options = setup.options();
+        ImageStore images = setup.images();
+        String nodeId = setup.nodeId();
         this.options = options;
         this.images = images;
         this.nodeId = nodeId;

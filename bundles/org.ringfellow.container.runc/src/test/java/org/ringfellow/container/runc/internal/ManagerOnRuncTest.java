@@ -69,7 +69,7 @@ class ManagerOnRuncTest {
     }
 
     private RuncDriver driver() {
-        return new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        return RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
     }
 
     private ContainerManagerImpl manager() {
@@ -190,7 +190,7 @@ class ManagerOnRuncTest {
         public static void main(String[] args) throws Exception {
             Path dir = Path.of(args[0]);
             FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-            RuncDriver d = new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, args[1]);
+            RuncDriver d = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, args[1]);
             ContainerHandle h = d.start(ContainerSpec.builder("from-child", args[2], List.of("sleep", "1000")).build());
             Path tmp = dir.resolve("started.tmp");
             Files.writeString(tmp, Long.toString(d.inspect(h).pid()));

@@ -29,7 +29,7 @@ class RuncDriverConformanceTest extends ContainerDriverConformance {
         byte[] id = new byte[32];
         ThreadLocalRandom.current().nextBytes(id);
         nodeId = HexFormat.of().formatHex(id);
-        RuncDriver probe = new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        RuncDriver probe = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         assumeTrue(probe.fingerprint().health() == Health.HEALTHY,
                 "runc is not usable here: " + probe.fingerprint().reason());
     }
@@ -45,7 +45,7 @@ class RuncDriverConformanceTest extends ContainerDriverConformance {
 
     @Override
     protected ContainerDriver newDriver() {
-        return new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        return RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
     }
 
     @Override

@@ -118,6 +118,53 @@ public class HotSwapRuncIT extends RingfellowTestSupport {
         assertTrue(manager.list().isEmpty());
     }
 
+    @Test
+    public void givenTheRuncDriver_whenTheOperatorUsesTheConsole_thenEveryCommandAnswersClearly() throws Exception {
+        assumeTrue("runc is not installed", Files.isExecutable(Path.of("/usr/sbin/runc"))
+                || Files.isExecutable(Path.of("/usr/bin/runc")));
+        getOsgiService(BootFinished.class);
+        FeaturesService features = getOsgiService(FeaturesService.class);
+        if (!features.isInstalled(features.getFeature(FEATURE))) {
+            executeCommand("feature:install " + FEATURE);
+        }
+        ContainerManager manager = getOsgiService(ContainerManager.class);
+        await("the runc driver is present", () -> hasDriver(manager));
+
+        String drivers = executeCommand("driver:list");
+        assertTrue(drivers, drivers.lines().anyMatch(l -> l.startsWith("*") && l.contains("runc")
+                && l.contains("HEALTHY") && l.contains("oom_detection")));
+        assertTrue(executeCommand("driver:use docker"), executeCommand("driver:use docker").contains("no driver"));
+        assertTrue(executeCommand("driver:use runc").contains("now start on runc"));
+        String images = executeCommand("image:list");
+        assertTrue(images, images.lines().anyMatch(l -> l.startsWith("base ")));
+
+        try {
+            String out = executeCommand("container:run --name console-1 --cpu 200 --memory 32m --pids 16 base -- "
+                    + "sh -c 'echo hello console; exec sleep 1000'");
+            assertTrue(out, out.contains("console-1 running on runc"));
+            await("output", () -> executeCommand("container:logs console-1").contains("hello console"));
+            String exec = executeCommand("container:exec console-1 -- cat /proc/self/uid_map");
+            assertTrue(exec, exec.trim().startsWith("0"));
+            String list = executeCommand("container:list");
+            assertTrue(list, list.lines().anyMatch(l -> l.startsWith("console-1") && l.contains("running")
+                    && l.contains("200m") && l.contains("32M")));
+            assertTrue(executeCommand("container:stop --grace 5 console-1").contains("stopped"));
+            list = executeCommand("container:list");
+            assertTrue(list, list.lines().anyMatch(l -> l.startsWith("console-1") && l.contains("exited")));
+            // refusals are clear, and never a stack trace
+            assertTrue(executeCommand("container:run --name console-1 base -- true").contains("already exists"));
+            assertTrue(executeCommand("container:run --memory 1k base -- true").contains("at least 4 MiB"));
+            assertTrue(executeCommand("container:run --name BAD base -- true").contains("container name"));
+            assertTrue(executeCommand("container:run nosuchimage -- true").contains("no image"));
+            assertTrue(executeCommand("container:run --memory 1000g base -- true").contains("contributes"));
+            assertTrue(executeCommand("container:logs nosuch").contains("no container"));
+            assertTrue(executeCommand("image:import bad /no/such.tar").contains("no such archive"));
+        } finally {
+            executeCommand("container:destroy console-1");
+        }
+        assertTrue(executeCommand("container:list").lines().noneMatch(l -> l.startsWith("console-1")));
+    }
+
     private static boolean hasDriver(ContainerManager manager) {
         return manager.drivers().stream().anyMatch(d -> d.type().equals("runc"));
     }

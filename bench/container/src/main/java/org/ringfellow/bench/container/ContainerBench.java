@@ -95,6 +95,16 @@ public final class ContainerBench {
 
         memory(dir, images, nodeId, base, memContainers);
         deleteTree(dir);
+        // runc delete removes the container's cgroups but not the parents the bare runs named
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path c : (Iterable<Path>) controllers::iterator) {
+                Path bench = c.resolve("ringfellow-bench");
+                Files.deleteIfExists(bench.resolve(nodeId.substring(0, 12)));
+                Files.deleteIfExists(bench);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove the benchmark's parent cgroups: " + e);
+        }
     }
 
     private static long[] runDriver(RuncDriver driver, String base, String name) throws Exception {

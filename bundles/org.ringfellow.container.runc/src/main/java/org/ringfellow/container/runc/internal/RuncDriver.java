@@ -496,26 +496,23 @@ public final class RuncDriver implements ContainerDriver {
     /**
      * A PID 1 drops signals it neither handles nor blocks, so a SIGTERM sent in the instant
      * between runc's exec and tini blocking its signals would be lost and the stop would wait
-     * out the whole grace period. Waits, briefly and boundedly, until tini has blocked SIGTERM.
+     * out the whole grace period. tini blocks them before it forks the workload, so once the
+     * init has a child the signal is safe; waits for that, briefly and boundedly. (The blocked
+     * mask itself cannot be read: sigtimedwait clears it while tini waits.)
      */
     private void awaitSignalsHandled(Path dir) throws InterruptedException {
         long pid = pid(dir);
         if (!withInit || pid <= 0) {
             return;
         }
+        Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !Files.exists(dir.resolve("exit"))) {
             try {
-                long mask = 0;
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                    if (line.startsWith("SigBlk:") || line.startsWith("SigCgt:")) {
-                        mask |= Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    }
-                }
-                if ((mask & (1L << (15 - 1))) != 0) {
+                if (!Files.readString(children).isBlank()) {
                     return;
                 }
-            } catch (IOException | NumberFormatException e) {
+            } catch (IOException e) {
                 return;
             }
             Thread.sleep(1);

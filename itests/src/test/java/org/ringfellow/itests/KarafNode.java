@@ -25,10 +25,22 @@ public final class KarafNode implements AutoCloseable {
 
     private final Path home;
     private final int sshPort;
+    private final List<String> launcher;
 
-    private KarafNode(Path home, int sshPort) {
+    private KarafNode(Path home, int sshPort, List<String> launcher) {
         this.home = home;
         this.sshPort = sshPort;
+        this.launcher = List.copyOf(launcher);
+    }
+
+    /**
+     * The same node, its scripts run inside a network namespace (a host of a multi-host test).
+     *
+     * @param ns the namespace, from {@link NetworkNamespaces#addHost}
+     * @return a node whose start, console and stop run in {@code ns}
+     */
+    public KarafNode inNamespace(String ns) {
+        return new KarafNode(home, sshPort, NetworkNamespaces.exec(ns));
     }
 
     /**
@@ -44,7 +56,7 @@ public final class KarafNode implements AutoCloseable {
         Files.createDirectories(dir);
         Path tarball = Path.of(System.getProperty("ringfellow.distribution"));
         run(List.of("tar", "-xzf", tarball.toString(), "-C", dir.toString(), "--strip-components=1"), dir);
-        KarafNode node = new KarafNode(dir, freePort());
+        KarafNode node = new KarafNode(dir, freePort(), List.of());
         node.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(node.sshPort));
         return node;
     }
@@ -80,7 +92,7 @@ public final class KarafNode implements AutoCloseable {
 
     /** Starts the node with {@code bin/start} and waits until its console answers {@code node:info}. */
     public void start() throws IOException, InterruptedException {
-        run(List.of(home.resolve("bin/start").toString()), home);
+        run(command(home.resolve("bin/start").toString()), home);
         long deadline = System.nanoTime() + BOOT.toNanos();
         while (System.nanoTime() < deadline) {
             if (pid().isPresent() && console("node:info").contains("Node id")) {
@@ -98,7 +110,7 @@ public final class KarafNode implements AutoCloseable {
      * @return what they printed
      */
     public String console(String... commands) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-r", "1", "-b")
+        ProcessBuilder pb = new ProcessBuilder(command(home.resolve("bin/client").toString(), "-r", "1", "-b"))
                 .directory(home.toFile()).redirectErrorStream(true);
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
@@ -138,7 +150,7 @@ public final class KarafNode implements AutoCloseable {
         if (pid.isEmpty()) {
             return;
         }
-        run(List.of(home.resolve("bin/stop").toString()), home);
+        run(command(home.resolve("bin/stop").toString()), home);
         if (!awaitExit(pid.get(), Duration.ofSeconds(30))) {
             ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
             awaitExit(pid.get(), Duration.ofSeconds(10));
@@ -163,6 +175,12 @@ public final class KarafNode implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    private List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     private static boolean awaitExit(long pid, Duration timeout) throws InterruptedException {

@@ -86,6 +86,7 @@ public final class ContainerManagerImpl implements ContainerManager {
     private final ImageStore images;
     private final Map<String, ContainerDriver> drivers = new ConcurrentHashMap<>();
     private final Map<String, StoredContainer> containers = new ConcurrentHashMap<>();
+    private final Set<String> unreconciled = ConcurrentHashMap.newKeySet();
     /** Serialises changes of the container table; engine calls run outside it except reservations. */
     private final Object lock = new Object();
     private volatile String configuredDefault;
@@ -162,6 +163,18 @@ public final class ContainerManagerImpl implements ContainerManager {
         return t instanceof String s && !s.isBlank() ? s : driver.type();
     }
 
+    /** Retries the reconciliation of drivers whose engine did not answer when they arrived. */
+    private void retryPending() {
+        for (String type : List.copyOf(unreconciled)) {
+            ContainerDriver d = drivers.get(type);
+            if (d == null) {
+                unreconciled.remove(type);
+            } else {
+                reconcile(type, d);
+            }
+        }
+    }
+
     /** Adopts what the engine holds for this node, forgets what it lost, removes what only it holds. */
     void reconcile(String type, ContainerDriver driver) {
         String nodeId = node.identity().id().hex();
@@ -169,9 +182,13 @@ public final class ContainerManagerImpl implements ContainerManager {
         try {
             owned = new HashSet<>(driver.listOwned(nodeId));
         } catch (DriverException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot list the containers of driver " + type + "; not reconciling now", e);
+            // an engine that is down now (dockerd restarting) is asked again on the next listing
+            if (unreconciled.add(type)) {
+                LOG.log(Level.WARNING, "cannot list the containers of driver " + type + "; will retry", e);
+            }
             return;
         }
+        unreconciled.remove(type);
         synchronized (lock) {
             for (StoredContainer c : List.copyOf(containers.values())) {
                 if (!c.driverType().equals(type)) {
@@ -354,6 +371,7 @@ public final class ContainerManagerImpl implements ContainerManager {
 
     @Override
     public List<ContainerInfo> list() {
+        retryPending();
         List<ContainerInfo> out = new ArrayList<>();
         for (StoredContainer c : containers.values()) {
             out.add(info(c));
@@ -364,6 +382,7 @@ public final class ContainerManagerImpl implements ContainerManager {
 
     @Override
     public Optional<ContainerInfo> get(String id) {
+        retryPending();
         StoredContainer c = containers.get(id);
         return c == null ? Optional.empty() : Optional.of(info(c));
     }

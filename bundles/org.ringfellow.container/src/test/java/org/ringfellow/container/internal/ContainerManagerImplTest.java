@@ -227,4 +227,22 @@ class ContainerManagerImplTest {
         assertEquals(List.of("x"), engine.destroyed);
         assertTrue(other.owners.containsKey("x"));
     }
+
+    @Test
+    void givenAnEngineDownWhenItsDriverArrives_whenItAnswersLater_thenTheNextListingReconciles() throws Exception {
+        ContainerManagerImpl before = manager("");
+        before.bindDriver(new Fakes.Driver("runc", engine), Fakes.props("runc"));
+        before.run(spec("kept", 64));
+        engine.owners.put("orphan", Fakes.NODE);
+
+        ContainerManagerImpl after = manager("");
+        Fakes.Driver d = new Fakes.Driver("runc", engine);
+        d.engineDown = true;
+        after.bindDriver(d, Fakes.props("runc"));
+        assertTrue(engine.destroyed.isEmpty());
+        d.engineDown = false;
+        after.list();
+        assertEquals(List.of("orphan"), engine.destroyed);
+        assertEquals(List.of("kept"), d.recovered);
+    }
 }

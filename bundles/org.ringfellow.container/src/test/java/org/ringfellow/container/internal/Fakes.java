@@ -140,6 +140,7 @@ final class Fakes {
         final String type;
         final Engine engine;
         volatile boolean failStarts;
+        volatile boolean engineDown;
         final List<String> recovered = new ArrayList<>();
 
         Driver(String type, Engine engine) {
@@ -223,7 +224,10 @@ final class Fakes {
         }
 
         @Override
-        public List<String> listOwned(String ownerNodeId) {
+        public List<String> listOwned(String ownerNodeId) throws DriverException {
+            if (engineDown) {
+                throw new DriverException(DriverException.Kind.ENGINE_UNAVAILABLE, "engine down");
+            }
             return engine.owners.entrySet().stream().filter(e -> e.getValue().equals(ownerNodeId))
                     .map(Map.Entry::getKey).sorted().toList();
         }

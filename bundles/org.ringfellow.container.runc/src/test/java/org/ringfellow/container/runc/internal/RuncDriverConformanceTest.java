@@ -57,4 +57,18 @@ class RuncDriverConformanceTest extends ContainerDriverConformance {
     protected String ownerNodeId() {
         return nodeId;
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("runc: a container cannot make namespaces of its own (seccomp), yet it forks and threads")
+    void noNestedNamespaces() throws Exception {
+        org.ringfellow.api.container.ContainerHandle h = start(spec("sh", "-c",
+                "unshare -U true; echo user=$?; unshare -n true; echo net=$?; (true) && echo fork=$?").build());
+        org.junit.jupiter.api.Assertions.assertEquals(0,
+                driver.waitFor(h, PATIENCE).orElseThrow().exitCode());
+        StringBuilder out = new StringBuilder();
+        out.append(driver.logs(h, 0, 4096).text());
+        String text = out.toString();
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("user=1") && text.contains("net=1")
+                && text.contains("fork=0"), text);
+    }
 }

@@ -145,6 +145,9 @@ public class HotSwapRuncIT extends RingfellowTestSupport {
             await("output", () -> executeCommand("container:logs console-1").contains("hello console"));
             String exec = executeCommand("container:exec console-1 -- cat /proc/self/uid_map");
             assertTrue(exec, exec.trim().startsWith("0"));
+            String stats = executeCommand("container:stats console-1");
+            assertTrue(stats, stats.contains("of 32M"));
+            assertTrue(executeCommand("driver:migrate console-1 docker").contains("no driver"));
             String list = executeCommand("container:list");
             assertTrue(list, list.lines().anyMatch(l -> l.startsWith("console-1") && l.contains("running")
                     && l.contains("200m") && l.contains("32M")));

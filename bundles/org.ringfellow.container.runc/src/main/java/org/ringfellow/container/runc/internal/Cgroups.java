@@ -71,7 +71,7 @@ final class Cgroups {
     /** Removes the node's now-empty parent cgroups; runc removes the container's own. */
     static void removeEmpty(String cgroupsPath) {
         for (String controller : List.of("memory", "pids", "cpu", "cpuacct", "cpuset", "devices", "freezer", "blkio",
-                "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "misc", "systemd")) {
+                "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "misc", "systemd", "unified")) {
             Optional<Path> base = controllerDir(controller);
             if (base.isEmpty()) {
                 continue;

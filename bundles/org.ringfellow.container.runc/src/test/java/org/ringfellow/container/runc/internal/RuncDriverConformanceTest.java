@@ -41,6 +41,14 @@ class RuncDriverConformanceTest extends ContainerDriverConformance {
                 throw new AssertionError("containers left behind in " + dir);
             }
         }
+        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path c : (Iterable<Path>) controllers::iterator) {
+                Path left = c.resolve("ringfellow").resolve(nodeId.substring(0, 12));
+                if (Files.exists(left)) {
+                    throw new AssertionError("cgroup left behind: " + left);
+                }
+            }
+        }
     }
 
     @Override

@@ -23,10 +23,21 @@ public interface ImageStore {
     /**
      * Finds an image by name or digest.
      *
-     * @param nameOrDigest a name, or a digest {@code sha256:...}
+     * @param nameOrDigest a name, or a digest {@code sha256:...}; {@value #BASE} is made on
+     *     first use when busybox-static is present
      * @return the image, or empty
      */
     Optional<Image> find(String nameOrDigest);
+
+    /**
+     * Returns the built-in {@value #BASE} image, making it from the host's busybox-static on
+     * first use.
+     *
+     * @return the base image
+     * @throws DriverException with {@link DriverException.Kind#ENGINE_UNAVAILABLE} and a message
+     *     naming the package to install if busybox-static is missing or not static
+     */
+    Image base() throws DriverException;
 
     /**
      * Imports a tar archive of a root file system under a name, replacing any image of that name.

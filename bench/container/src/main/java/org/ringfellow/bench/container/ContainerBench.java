@@ -1,0 +1,363 @@
+package org.ringfellow.bench.container;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.lang.annotation.Annotation;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerHandle;
+import org.ringfellow.api.container.ContainerSpec;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.node.NodeInfo;
+import org.ringfellow.api.node.NodeService;
+import org.ringfellow.api.node.NodeStore;
+import org.ringfellow.api.node.Resources;
+import org.ringfellow.container.internal.ContainerManagerImpl;
+import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.runc.internal.RuncDriver;
+import org.ringfellow.container.runc.internal.RuncOptions;
+
+/**
+ * Start-to-running and stop-to-gone through the runc driver versus the bare runc command line,
+ * alternating in one run on the same OCI config, then the memory the node holds per running
+ * container. Usage: {@code ContainerBench [iterations] [containers-for-memory]}.
+ */
+public final class ContainerBench {
+
+    private ContainerBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        int memContainers = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Path dir = Files.createTempDirectory("rf-bench-");
+        String nodeId = randomHex();
+        FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
+        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        String base = images.base().digest();
+        Path runc = Path.of(driver.fingerprint().attributes().get("runc"));
+        System.out.println("runc " + driver.fingerprint().version() + " at " + runc + ", " + iterations
+                + " iterations each, alternating");
+
+        // the bare CLI runs exactly the driver's config.json, with its own cgroup path
+        ContainerHandle template = driver.start(ContainerSpec.builder("template", base, List.of("sleep", "1000"))
+                .build());
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(Path.of(template.driverState().get("bundle"), "config.json")
+                .toFile());
+        driver.destroy(template);
+        Path bareRoot = Files.createDirectories(dir.resolve("bare-root"));
+        Path bareBundle = Files.createDirectories(dir.resolve("bare-bundle"));
+        ((ObjectNode) config.get("linux")).put("cgroupsPath", "/ringfellow-bench/" + nodeId.substring(0, 12) + "/bare");
+        json.writeValue(bareBundle.resolve("config.json").toFile(), config);
+
+        long[] driverStart = new long[iterations];
+        long[] driverStop = new long[iterations];
+        long[] bareStart = new long[iterations];
+        long[] bareStop = new long[iterations];
+        int warmup = 5;
+        for (int i = -warmup; i < iterations; i++) {
+            boolean driverFirst = (i & 1) == 0;
+            for (int k = 0; k < 2; k++) {
+                if ((k == 0) == driverFirst) {
+                    long[] t = runDriver(driver, base, "d" + (i + warmup));
+                    if (i >= 0) {
+                        driverStart[i] = t[0];
+                        driverStop[i] = t[1];
+                    }
+                } else {
+                    long[] t = runBare(runc, bareRoot, bareBundle, "b" + (i + warmup));
+                    if (i >= 0) {
+                        bareStart[i] = t[0];
+                        bareStop[i] = t[1];
+                    }
+                }
+            }
+        }
+        report("start-to-running", driverStart, bareStart);
+        report("stop-to-gone   ", driverStop, bareStop);
+
+        memory(dir, images, nodeId, base, memContainers);
+        deleteTree(dir);
+        // runc delete removes the container's cgroups but not the parents the bare runs named
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path c : (Iterable<Path>) controllers::iterator) {
+                Path bench = c.resolve("ringfellow-bench");
+                Files.deleteIfExists(bench.resolve(nodeId.substring(0, 12)));
+                Files.deleteIfExists(bench);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove the benchmark's parent cgroups: " + e);
+        }
+    }
+
+    private static long[] runDriver(RuncDriver driver, String base, String name) throws Exception {
+        ContainerSpec spec = ContainerSpec.builder(name, base, List.of("sleep", "1000")).build();
+        long t0 = System.nanoTime();
+        ContainerHandle h = driver.start(spec);
+        long t1 = System.nanoTime();
+        settle();
+        t1 = System.nanoTime();
+        driver.stop(h, Duration.ofSeconds(10));
+        driver.destroy(h);
+        long t2 = System.nanoTime();
+        return new long[] {t1 - t0, t2 - t1};
+    }
+
+    private static long[] runBare(Path runc, Path root, Path bundle, String id) throws Exception {
+        Path pidFile = bundle.resolve("pid");
+        Files.deleteIfExists(pidFile);
+        File log = bundle.resolve("log").toFile();
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(runc.toString(), "--root", root.toString(), "run", "--detach", "--bundle",
+                bundle.toString(), "--pid-file", pidFile.toString(), id)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectError(ProcessBuilder.Redirect.appendTo(log))
+                .start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("bare runc run failed: " + Files.readString(log.toPath()));
+        }
+        long t1 = System.nanoTime();
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        settle();
+        t1 = System.nanoTime();
+        run(runc.toString(), "--root", root.toString(), "kill", id, "TERM");
+        long grace = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (alive(pid)) {
+            if (System.nanoTime() > grace) {
+                run(runc.toString(), "--root", root.toString(), "kill", id, "KILL");
+                grace = Long.MAX_VALUE;
+            }
+            Thread.sleep(0, 200_000);
+        }
+        run(runc.toString(), "--root", root.toString(), "delete", id);
+        long t2 = System.nanoTime();
+        return new long[] {t1 - t0, t2 - t1};
+    }
+
+    /**
+     * A SIGTERM that reaches the container before its init (tini) has blocked signals is dropped,
+     * as for any PID 1 without a handler; both sides wait the same untimed moment so stop
+     * measures stopping, not that race.
+     */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(100);
+    }
+
+    /** Alive unless gone or a zombie (the detached init is reparented and reaped by someone else). */
+    private static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + new String(out));
+        }
+    }
+
+    private static void report(String what, long[] driver, long[] bare) {
+        double dMed = median(driver);
+        double bMed = median(bare);
+        double dMean = Arrays.stream(driver).average().orElse(0) / 1e6;
+        double bMean = Arrays.stream(bare).average().orElse(0) / 1e6;
+        System.out.printf("%s  driver median %6.1f ms p90 %6.1f mean %6.1f | bare runc median %6.1f ms p90 %6.1f "
+                + "mean %6.1f | ratio median %.2f mean %.2f%n", what, dMed, p90(driver), dMean, bMed, p90(bare), bMean,
+                dMed / bMed, dMean / bMean);
+    }
+
+    private static double median(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return (s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0) / 1e6;
+    }
+
+    private static double p90(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)] / 1e6;
+    }
+
+    /** Heap the manager holds per container, and the host memory of each container's monitor. */
+    private static void memory(Path dir, FileImageStore images, String nodeId, String base, int n) throws Exception {
+        MapStore store = new MapStore();
+        ContainerManagerImpl manager = new ContainerManagerImpl(new Node(dir, nodeId), store, images, config());
+        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
+        long before = usedHeap();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = "mem" + i;
+            manager.run(ContainerSpec.builder(id, base, List.of("sleep", "1000"))
+                    .limits(new org.ringfellow.api.container.ResourceLimits(100, 16L << 20, 8)).build());
+            ids.add(id);
+        }
+        manager.list();
+        long after = usedHeap();
+        long rss = 0;
+        for (String id : ids) {
+            long init = Long.parseLong(Files.readString(dir.resolve("runc/containers").resolve(id).resolve("pid")).trim());
+            long monitor = ppid(init);
+            rss += vmRss(monitor) + vmRss(ppid(monitor));
+        }
+        System.out.printf("memory with %d running containers: node heap %.1f KiB per container (after GC); "
+                + "host RSS of each container's monitor (sh + runc run) %.1f MiB%n", n, (after - before) / 1024.0 / n,
+                rss / 1024.0 / 1024.0 / n);
+        for (String id : ids) {
+            manager.destroy(id);
+        }
+    }
+
+    private static long ppid(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("PPid:")) {
+                return Long.parseLong(line.substring(5).trim());
+            }
+        }
+        throw new IllegalStateException("no parent of " + pid);
+    }
+
+    private static long vmRss(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+            }
+        }
+        return 0;
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[32];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static ContainerManagerImpl.Config config() {
+        return new ContainerManagerImpl.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ContainerManagerImpl.Config.class;
+            }
+
+            @Override
+            public String defaultDriver() {
+                return "runc";
+            }
+        };
+    }
+
+    private static final class MapStore implements NodeStore {
+        private final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
+
+        @Override
+        public Namespace namespace(String namespace) {
+            Map<String, String> m = data.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
+            return new Namespace() {
+                @Override
+                public Optional<String> get(String key) {
+                    return Optional.ofNullable(m.get(key));
+                }
+
+                @Override
+                public void put(String key, String value) {
+                    m.put(key, value);
+                }
+
+                @Override
+                public boolean remove(String key) {
+                    return m.remove(key) != null;
+                }
+
+                @Override
+                public Map<String, String> entries() {
+                    return Map.copyOf(m);
+                }
+            };
+        }
+    }
+
+    private record Node(Path dataDirectory, String hex) implements NodeService {
+        @Override
+        public NodeIdentity identity() {
+            return new NodeIdentity() {
+                @Override
+                public NodeId id() {
+                    return new NodeId(hex);
+                }
+
+                @Override
+                public byte[] publicKey() {
+                    return new byte[0];
+                }
+
+                @Override
+                public byte[] sign(byte[] data) {
+                    return new byte[0];
+                }
+
+                @Override
+                public boolean verify(byte[] publicKey, byte[] data, byte[] signature) {
+                    return false;
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return "bench";
+        }
+
+        @Override
+        public Resources contributed() {
+            return new Resources(64_000, 64L << 30, 0);
+        }
+
+        @Override
+        public Map<String, String> labels() {
+            return Map.of();
+        }
+
+        @Override
+        public NodeInfo info() {
+            return new NodeInfo(new NodeId(hex), "bench", "0", contributed(), Map.of(), List.of(), List.of(),
+                    Optional.empty());
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.ringfellow.container.runc.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerSpec;
+import org.ringfellow.api.container.Mount;
+
+/**
+ * Builds the OCI runtime {@code config.json} for a spec. Isolation follows runc's own default
+ * spec and tightens it: no capability at all, no new privileges, a user namespace, an empty
+ * network namespace (only {@code lo}), a read-only root unless asked, and the limits as cgroups.
+ */
+final class OciConfig {
+
+    static final String INIT_PATH = "/dev/.ringfellow-init";
+    static final String IMAGE_ANNOTATION = "org.ringfellow.image";
+    static final String LABEL_PREFIX = "org.ringfellow.label.";
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final long CPU_PERIOD = 100_000;
+
+    private OciConfig() {
+    }
+
+    static ObjectNode build(ObjectMapper json, ContainerSpec spec, Path rootfs, String cgroupsPath, String ownerNodeId,
+            RuncOptions options, boolean withInit) {
+        ObjectNode c = json.createObjectNode();
+        c.put("ociVersion", "1.0.2");
+
+        ObjectNode process = c.putObject("process");
+        process.put("terminal", false);
+        ObjectNode user = process.putObject("user");
+        // root of its own user namespace, or nobody on the host when user namespaces are off
+        int uid = options.uidBase() > 0 ? 0 : 65534;
+        user.put("uid", uid);
+        user.put("gid", uid);
+        ArrayNode args = process.putArray("args");
+        if (withInit) {
+            // tini forwards SIGTERM to the workload (a bare PID 1 ignores it) and reaps zombies
+            args.add(INIT_PATH).add("-g").add("--");
+        }
+        spec.command().forEach(args::add);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", DEFAULT_PATH);
+        env.put("HOME", "/root");
+        if (withInit) {
+            // tini's warnings (such as a signal that arrives after the child exited) would mix into the workload's output
+            env.put("TINI_VERBOSITY", "0");
+        }
+        env.putAll(spec.env());
+        ArrayNode envArray = process.putArray("env");
+        env.forEach((k, v) -> envArray.add(k + "=" + v));
+        process.put("cwd", spec.workingDir());
+        ObjectNode caps = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
+            caps.putArray(set);
+        }
+        ArrayNode rlimits = process.putArray("rlimits");
+        ObjectNode nofile = rlimits.addObject();
+        nofile.put("type", "RLIMIT_NOFILE");
+        nofile.put("hard", 1024);
+        nofile.put("soft", 1024);
+        process.put("noNewPrivileges", true);
+
+        ObjectNode root = c.putObject("root");
+        root.put("path", rootfs.toString());
+        root.put("readonly", spec.readOnlyRoot());
+        c.put("hostname", spec.name());
+
+        ArrayNode mounts = c.putArray("mounts");
+        mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        if (withInit) {
+            mount(mounts, INIT_PATH, "bind", options.init().toString(), List.of("bind", "ro", "nosuid", "nodev"));
+        }
+        for (Mount m : spec.mounts()) {
+            if (m.type() == Mount.Type.TMPFS) {
+                mount(mounts, m.target(), "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777",
+                        "size=" + m.sizeBytes()));
+            } else {
+                mount(mounts, m.target(), "bind", m.source(), m.readOnly()
+                        ? List.of("rbind", "ro", "nosuid", "nodev") : List.of("rbind", "nosuid", "nodev"));
+            }
+        }
+
+        ObjectNode annotations = c.putObject("annotations");
+        annotations.put(ContainerDriver.OWNER_LABEL, ownerNodeId);
+        annotations.put(IMAGE_ANNOTATION, spec.image());
+        spec.labels().forEach((k, v) -> annotations.put(LABEL_PREFIX + k, v));
+
+        ObjectNode linux = c.putObject("linux");
+        if (options.uidBase() > 0) {
+            for (String key : List.of("uidMappings", "gidMappings")) {
+                ObjectNode map = linux.putArray(key).addObject();
+                map.put("containerID", 0);
+                map.put("hostID", options.uidBase());
+                map.put("size", RuncOptions.ID_RANGE);
+            }
+        }
+        ArrayNode ns = linux.putArray("namespaces");
+        for (String n : List.of("pid", "network", "ipc", "uts", "mount", "cgroup")) {
+            ns.addObject().put("type", n);
+        }
+        if (options.uidBase() > 0) {
+            ns.addObject().put("type", "user");
+        }
+        linux.put("cgroupsPath", cgroupsPath);
+        ObjectNode resources = linux.putObject("resources");
+        ObjectNode deny = resources.putArray("devices").addObject();
+        deny.put("allow", false);
+        deny.put("access", "rwm");
+        ObjectNode memory = resources.putObject("memory");
+        memory.put("limit", spec.limits().memoryBytes());
+        // runc's swap is memory plus swap (memory.memsw), so equal values forbid swapping
+        memory.put("swap", spec.limits().memoryBytes());
+        resources.putObject("pids").put("limit", spec.limits().pids());
+        if (spec.limits().milliCpus() > 0) {
+            ObjectNode cpu = resources.putObject("cpu");
+            cpu.put("period", CPU_PERIOD);
+            cpu.put("quota", Math.max(1000, spec.limits().milliCpus() * CPU_PERIOD / 1000));
+        }
+        seccomp(linux);
+        ArrayNode masked = linux.putArray("maskedPaths");
+        for (String p : List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+                "/proc/kmsg")) {
+            masked.add(p);
+        }
+        ArrayNode ro = linux.putArray("readonlyPaths");
+        for (String p : List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")) {
+            ro.add(p);
+        }
+        return c;
+    }
+
+    /** Namespace flags of clone(2); a container must not make namespaces of its own. */
+    private static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L /* NEWNS */, 0x02000000L /* NEWCGROUP */,
+        0x04000000L /* NEWUTS */, 0x08000000L /* NEWIPC */, 0x10000000L /* NEWUSER */, 0x20000000L /* NEWPID */,
+        0x40000000L /* NEWNET */};
+
+    /**
+     * A deny list on top of the dropped capabilities. Without any capability most of these fail
+     * anyway; what matters most is that an unprivileged process may still create a user
+     * namespace, and inside it it holds every capability over new mount and network namespaces:
+     * a large kernel surface no contributed workload needs. clone3 answers ENOSYS, as in Docker's
+     * profile, because its flags live in memory seccomp cannot read; libc then falls back to clone.
+     */
+    private static void seccomp(ObjectNode linux) {
+        String arch = System.getProperty("os.arch");
+        List<String> arches = arch.equals("amd64") || arch.equals("x86_64")
+                ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")
+                : arch.equals("aarch64") ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM") : List.of();
+        if (arches.isEmpty()) {
+            return;
+        }
+        ObjectNode seccomp = linux.putObject("seccomp");
+        seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
+        ArrayNode a = seccomp.putArray("architectures");
+        arches.forEach(a::add);
+        ArrayNode rules = seccomp.putArray("syscalls");
+        ObjectNode deny = rules.addObject();
+        ArrayNode names = deny.putArray("names");
+        for (String n : List.of("unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig",
+                "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "kexec_load", "kexec_file_load",
+                "init_module", "finit_module", "delete_module", "bpf", "perf_event_open", "userfaultfd", "keyctl",
+                "add_key", "request_key", "open_by_handle_at", "name_to_handle_at", "swapon", "swapoff", "reboot",
+                "acct", "quotactl", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
+                "lookup_dcookie", "iopl", "ioperm", "vhangup", "uselib", "ustat", "sysfs", "_sysctl",
+                "process_vm_readv", "process_vm_writev", "ptrace")) {
+            names.add(n);
+        }
+        deny.put("action", "SCMP_ACT_ERRNO");
+        deny.put("errnoRet", 1);
+        for (long flag : CLONE_NAMESPACE_FLAGS) {
+            ObjectNode rule = rules.addObject();
+            rule.putArray("names").add("clone");
+            rule.put("action", "SCMP_ACT_ERRNO");
+            rule.put("errnoRet", 1);
+            ObjectNode arg = rule.putArray("args").addObject();
+            arg.put("index", 0);
+            arg.put("value", flag);
+            arg.put("valueTwo", flag);
+            arg.put("op", "SCMP_CMP_MASKED_EQ");
+        }
+        ObjectNode clone3 = rules.addObject();
+        clone3.putArray("names").add("clone3");
+        clone3.put("action", "SCMP_ACT_ERRNO");
+        clone3.put("errnoRet", 38);
+    }
+
+    private static void mount(ArrayNode mounts, String dest, String type, String source, List<String> options) {
+        ObjectNode m = mounts.addObject();
+        m.put("destination", dest);
+        m.put("type", type);
+        m.put("source", source);
+        ArrayNode o = m.putArray("options");
+        options.forEach(o::add);
+    }
+}

@@ -1,0 +1,812 @@
+package org.ringfellow.container.runc.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.ringfellow.api.container.Capability;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerHandle;
+import org.ringfellow.api.container.ContainerSpec;
+import org.ringfellow.api.container.ContainerState;
+import org.ringfellow.api.container.ContainerStats;
+import org.ringfellow.api.container.ContainerStatus;
+import org.ringfellow.api.container.DriverException;
+import org.ringfellow.api.container.DriverException.Kind;
+import org.ringfellow.api.container.ExecResult;
+import org.ringfellow.api.container.ExitStatus;
+import org.ringfellow.api.container.Fingerprint;
+import org.ringfellow.api.container.Health;
+import org.ringfellow.api.container.ImageStore;
+import org.ringfellow.api.container.LogChunk;
+import org.ringfellow.api.container.Mount;
+import org.ringfellow.api.container.NetworkMode;
+import org.ringfellow.api.node.NodeService;
+
+/**
+ * The runc driver. Each container is an OCI bundle under {@code <state>/containers/<id>} and a
+ * runc container in {@code <state>/root}; both live in the node's data directory, not the
+ * bundle's, so they outlive this driver and any update of it.
+ *
+ * <p>runc run in the foreground under {@code setsid sh} is the container's monitor: it is the
+ * parent of the container's init, so it learns the exit code, which the shell writes to the
+ * bundle's {@code exit} file. Its standard streams are files, never pipes to this JVM, so the
+ * container survives the JVM and the driver; {@code --keep} keeps the stopped container and its
+ * cgroups until {@link #destroy}, so the OOM counter can still be read after the exit.
+ */
+@Component(service = ContainerDriver.class, configurationPid = RuncDriver.PID,
+        property = ContainerDriver.TYPE_PROPERTY + "=" + RuncDriver.TYPE)
+@Designate(ocd = RuncDriver.Config.class)
+public final class RuncDriver implements ContainerDriver {
+
+    /** The driver type. */
+    public static final String TYPE = "runc";
+    /** The configuration PID. */
+    public static final String PID = "org.ringfellow.container.runc";
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final String SHIM = "\"$1\" --root \"$2\" --log \"$3\" run --keep --bundle \"$4\" --pid-file \"$5\" "
+            + "\"$6\"; echo $? > \"$7\"";
+    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_EXEC_OUTPUT = 64 * 1024;
+
+    /** The driver's configuration. */
+    @ObjectClassDefinition(name = "Ringfellow runc driver", description = "Runs containers with runc.")
+    public @interface Config {
+        /**
+         * The runc binary.
+         *
+         * @return a path or a name looked up in PATH
+         */
+        @AttributeDefinition(description = "runc binary, a path or a name looked up in PATH")
+        String runc() default "runc";
+
+        /**
+         * The static init run as PID 1.
+         *
+         * @return a path; empty to run the command itself as PID 1
+         */
+        @AttributeDefinition(description = "Static init run as the container's PID 1 (tini-static); empty for none")
+        String init() default "/usr/bin/tini-static";
+
+        /**
+         * The first host uid of the containers' user namespace.
+         *
+         * @return the uid; 0 disables user namespaces (the container then runs as uid 65534)
+         */
+        @AttributeDefinition(description = "First host uid/gid mapped to the container's root; 0: no user namespace")
+        int uidBase() default 100000;
+    }
+
+    private final RuncOptions options;
+    private final ImageStore images;
+    private final String nodeId;
+    private final Path root;
+    private final Path containers;
+    private final Path runc;
+    private final boolean withInit;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Set<Path> searchable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Activates the driver in the node's data directory.
+     *
+     * @param node the local node
+     * @param images the image store
+     * @param config the configuration
+     */
+    @Activate
+    public RuncDriver(@Reference NodeService node, @Reference ImageStore images, Config config) {
+        this(new Setup(new RuncOptions(Path.of(config.runc()), Path.of(config.init()), config.uidBase(),
+                node.dataDirectory().resolve("drivers").resolve(TYPE), 30_000), images, node.identity().id().hex()));
+    }
+
+    /**
+     * Creates a driver outside OSGi (tests, benchmarks).
+     *
+     * @param options the settings
+     * @param images the image store
+     * @param nodeId the hex id of the owning node
+     * @return the driver
+     */
+    public static RuncDriver create(RuncOptions options, ImageStore images, String nodeId) {
+        return new RuncDriver(new Setup(options, images, nodeId));
+    }
+
+    /** One argument, so SCR never mistakes this constructor for the three-argument activation one. */
+    private record Setup(RuncOptions options, ImageStore images, String nodeId) {
+    }
+
+    private RuncDriver(Setup setup) {
+        RuncOptions options = setup.options();
+        ImageStore images = setup.images();
+        String nodeId = setup.nodeId();
+        this.options = options;
+        this.images = images;
+        this.nodeId = nodeId;
+        this.root = options.stateDir().resolve("root");
+        this.containers = options.stateDir().resolve("containers");
+        this.runc = resolve(options.runc());
+        this.withInit = !options.init().toString().isEmpty() && Files.isExecutable(options.init());
+        try {
+            Files.createDirectories(root);
+            Files.createDirectories(containers);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the runc driver's state in " + options.stateDir(), e);
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> caps = EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION,
+                Capability.CPU_LIMIT, Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT,
+                Capability.RECOVER);
+        if (options.uidBase() > 0) {
+            caps.add(Capability.USER_NAMESPACE);
+        }
+        return caps;
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        Map<String, String> attrs = new HashMap<>();
+        attrs.put("stateDir", options.stateDir().toString());
+        attrs.put("init", withInit ? options.init().toString() : "none");
+        attrs.put("userns", options.uidBase() > 0 ? options.uidBase() + ":" + RuncOptions.ID_RANGE : "off");
+        if (!Files.isExecutable(runc)) {
+            return new Fingerprint(Health.UNDETECTED, "", "runc not found (" + options.runc()
+                    + "); install it with apt-get install runc", attrs);
+        }
+        attrs.put("runc", runc.toString());
+        String version = "";
+        try {
+            Commands.Result r = Commands.run(List.of(runc.toString(), "--version"), Duration.ofSeconds(10));
+            if (!r.ok()) {
+                return new Fingerprint(Health.UNHEALTHY, "", "runc --version failed: " + r.output(), attrs);
+            }
+            String first = r.output().lines().findFirst().orElse("");
+            version = first.replaceFirst("^runc version\\s*", "");
+        } catch (IOException e) {
+            return new Fingerprint(Health.UNHEALTHY, "", "cannot run runc: " + e.getMessage(), attrs);
+        }
+        String mode = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "v2"
+                : Files.isDirectory(Path.of("/sys/fs/cgroup/unified")) ? "v1 (hybrid)" : "v1";
+        attrs.put("cgroup", mode + ", cgroupfs");
+        if (!mode.equals("v2")) {
+            List<String> missing = new ArrayList<>();
+            for (String controller : List.of("memory", "pids", "cpu", "cpuacct")) {
+                if (Cgroups.controllerDir(controller).isEmpty()) {
+                    missing.add(controller);
+                }
+            }
+            if (!missing.isEmpty()) {
+                return new Fingerprint(Health.UNHEALTHY, version, "cgroup controllers not mounted: " + missing, attrs);
+            }
+        } else {
+            return new Fingerprint(Health.UNHEALTHY, version, "cgroup v2 is not supported by this driver yet", attrs);
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return new Fingerprint(Health.UNHEALTHY, version, "the node must run as root to use runc with cgroups",
+                    attrs);
+        }
+        return new Fingerprint(Health.HEALTHY, version, "", attrs);
+    }
+
+    @Override
+    public ContainerHandle start(ContainerSpec spec) throws DriverException {
+        if (spec.network() != NetworkMode.NONE) {
+            throw new DriverException(Kind.INVALID_SPEC, "the runc driver gives containers no network; "
+                    + "use network none (asked: " + spec.network() + ")");
+        }
+        for (Mount m : spec.mounts()) {
+            if (m.type() == Mount.Type.BIND && !Files.exists(Path.of(m.source()))) {
+                throw new DriverException(Kind.INVALID_SPEC, "bind mount source does not exist: " + m.source());
+            }
+        }
+        Path rootfs;
+        try {
+            rootfs = images.rootfs(spec.image());
+        } catch (DriverException e) {
+            throw new DriverException(Kind.INVALID_SPEC, "image " + spec.image() + " is not in the node's image store",
+                    e);
+        }
+        if (options.uidBase() > 0) {
+            traversable(rootfs);
+        }
+        for (Mount m : spec.mounts()) {
+            // in a user namespace runc cannot create mount points in the host-owned image
+            if (!Files.isDirectory(inRoot(rootfs, m.target())) && !Files.exists(inRoot(rootfs, m.target()))) {
+                throw new DriverException(Kind.INVALID_SPEC, "mount target " + m.target()
+                        + " does not exist in the image; choose an existing directory such as /tmp");
+            }
+        }
+        checkCommand(rootfs, spec);
+        Path dir = containers.resolve(spec.name());
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new DriverException(Kind.INVALID_SPEC, "a runc container named " + spec.name() + " already exists");
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot create the bundle of " + spec.name() + ": " + e.getMessage(),
+                    e);
+        }
+        try {
+            return launch(spec, dir, rootfs);
+        } catch (DriverException | RuntimeException e) {
+            cleanup(spec.name());
+            throw e;
+        }
+    }
+
+    private ContainerHandle launch(ContainerSpec spec, Path dir, Path imageRoot) throws DriverException {
+        String id = spec.name();
+        try {
+            Path rootfs = imageRoot;
+            if (!spec.readOnlyRoot()) {
+                rootfs = overlay(dir, imageRoot);
+            }
+            writeAtomically(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                    OciConfig.build(json, spec, rootfs, cgroupsPath(id), nodeId, options, withInit)));
+            Path log = dir.resolve("log");
+            Files.createFile(log);
+            Process shim = new ProcessBuilder("setsid", "sh", "-c", SHIM, "ringfellow-runc-shim", runc.toString(),
+                    root.toString(), dir.resolve("runc.log").toString(), dir.toString(), dir.resolve("pid").toString(),
+                    id, dir.resolve("exit").toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .directory(dir.toFile())
+                    .start();
+            Path pidFile = dir.resolve("pid");
+            long deadline = System.nanoTime() + options.startTimeoutMillis() * 1_000_000;
+            int spins = 0;
+            while (!Files.exists(pidFile)) {
+                if (!shim.isAlive() && !Files.exists(pidFile)) {
+                    throw new DriverException(Kind.FAILED, "runc could not start " + id + ": " + startError(dir));
+                }
+                if (System.nanoTime() > deadline) {
+                    shim.destroyForcibly();
+                    throw new DriverException(Kind.FAILED, "runc did not start " + id + " within "
+                            + options.startTimeoutMillis() + " ms");
+                }
+                // spin briefly first: runc usually answers within tens of milliseconds
+                if (++spins < 200) {
+                    Thread.onSpinWait();
+                    Thread.sleep(0, 200_000);
+                } else {
+                    Thread.sleep(2);
+                }
+            }
+            Map<String, String> state = new HashMap<>();
+            state.put("bundle", dir.toString());
+            state.put("pid", Files.readString(pidFile).trim());
+            return new ContainerHandle(id, TYPE, Instant.now(), state);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot start " + id + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while starting " + id, e);
+        }
+    }
+
+    private String startError(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (String line : Files.readAllLines(dir.resolve("runc.log"))) {
+                try {
+                    JsonNode n = json.readTree(line);
+                    if ("error".equals(n.path("level").asText()) || "fatal".equals(n.path("level").asText())) {
+                        sb.append(n.path("msg").asText()).append("; ");
+                    }
+                } catch (IOException e) {
+                    sb.append(line).append("; ");
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the output below
+        }
+        if (sb.length() == 0) {
+            try {
+                sb.append(Files.readString(dir.resolve("log")).trim());
+            } catch (IOException e) {
+                sb.append("no error message");
+            }
+        }
+        String s = sb.toString();
+        return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+    }
+
+    /** A writable root: an overlay on the shared image, its upper layer owned by the container's root. */
+    private Path overlay(Path dir, Path imageRoot) throws IOException, DriverException {
+        Path upper = Files.createDirectory(dir.resolve("upper"));
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Path merged = Files.createDirectory(dir.resolve("rootfs"));
+        if (options.uidBase() > 0) {
+            Files.setAttribute(upper, "unix:uid", options.uidBase());
+            Files.setAttribute(upper, "unix:gid", options.uidBase());
+        }
+        Commands.Result r = Commands.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + imageRoot
+                + ",upperdir=" + upper + ",workdir=" + work, merged.toString()), CMD_TIMEOUT);
+        if (!r.ok()) {
+            throw new DriverException(Kind.FAILED, "cannot mount the writable root: " + r.output());
+        }
+        return merged;
+    }
+
+    /**
+     * The container's root is an unprivileged host uid, which must be able to reach the image
+     * directory; data directories are often private (0700), so grant search (not read) permission
+     * on the way down.
+     */
+    private void traversable(Path dir) throws DriverException {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (searchable.contains(p)) {
+                return;
+            }
+            try {
+                int mode = (Integer) Files.getAttribute(p, "unix:mode");
+                if ((mode & 0001) == 0) {
+                    Files.setAttribute(p, "unix:mode", (mode & 07777) | 0001);
+                }
+                searchable.add(p);
+            } catch (IOException e) {
+                throw new DriverException(Kind.FAILED, "the container's user cannot reach " + dir + ": cannot "
+                        + "allow search on " + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Refuses a command that is not in the image, which runc would only report as a failed exec. */
+    private static void checkCommand(Path rootfs, ContainerSpec spec) throws DriverException {
+        String program = spec.command().get(0);
+        if (program.contains("/")) {
+            Path p = inRoot(rootfs, program.startsWith("/") ? program : spec.workingDir() + "/" + program);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new DriverException(Kind.INVALID_SPEC, "command " + program + " does not exist in the image");
+            }
+            return;
+        }
+        String path = spec.env().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String d : path.split(":")) {
+            if (d.startsWith("/") && Files.exists(inRoot(rootfs, d + "/" + program), LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+        }
+        throw new DriverException(Kind.INVALID_SPEC, "command " + program + " is not found in the image's PATH");
+    }
+
+    /** A container path inside the image's directory, never above it ({@code ..} is refused by the spec). */
+    private static Path inRoot(Path rootfs, String containerPath) {
+        String rel = containerPath.replaceAll("^/+", "");
+        return rel.isEmpty() ? rootfs : rootfs.resolve(rel).normalize();
+    }
+
+    @Override
+    public Optional<ExitStatus> waitFor(ContainerHandle handle, Duration timeout)
+            throws DriverException, InterruptedException {
+        Path dir = bundle(handle.id());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
+        int polls = 0;
+        while (true) {
+            Optional<ExitStatus> exit = exitStatus(handle.id(), dir);
+            if (exit.isPresent()) {
+                return exit;
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new DriverException(Kind.NOT_FOUND, "no runc container " + handle.id());
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+            // an exit is usually seen within milliseconds of a stop; poll finely at first
+            polls++;
+            pause = polls < 100 ? 1 : polls < 300 ? 5 : 25;
+        }
+    }
+
+    private Optional<ExitStatus> exitStatus(String id, Path dir) throws DriverException {
+        Path exitFile = dir.resolve("exit");
+        String text;
+        Instant finished;
+        try {
+            text = Files.readString(exitFile).trim();
+            finished = Files.getLastModifiedTime(exitFile).toInstant();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot read the exit status of " + id + ": " + e.getMessage(), e);
+        }
+        if (text.isEmpty()) {
+            // the monitor's shell has created the file but not yet written the code
+            return Optional.empty();
+        }
+        int code;
+        try {
+            code = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            code = 255;
+        }
+        int signal = code > 128 && code < 128 + 65 ? code - 128 : 0;
+        boolean oom = Cgroups.oomKills(cgroupsPath(id)) > 0;
+        return Optional.of(new ExitStatus(code, signal, oom, finished));
+    }
+
+    @Override
+    public void stop(ContainerHandle handle, Duration grace) throws DriverException {
+        String id = handle.id();
+        Path dir = bundle(id);
+        if (!Files.isDirectory(dir)) {
+            throw new DriverException(Kind.NOT_FOUND, "no runc container " + id);
+        }
+        try {
+            if (exitStatus(id, dir).isPresent()) {
+                return;
+            }
+            awaitSignalsHandled(dir);
+            runcQuiet("kill", id, "TERM");
+            if (waitFor(handle, grace).isPresent()) {
+                return;
+            }
+            runcQuiet("kill", "--all", id, "KILL");
+            if (waitFor(handle, Duration.ofSeconds(30)).isEmpty()) {
+                throw new DriverException(Kind.FAILED, "container " + id + " did not die after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while stopping " + id, e);
+        }
+    }
+
+    /**
+     * A PID 1 drops signals it neither handles nor blocks, so a SIGTERM sent in the instant
+     * between runc's exec and tini blocking its signals would be lost and the stop would wait
+     * out the whole grace period. tini blocks them before it forks the workload, so once the
+     * init has a child the signal is safe; waits for that, briefly and boundedly. (The blocked
+     * mask itself cannot be read: sigtimedwait clears it while tini waits.)
+     */
+    private void awaitSignalsHandled(Path dir) throws InterruptedException {
+        long pid = pid(dir);
+        if (!withInit || pid <= 0) {
+            return;
+        }
+        Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline && !Files.exists(dir.resolve("exit"))) {
+            try {
+                if (!Files.readString(children).isBlank()) {
+                    return;
+                }
+            } catch (IOException e) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Override
+    public void destroy(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        checkId(id);
+        Path dir = bundle(id);
+        if (Files.isDirectory(dir) && !exitStatus(id, dir).isPresent() && isRunning(id, dir)) {
+            runcQuiet("kill", "--all", id, "KILL");
+            try {
+                waitFor(handle, Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        cleanup(id);
+        if (Files.exists(dir)) {
+            throw new DriverException(Kind.FAILED, "could not remove every file of " + id + " in " + dir);
+        }
+    }
+
+    /** Removes whatever exists of a container: runc state, overlay mount, bundle, cgroups. */
+    private void cleanup(String id) {
+        runcQuiet("delete", "--force", id);
+        Path dir = containers.resolve(id);
+        Path merged = dir.resolve("rootfs");
+        if (Files.isDirectory(merged) && isMountPoint(merged)) {
+            runQuiet(List.of("umount", "-l", merged.toString()));
+        }
+        deleteTree(dir);
+        Cgroups.removeEmpty(cgroupsPath(id));
+    }
+
+    @Override
+    public ContainerStatus inspect(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        checkId(id);
+        Path dir = bundle(id);
+        if (!Files.isDirectory(dir)) {
+            return new ContainerStatus(ContainerState.GONE, 0, Optional.empty());
+        }
+        Optional<ExitStatus> exit = exitStatus(id, dir);
+        if (exit.isPresent()) {
+            return new ContainerStatus(ContainerState.EXITED, 0, exit);
+        }
+        long pid = pid(dir);
+        if (pid > 0 && isRunning(id, dir)) {
+            return new ContainerStatus(ContainerState.RUNNING, pid, Optional.empty());
+        }
+        if (pid <= 0) {
+            return new ContainerStatus(ContainerState.CREATED, 0, Optional.empty());
+        }
+        // the init is gone but the monitor has not written the exit code yet
+        try {
+            exit = waitFor(handle, Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new ContainerStatus(ContainerState.EXITED, 0,
+                Optional.of(exit.orElse(new ExitStatus(255, 0, Cgroups.oomKills(cgroupsPath(id)) > 0, Instant.now()))));
+    }
+
+    /** The init runs if its pid is alive and sits in this container's cgroup (guards against pid reuse). */
+    private boolean isRunning(String id, Path dir) {
+        long pid = pid(dir);
+        if (pid <= 0) {
+            return false;
+        }
+        try {
+            String cg = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+            return cg.contains(cgroupsPath(id));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long pid(Path dir) {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public ContainerStats stats(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        Path dir = bundle(id);
+        if (!Files.isDirectory(dir) || !isRunning(id, dir)) {
+            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
+        }
+        return Cgroups.stats(cgroupsPath(id));
+    }
+
+    @Override
+    public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) throws DriverException {
+        String id = handle.id();
+        Path dir = bundle(id);
+        if (command.isEmpty() || command.size() > ContainerSpec.MAX_ARGS) {
+            throw new DriverException(Kind.INVALID_SPEC, "exec needs 1.." + ContainerSpec.MAX_ARGS + " arguments");
+        }
+        if (!Files.isDirectory(dir) || !isRunning(id, dir)) {
+            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
+        }
+        Path tmp = dir.resolve("exec-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(tmp);
+            Path out = tmp.resolve("out");
+            Path err = tmp.resolve("err");
+            Path pidFile = tmp.resolve("pid");
+            List<String> cmd = new ArrayList<>(List.of(runc.toString(), "--root", root.toString(), "exec",
+                    "--pid-file", pidFile.toString(), id));
+            cmd.addAll(command);
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            int code;
+            if (p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                code = p.exitValue();
+            } else {
+                // SIGKILL to runc would orphan the process inside; kill the process itself
+                long pid = pid(tmp);
+                if (pid > 0) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                p.destroyForcibly();
+                code = -1;
+            }
+            return new ExecResult(code, head(out), head(err));
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot exec in " + id + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted during exec in " + id, e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static String head(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_EXEC_OUTPUT), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) throws DriverException {
+        Path log = bundle(handle.id()).resolve("log");
+        if (fromOffset < 0 || maxBytes < 1 || maxBytes > 1024 * 1024) {
+            throw new DriverException(Kind.INVALID_SPEC, "logs need an offset >= 0 and 1..1048576 bytes");
+        }
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            long len = f.length();
+            if (fromOffset >= len) {
+                return new LogChunk("", fromOffset, false);
+            }
+            f.seek(fromOffset);
+            byte[] buf = new byte[(int) Math.min(maxBytes, len - fromOffset)];
+            f.readFully(buf);
+            return new LogChunk(new String(buf, StandardCharsets.UTF_8), fromOffset + buf.length, false);
+        } catch (java.io.FileNotFoundException e) {
+            throw new DriverException(Kind.NOT_FOUND, "no runc container " + handle.id());
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot read the output of " + handle.id() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public ContainerHandle recover(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        checkId(id);
+        Path dir = bundle(id);
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new DriverException(Kind.NOT_FOUND, "runc container " + id + " is gone");
+        }
+        Map<String, String> state = new HashMap<>(handle.driverState());
+        state.put("bundle", dir.toString());
+        long pid = pid(dir);
+        if (pid > 0) {
+            state.put("pid", Long.toString(pid));
+        }
+        return new ContainerHandle(id, TYPE, handle.startedAt(), state);
+    }
+
+    @Override
+    public List<String> listOwned(String ownerNodeId) throws DriverException {
+        TreeSet<String> out = new TreeSet<>();
+        try (Stream<Path> s = Files.list(containers)) {
+            for (Path dir : (Iterable<Path>) s::iterator) {
+                String id = dir.getFileName().toString();
+                if (!ID.matcher(id).matches()) {
+                    continue;
+                }
+                Path config = dir.resolve("config.json");
+                if (!Files.exists(config)) {
+                    // a bundle whose start never wrote its config: ours, and an orphan
+                    out.add(id);
+                    continue;
+                }
+                JsonNode owner = json.readTree(config.toFile()).path("annotations").path(OWNER_LABEL);
+                if (ownerNodeId.equals(owner.asText())) {
+                    out.add(id);
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot list the runc containers: " + e.getMessage(), e);
+        }
+        // runc state without a bundle (crash between runc and our bookkeeping) is ours too: the root is this node's
+        try (Stream<Path> s = Files.list(root)) {
+            s.map(p -> p.getFileName().toString()).filter(id -> ID.matcher(id).matches())
+                    .filter(id -> !Files.exists(containers.resolve(id))).forEach(out::add);
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot list runc's state: " + e.getMessage(), e);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The cgroup of a container: one tree per node, so two nodes on one host never collide. */
+    String cgroupsPath(String id) {
+        return "/ringfellow/" + nodeId.substring(0, Math.min(12, nodeId.length())) + "/" + id;
+    }
+
+    private Path bundle(String id) throws DriverException {
+        checkId(id);
+        return containers.resolve(id);
+    }
+
+    private static void checkId(String id) throws DriverException {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new DriverException(Kind.NOT_FOUND, "not a container id: '" + id + "'");
+        }
+    }
+
+    private void runcQuiet(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
+        cmd.addAll(List.of(args));
+        runQuiet(cmd);
+    }
+
+    private static void runQuiet(List<String> cmd) {
+        try {
+            Commands.run(cmd, CMD_TIMEOUT);
+        } catch (IOException e) {
+            // the caller checks the outcome itself
+        }
+    }
+
+    private static boolean isMountPoint(Path p) {
+        try {
+            String target = " " + p.toRealPath() + " ";
+            return Files.readString(Path.of("/proc/self/mountinfo")).contains(target);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort; destroy reports what is left
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    private static Path resolve(Path binary) {
+        if (binary.isAbsolute() || binary.getNameCount() > 1) {
+            return binary;
+        }
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin";
+        for (String d : path.split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary.toString()))) {
+                return Path.of(d, binary.toString());
+            }
+        }
+        return binary;
+    }
+}

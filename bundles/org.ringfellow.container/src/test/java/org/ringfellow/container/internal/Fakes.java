@@ -1,0 +1,253 @@
+package org.ringfellow.container.internal;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ringfellow.api.container.Capability;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerHandle;
+import org.ringfellow.api.container.ContainerSpec;
+import org.ringfellow.api.container.ContainerState;
+import org.ringfellow.api.container.ContainerStats;
+import org.ringfellow.api.container.ContainerStatus;
+import org.ringfellow.api.container.DriverException;
+import org.ringfellow.api.container.ExecResult;
+import org.ringfellow.api.container.ExitStatus;
+import org.ringfellow.api.container.Fingerprint;
+import org.ringfellow.api.container.Health;
+import org.ringfellow.api.container.LogChunk;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.node.NodeInfo;
+import org.ringfellow.api.node.NodeService;
+import org.ringfellow.api.node.NodeStore;
+import org.ringfellow.api.node.Resources;
+
+/** Small in-memory stand-ins for the node and an engine, for the manager's unit tests. */
+final class Fakes {
+
+    static final String NODE = "ab".repeat(32);
+
+    private Fakes() {
+    }
+
+    static final class Store implements NodeStore {
+        final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
+
+        @Override
+        public Namespace namespace(String namespace) {
+            Map<String, String> m = data.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
+            return new Namespace() {
+                @Override
+                public Optional<String> get(String key) {
+                    return Optional.ofNullable(m.get(key));
+                }
+
+                @Override
+                public void put(String key, String value) {
+                    m.put(key, value);
+                }
+
+                @Override
+                public boolean remove(String key) {
+                    return m.remove(key) != null;
+                }
+
+                @Override
+                public Map<String, String> entries() {
+                    return Map.copyOf(m);
+                }
+            };
+        }
+    }
+
+    static final class Node implements NodeService {
+        volatile Resources contributed = new Resources(2000, 1L << 30, 0);
+        final Path dataDir;
+
+        Node(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        @Override
+        public NodeIdentity identity() {
+            return new NodeIdentity() {
+                @Override
+                public NodeId id() {
+                    return new NodeId(NODE);
+                }
+
+                @Override
+                public byte[] publicKey() {
+                    return new byte[0];
+                }
+
+                @Override
+                public byte[] sign(byte[] data) {
+                    return new byte[64];
+                }
+
+                @Override
+                public boolean verify(byte[] publicKey, byte[] data, byte[] signature) {
+                    return false;
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return "test";
+        }
+
+        @Override
+        public Resources contributed() {
+            return contributed;
+        }
+
+        @Override
+        public Map<String, String> labels() {
+            return Map.of();
+        }
+
+        @Override
+        public NodeInfo info() {
+            return new NodeInfo(identity().id(), "test", "0", contributed, Map.of(), List.of(), List.of(),
+                    Optional.empty());
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return dataDir;
+        }
+    }
+
+    /** The "engine": survives driver instances, like runc's state on disk. */
+    static final class Engine {
+        final Map<String, String> owners = new ConcurrentHashMap<>();
+        final Map<String, ExitStatus> exits = new ConcurrentHashMap<>();
+        final List<String> destroyed = new ArrayList<>();
+    }
+
+    static final class Driver implements ContainerDriver {
+        final String type;
+        final Engine engine;
+        volatile boolean failStarts;
+        volatile boolean engineDown;
+        final List<String> recovered = new ArrayList<>();
+
+        Driver(String type, Engine engine) {
+            this.type = type;
+            this.engine = engine;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.RECOVER);
+        }
+
+        @Override
+        public Fingerprint fingerprint() {
+            return new Fingerprint(Health.HEALTHY, "1.0", "", Map.of());
+        }
+
+        @Override
+        public ContainerHandle start(ContainerSpec spec) throws DriverException {
+            if (failStarts) {
+                throw new DriverException(DriverException.Kind.FAILED, "engine said no");
+            }
+            engine.owners.put(spec.name(), NODE);
+            return new ContainerHandle(spec.name(), type, Instant.now(), Map.of("k", "v"));
+        }
+
+        @Override
+        public Optional<ExitStatus> waitFor(ContainerHandle handle, Duration timeout) {
+            return Optional.ofNullable(engine.exits.get(handle.id()));
+        }
+
+        @Override
+        public void stop(ContainerHandle handle, Duration grace) {
+            engine.exits.putIfAbsent(handle.id(), new ExitStatus(143, 15, false, Instant.now()));
+        }
+
+        @Override
+        public void destroy(ContainerHandle handle) {
+            engine.owners.remove(handle.id());
+            engine.exits.remove(handle.id());
+            engine.destroyed.add(handle.id());
+        }
+
+        @Override
+        public ContainerStatus inspect(ContainerHandle handle) {
+            if (!engine.owners.containsKey(handle.id())) {
+                return new ContainerStatus(ContainerState.GONE, 0, Optional.empty());
+            }
+            ExitStatus e = engine.exits.get(handle.id());
+            return e != null ? new ContainerStatus(ContainerState.EXITED, 0, Optional.of(e))
+                    : new ContainerStatus(ContainerState.RUNNING, 42, Optional.empty());
+        }
+
+        @Override
+        public ContainerStats stats(ContainerHandle handle) {
+            return new ContainerStats(0, 0, 0, 1, Instant.now());
+        }
+
+        @Override
+        public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) {
+            return new ExecResult(0, "", "");
+        }
+
+        @Override
+        public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) {
+            return new LogChunk("", fromOffset, false);
+        }
+
+        @Override
+        public ContainerHandle recover(ContainerHandle handle) throws DriverException {
+            if (!engine.owners.containsKey(handle.id())) {
+                throw new DriverException(DriverException.Kind.NOT_FOUND, "gone");
+            }
+            recovered.add(handle.id());
+            return handle;
+        }
+
+        @Override
+        public List<String> listOwned(String ownerNodeId) throws DriverException {
+            if (engineDown) {
+                throw new DriverException(DriverException.Kind.ENGINE_UNAVAILABLE, "engine down");
+            }
+            return engine.owners.entrySet().stream().filter(e -> e.getValue().equals(ownerNodeId))
+                    .map(Map.Entry::getKey).sorted().toList();
+        }
+    }
+
+    static ContainerManagerImpl.Config config(String defaultDriver) {
+        return new ContainerManagerImpl.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ContainerManagerImpl.Config.class;
+            }
+
+            @Override
+            public String defaultDriver() {
+                return defaultDriver;
+            }
+        };
+    }
+
+    static Map<String, Object> props(String type) {
+        return Map.of(ContainerDriver.TYPE_PROPERTY, type);
+    }
+}

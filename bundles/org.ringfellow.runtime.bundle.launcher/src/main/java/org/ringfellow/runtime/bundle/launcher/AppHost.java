@@ -43,6 +43,7 @@ final class AppHost implements AppContext {
     private volatile MemberRef self = new MemberRef("unknown", "unknown", false);
     private volatile List<MemberRef> members = List.of();
     private volatile String coordinator = "";
+    private volatile boolean done;
 
     private record Pending(String topic, CompletableFuture<AppMessage> future) {
     }
@@ -54,6 +55,14 @@ final class AppHost implements AppContext {
 
     /** Runs until the app is stopped or the node closes the bridge. */
     void run() {
+        try {
+            dispatchLoop();
+        } finally {
+            done = true;
+        }
+    }
+
+    private void dispatchLoop() {
         Thread reader = new Thread(this::read, "ringfellow-bridge-reader");
         reader.setDaemon(true);
         reader.start();
@@ -110,7 +119,9 @@ final class AppHost implements AppContext {
                 }
             }
         } catch (IOException e) {
-            System.err.println("ringfellow launcher: the bridge failed: " + e);
+            if (!done) {
+                System.err.println("ringfellow launcher: the bridge failed: " + e);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

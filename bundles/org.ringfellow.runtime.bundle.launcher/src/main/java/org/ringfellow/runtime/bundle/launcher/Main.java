@@ -55,14 +55,7 @@ public final class Main {
         String entry = env("RINGFELLOW_APP_ENTRY");
         Path storage = Path.of(System.getenv().getOrDefault("RINGFELLOW_STORAGE", "/tmp/felix"));
 
-        BridgeClient client;
-        try {
-            client = BridgeClient.connect(bridgeDir.resolve(BridgeTransport.SOCKET_FILE), BridgeLimits.DEFAULTS);
-        } catch (IOException e) {
-            System.err.println("ringfellow launcher: cannot reach the node's bridge in " + bridgeDir + ": " + e);
-            System.exit(3);
-            return;
-        }
+        BridgeClient client = connect(bridgeDir.resolve(BridgeTransport.SOCKET_FILE));
         Framework framework = null;
         App app;
         try {
@@ -85,6 +78,22 @@ public final class Main {
         client.close();
         stop(framework);
         System.exit(0);
+    }
+
+    /** The node opens the bridge before it starts the container; a short wait covers a slow node all the same. */
+    private static BridgeClient connect(Path socket) throws InterruptedException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                return BridgeClient.connect(socket, BridgeLimits.DEFAULTS);
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        System.err.println("ringfellow launcher: cannot reach the node's bridge at " + socket + ": " + last);
+        System.exit(3);
+        throw new IllegalStateException("unreachable");
     }
 
     private static String env(String name) {

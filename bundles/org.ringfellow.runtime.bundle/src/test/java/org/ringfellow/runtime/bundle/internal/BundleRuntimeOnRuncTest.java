@@ -210,6 +210,8 @@ class BundleRuntimeOnRuncTest {
         assertEquals(new BridgeCommand.Log("echo stopping"), next("echo-1"));
         assertEquals(0, manager.waitFor("echo-1", Duration.ofSeconds(60)).orElseThrow().exitCode());
         assertEquals(0, bridge.stats().malformed());
+        String log = manager.logs("echo-1", 0, 65536).text();
+        assertTrue(!log.contains("Exception") && !log.contains("rror"), "the launcher complained: " + log);
         manager.destroy("echo-1");
         assertTrue(manager.get("echo-1").isEmpty());
     }

@@ -153,6 +153,11 @@ class CommandRuntimeOnRuncTest {
                     public void malformed(String reason) {
                         fromApp.add("malformed: " + reason);
                     }
+
+                    @Override
+                    public void disconnected(String reason) {
+                        fromApp.add("disconnected: " + reason);
+                    }
                 });
         bridges.add(b);
         return b;
@@ -222,6 +227,24 @@ class CommandRuntimeOnRuncTest {
         bridge.deliver(new BridgeEvent.Stopped());
         assertEquals(0, manager.waitFor("junk-1", Duration.ofSeconds(60)).orElseThrow().exitCode());
         manager.destroy("junk-1");
+    }
+
+    @Test
+    void givenARunningApp_whenItsContainerIsStopped_thenTheBridgeSeesTheAppGoAndClosesCleanly() throws Exception {
+        Path artifact = exampleArtifact();
+        RuntimeLaunch launch = launch(artifact, "upper-2");
+        RuntimePlan plan = runtime.prepare(launch);
+        NodeBridge bridge = open(launch, plan);
+        manager.run(plan.container());
+        bridge.deliver(new BridgeEvent.Started("upper", self, List.of(self), self.id()));
+        assertEquals(new BridgeCommand.Log("upper started as member aa01 of upper"), next());
+        assertTrue(bridge.connected());
+        manager.stop("upper-2", Duration.ofSeconds(5));
+        assertEquals("disconnected: the app closed the bridge", next());
+        assertFalse(bridge.connected());
+        manager.destroy("upper-2");
+        bridge.close();
+        assertFalse(Files.exists(launch.bridgeDirectory().resolve(BridgeTransport.EVENTS_FIFO)));
     }
 
     private static Manifest manifest(String name, String entry) {

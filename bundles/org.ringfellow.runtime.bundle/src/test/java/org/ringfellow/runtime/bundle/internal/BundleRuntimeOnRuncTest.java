@@ -217,6 +217,40 @@ class BundleRuntimeOnRuncTest {
     }
 
     @Test
+    void givenABundleThatImportsALibraryNotThere_whenRun_thenItsLogSaysWhatIsMissingAndItExitsWith2()
+            throws Exception {
+        Path broken = dir.resolve("needs-library.jar");
+        try (JarFile in = new JarFile(TEST_APP.toFile());
+                var out = new java.util.jar.JarOutputStream(Files.newOutputStream(broken), withImport(in.getManifest(),
+                        "org.example.missing.library"))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                if (!e.getName().equals(JarFile.MANIFEST_NAME)) {
+                    out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    in.getInputStream(e).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        RuntimeLaunch launch = launch(descriptor(broken), broken, "broken-1");
+        RuntimePlan plan = runtime.prepare(launch);
+        NodeBridge bridge = open(launch, plan);
+        manager.run(plan.container());
+        bridge.deliver(new BridgeEvent.Started("echo", self, List.of(self), self.id()));
+        BridgeCommand.Log log = (BridgeCommand.Log) next("broken-1");
+        assertTrue(log.message().startsWith("the app cannot be loaded") && log.message()
+                .contains("org.example.missing.library"), log.message());
+        assertEquals(2, manager.waitFor("broken-1", Duration.ofSeconds(60)).orElseThrow().exitCode());
+        manager.destroy("broken-1");
+    }
+
+    private static java.util.jar.Manifest withImport(java.util.jar.Manifest mf, String pkg) {
+        java.util.jar.Manifest copy = new java.util.jar.Manifest(mf);
+        String imports = copy.getMainAttributes().getValue("Import-Package");
+        copy.getMainAttributes().putValue("Import-Package", imports + "," + pkg);
+        return copy;
+    }
+
+    @Test
     void givenAnAppWhoseEntryClassIsNotInItsBundle_whenPrepared_thenTheDeveloperIsToldWhichClass() throws Exception {
         AppDescriptor good = descriptor(TEST_APP);
         AppDescriptor wrong = new AppDescriptor(good.name(), good.version(), 1, good.perMember(), "bundle",

@@ -10,12 +10,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.WritableByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -68,6 +70,8 @@ public final class NodeBridge implements AutoCloseable {
         default void malformed(String reason) {
         }
     }
+
+    private static final int WRITE_BATCH = 64;
 
     /** The longest unix socket path the kernel accepts, terminator excluded. */
     public static final int MAX_SOCKET_PATH = 107;
@@ -274,7 +278,7 @@ public final class NodeBridge implements AutoCloseable {
     }
 
     /** One connection of the app: a channel in each direction. */
-    private record Connection(ReadableByteChannel in, WritableByteChannel out, List<AutoCloseable> closeables) {
+    private record Connection(ReadableByteChannel in, GatheringByteChannel out, List<AutoCloseable> closeables) {
         void close() {
             for (AutoCloseable c : closeables) {
                 try {
@@ -377,7 +381,9 @@ public final class NodeBridge implements AutoCloseable {
     }
 
     private void writeLoop() {
-        byte[] pending = null;
+        // lines taken from the queue but not yet written whole; they go first, whole, to the next connection
+        ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+        List<byte[]> batch = new ArrayList<>(WRITE_BATCH);
         while (!closed) {
             Connection c;
             try {
@@ -390,8 +396,13 @@ public final class NodeBridge implements AutoCloseable {
                 if (c == null) {
                     return;
                 }
-                if (pending == null) {
-                    pending = queue.take();
+                if (pending.isEmpty()) {
+                    batch.add(queue.take());
+                    queue.drainTo(batch, WRITE_BATCH - 1);
+                    for (byte[] line : batch) {
+                        pending.add(ByteBuffer.wrap(line));
+                    }
+                    batch.clear();
                 }
             } catch (InterruptedException e) {
                 if (closed) {
@@ -400,14 +411,22 @@ public final class NodeBridge implements AutoCloseable {
                 continue;
             }
             try {
-                ByteBuffer buf = ByteBuffer.wrap(pending);
-                while (buf.hasRemaining()) {
-                    c.out().write(buf);
+                // one gathering write for what piled up: a busy app costs one system call per batch, not per event
+                ByteBuffer[] bufs = pending.toArray(new ByteBuffer[0]);
+                while (bufs[bufs.length - 1].hasRemaining()) {
+                    c.out().write(bufs);
                 }
-                linesOut.incrementAndGet();
-                pending = null;
+                linesOut.addAndGet(bufs.length);
+                pending.clear();
             } catch (IOException e) {
-                // the app went away mid-line: end this connection; the line goes whole to the next one
+                // the app went away: lines written whole are gone with it, the rest go whole to the next connection
+                while (!pending.isEmpty() && !pending.peekFirst().hasRemaining()) {
+                    pending.removeFirst();
+                    linesOut.incrementAndGet();
+                }
+                if (!pending.isEmpty()) {
+                    pending.peekFirst().rewind();
+                }
                 synchronized (lock) {
                     if (current == c) {
                         current = null;

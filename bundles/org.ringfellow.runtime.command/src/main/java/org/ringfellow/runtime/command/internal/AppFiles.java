@@ -55,6 +55,14 @@ final class AppFiles {
      */
     static void unpack(Path artifact, Path target, java.util.Set<String> executables)
             throws IOException, BadArtifactException {
+        if (Files.exists(target)) {
+            // a member prepared again gets exactly the new artifact's files, none left from before
+            try (var old = Files.walk(target)) {
+                for (Path p : (Iterable<Path>) old.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
         Files.createDirectories(target);
         int entries = 0;
         long total = 0;

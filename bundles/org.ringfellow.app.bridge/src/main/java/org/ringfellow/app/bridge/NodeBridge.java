@@ -241,20 +241,17 @@ public final class NodeBridge implements AutoCloseable {
         if (c != null) {
             c.close();
         }
-        if (transport == BridgeTransport.FIFO_PAIR) {
-            // a thread blocked in opening one end of a pipe wakes when someone opens the other end
-            for (String name : List.of(BridgeTransport.EVENTS_FIFO, BridgeTransport.COMMANDS_FIFO)) {
-                try (RandomAccessFile unblock = new RandomAccessFile(directory.resolve(name).toFile(), "rw")) {
-                    unblock.length();
-                } catch (IOException e) {
-                    // already gone
-                }
-            }
-        }
         writer.interrupt();
         reader.interrupt();
         try {
-            reader.join(TimeUnit.SECONDS.toMillis(5));
+            // a thread blocked in opening one end of a pipe wakes when someone opens the other end; repeated,
+            // because the reading thread may reach its open just after one unblocking
+            for (int i = 0; i < 50 && reader.isAlive(); i++) {
+                if (transport == BridgeTransport.FIFO_PAIR) {
+                    unblockPipes();
+                }
+                reader.join(100);
+            }
             writer.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -273,6 +270,20 @@ public final class NodeBridge implements AutoCloseable {
                 Files.deleteIfExists(directory.resolve(name));
             } catch (IOException e) {
                 // best effort: the engine removes the directory
+            }
+        }
+    }
+
+    private void unblockPipes() {
+        for (String name : List.of(BridgeTransport.EVENTS_FIFO, BridgeTransport.COMMANDS_FIFO)) {
+            Path p = directory.resolve(name);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            try (RandomAccessFile unblock = new RandomAccessFile(p.toFile(), "rw")) {
+                unblock.length();
+            } catch (IOException e) {
+                // already gone
             }
         }
     }

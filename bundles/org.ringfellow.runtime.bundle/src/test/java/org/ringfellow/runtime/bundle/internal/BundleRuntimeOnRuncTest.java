@@ -217,6 +217,30 @@ class BundleRuntimeOnRuncTest {
     }
 
     @Test
+    void givenAThousandRequestsInFlight_whenDeliveredAtOnce_thenEveryOneIsAnsweredOnceAndInOrder() throws Exception {
+        RuntimeLaunch launch = launch(descriptor(TEST_APP), TEST_APP, "echo-2");
+        RuntimePlan plan = runtime.prepare(launch);
+        NodeBridge bridge = open(launch, plan);
+        manager.run(plan.container());
+        bridge.deliver(new BridgeEvent.Started("echo", self, List.of(self, other), self.id()));
+        assertTrue(next("echo-2") instanceof BridgeCommand.Log);
+        int n = 1000;
+        for (int i = 1; i <= n; i++) {
+            // the queue holds 1024 events: none is refused
+            assertTrue(bridge.deliver(new BridgeEvent.Request(i, other, "echo", utf8("m" + i))));
+        }
+        for (int i = 1; i <= n; i++) {
+            BridgeCommand.Reply r = (BridgeCommand.Reply) next("echo-2");
+            assertEquals(i, r.id());
+            assertEquals(new StringBuilder("m" + i).reverse().toString(), new String(r.payload(), StandardCharsets.UTF_8));
+        }
+        bridge.deliver(new BridgeEvent.Stopped());
+        assertEquals(new BridgeCommand.Log("echo stopping"), next("echo-2"));
+        assertEquals(0, manager.waitFor("echo-2", Duration.ofSeconds(60)).orElseThrow().exitCode());
+        manager.destroy("echo-2");
+    }
+
+    @Test
     void givenABundleThatImportsALibraryNotThere_whenRun_thenItsLogSaysWhatIsMissingAndItExitsWith2()
             throws Exception {
         Path broken = dir.resolve("needs-library.jar");

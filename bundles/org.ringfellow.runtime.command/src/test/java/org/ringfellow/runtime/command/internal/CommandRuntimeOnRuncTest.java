@@ -210,6 +210,46 @@ class CommandRuntimeOnRuncTest {
     }
 
     @Test
+    void givenThreeMembersOfOneAppOnOneNode_whenEachIsAsked_thenEachAnswersOnItsOwnBridgeInOrder() throws Exception {
+        Path artifact = exampleArtifact();
+        List<String> names = List.of("upper-a", "upper-b", "upper-c");
+        Map<String, BlockingQueue<BridgeCommand>> replies = new java.util.HashMap<>();
+        Map<String, NodeBridge> byName = new java.util.HashMap<>();
+        for (String name : names) {
+            RuntimeLaunch launch = launch(artifact, name);
+            RuntimePlan plan = runtime.prepare(launch);
+            BlockingQueue<BridgeCommand> q = new LinkedBlockingQueue<>();
+            replies.put(name, q);
+            NodeBridge b = NodeBridge.open(launch.bridgeDirectory(), plan.transport(), BridgeLimits.DEFAULTS, q::add);
+            bridges.add(b);
+            byName.put(name, b);
+            manager.run(plan.container());
+            b.deliver(new BridgeEvent.Started("upper", new MemberRef(name, name, false), List.of(), "aa01"));
+        }
+        int n = 20;
+        for (int i = 1; i <= n; i++) {
+            for (String name : names) {
+                byName.get(name).deliver(new BridgeEvent.Request(i, other, "upper", (name + " " + i).getBytes()));
+            }
+        }
+        for (String name : names) {
+            BlockingQueue<BridgeCommand> q = replies.get(name);
+            assertEquals(new BridgeCommand.Log("upper started as member " + name + " of upper"),
+                    q.poll(60, TimeUnit.SECONDS));
+            for (int i = 1; i <= n; i++) {
+                BridgeCommand.Reply r = (BridgeCommand.Reply) q.poll(60, TimeUnit.SECONDS);
+                assertEquals(i, r.id());
+                assertEquals((name + " " + i).toUpperCase(), new String(r.payload(), StandardCharsets.UTF_8));
+            }
+            byName.get(name).deliver(new BridgeEvent.Stopped());
+        }
+        for (String name : names) {
+            assertEquals(0, manager.waitFor(name, Duration.ofSeconds(60)).orElseThrow().exitCode());
+            manager.destroy(name);
+        }
+    }
+
+    @Test
     void givenAProgramThatPrintsJunk_whenRun_thenTheJunkIsCountedAndItsValidLinesStillArrive() throws Exception {
         Manifest mf = manifest("junk", "junk.sh");
         byte[] script = ("#!/bin/sh\nread -r line\necho 'this is not json'\n"

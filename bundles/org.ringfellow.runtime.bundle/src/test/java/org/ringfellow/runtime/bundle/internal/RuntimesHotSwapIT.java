@@ -70,6 +70,37 @@ class RuntimesHotSwapIT {
         return now;
     }
 
+    /**
+     * The bundle runtime, as SCR made it, prepares a launch: it reads its launcher jars from its own
+     * bundle and writes them into the image it imports.
+     */
+    private void preparesInsideOsgi(BundleContext ctx, Bundle api,
+            java.util.concurrent.atomic.AtomicReference<byte[]> imported) throws Exception {
+        ServiceReference<?> ref = java.util.Arrays.stream(ctx.getAllServiceReferences(RUNTIME, null))
+                .filter(r -> "bundle".equals(r.getProperty("ringfellow.runtime.type"))).findFirst().orElseThrow();
+        Object runtime = ctx.getService(ref);
+        Class<?> limits = api.loadClass("org.ringfellow.api.container.ResourceLimits");
+        Class<?> descriptor = api.loadClass("org.ringfellow.api.app.AppDescriptor");
+        Class<?> launch = api.loadClass("org.ringfellow.api.runtime.RuntimeLaunch");
+        Object app = descriptor.getConstructors()[0].newInstance("echo", "1", 1,
+                limits.getConstructor(long.class, long.class, int.class).newInstance(1000L, 256L << 20, 128),
+                "bundle", "org.ringfellow.runtime.bundle.testapp.internal.EchoApp", Map.of());
+        Path member = java.nio.file.Files.createDirectories(dir.resolve("member"));
+        Object l = launch.getConstructors()[0].newInstance(app,
+                Path.of("target", "test-apps", "org.ringfellow.runtime.bundle.testapp.jar").toAbsolutePath(),
+                java.nio.file.Files.createDirectory(member.resolve("bridge")),
+                java.nio.file.Files.createDirectory(member.resolve("work")), "echo-1");
+        Object plan = runtime.getClass().getMethod("prepare", launch).invoke(runtime, l);
+        Object spec = plan.getClass().getMethod("container").invoke(plan);
+        List<?> command = (List<?>) spec.getClass().getMethod("command").invoke(spec);
+        assertTrue(command.contains("org.ringfellow.runtime.bundle.launcher.Main"), command.toString());
+        String tar = new String(imported.get(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String jar : BundleRuntime.LAUNCHER_JARS) {
+            assertTrue(tar.contains("opt/ringfellow/lib/" + jar), jar + " is not in the image");
+        }
+        ctx.ungetService(ref);
+    }
+
     @Test
     void givenBothRuntimeBundles_whenOneIsStoppedAndStartedAgain_thenItsServiceGoesAndComesBack() throws Exception {
         Map<String, String> config = new HashMap<>();
@@ -92,14 +123,23 @@ class RuntimesHotSwapIT {
         }
         // the runtimes need the node's image store: a stand-in made from the API bundle's own interface
         Class<?> imageStore = api.loadClass("org.ringfellow.api.container.ImageStore");
+        Class<?> image = api.loadClass("org.ringfellow.api.container.Image");
+        java.util.concurrent.atomic.AtomicReference<byte[]> imported = new java.util.concurrent.atomic.AtomicReference<>();
         Object store = Proxy.newProxyInstance(imageStore.getClassLoader(), new Class<?>[] {imageStore},
-                (proxy, method, args) -> {
-                    throw new UnsupportedOperationException(method.getName());
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "find" -> java.util.Optional.empty();
+                    case "importArchive" -> {
+                        imported.set(java.nio.file.Files.readAllBytes((Path) args[1]));
+                        yield image.getConstructors()[0].newInstance(args[0], "sha256:" + "ab".repeat(32),
+                                (long) imported.get().length, java.time.Instant.now());
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
         assertEquals(Set.of(), runtimeTypes(ctx), "no runtime without an image store");
         ctx.registerService(imageStore.getName(), store, null);
 
         assertEquals(Set.of("bundle", "command"), awaitTypes(ctx, Set.of("bundle", "command")));
+        preparesInsideOsgi(ctx, api, imported);
         command.stop();
         assertEquals(Set.of("bundle"), awaitTypes(ctx, Set.of("bundle")));
         command.start();

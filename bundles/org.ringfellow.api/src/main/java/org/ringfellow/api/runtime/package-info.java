@@ -1,5 +1,5 @@
 /**
  * The application runtime SPI: how an app artifact becomes a container on a member.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.ringfellow.api.runtime;

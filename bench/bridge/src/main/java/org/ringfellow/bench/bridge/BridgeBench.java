@@ -240,7 +240,7 @@ public final class BridgeBench {
         ThreadLocalRandom.current().nextBytes(id);
         String nodeId = HexFormat.of().formatHex(id);
         FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-        RuncDriver driver = new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         ContainerManagerImpl manager = new ContainerManagerImpl(new FakeNode(dir, nodeId), new MapStore(), images,
                 new ContainerManagerImpl.Config() {
                     @Override

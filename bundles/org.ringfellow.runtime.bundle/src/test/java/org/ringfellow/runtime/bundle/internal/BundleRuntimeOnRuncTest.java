@@ -100,7 +100,7 @@ class BundleRuntimeOnRuncTest {
     }
 
     private RuncDriver driver() {
-        return new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        return RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
     }
 
     private static AppDescriptor descriptor(Path artifact) throws IOException {

@@ -103,7 +103,7 @@ class CommandRuntimeOnRuncTest {
     }
 
     private RuncDriver driver() {
-        return new RuncDriver(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        return RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
     }
 
     /** Packs the example the way its README says: its manifest and its script in a jar. */

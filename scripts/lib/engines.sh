@@ -10,8 +10,8 @@
 # containers no network (lxc.net.0.type = empty), so no lxcbr0 bridge is needed.
 #
 # dockerd creates the docker0 bridge and its DOCKER* iptables chains and turns on
-# net.ipv4.ip_forward; stop_dockerd removes what this dockerd created and restores the
-# forwarding setting it found, so the host is left as it was.
+# net.ipv4.ip_forward (and the FORWARD policy to DROP); stop_dockerd removes what this dockerd
+# created and restores the forwarding settings it found, so the host is left as it was.
 
 _engines_log() { printf '\033[1m[engines]\033[0m %s\n' "$*" >&2; }
 
@@ -36,6 +36,8 @@ start_dockerd() {
   sysctl -n net.ipv4.ip_forward >"$dir/ip_forward.before" 2>/dev/null || true
   if ip link show docker0 >/dev/null 2>&1; then echo 1 >"$dir/bridge.before"; else echo 0 >"$dir/bridge.before"; fi
   if iptables -w -t nat -n -L DOCKER >/dev/null 2>&1; then echo 1 >"$dir/chains.before"; else echo 0 >"$dir/chains.before"; fi
+  # dockerd sets the FORWARD policy to DROP when it turns forwarding on
+  iptables -w -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}' >"$dir/forward-policy.before" || true
   # Ringfellow's containers have no network (or one the driver makes), so by default this
   # dockerd makes no docker0 bridge, no iptables rules and leaves ip_forward alone: nothing on
   # the host to clean up, and no clash with another dockerd. ENGINES_DOCKER_BRIDGE=1 keeps
@@ -73,16 +75,16 @@ start_dockerd() {
 
 # stop_dockerd DIR
 # Stops the dockerd started by start_dockerd DIR, by its PID (SIGTERM, then SIGKILL after
-# 20 s), then removes the docker0 bridge and DOCKER iptables chains if it created them and
+# 20 s), and the containerd it started (by the PID in its exec root), then removes the docker0 bridge and DOCKER iptables chains if it created them and
 # restores net.ipv4.ip_forward. The data root stays (delete DIR to remove it).
 stop_dockerd() {
   local dir=${1:?usage: stop_dockerd DIR}
-  local pid=
+  [[ -d $dir ]] && dir=$(cd "$dir" && pwd)
+  local pid= i
   [[ -f $dir/dockerd.launcher.pid ]] && pid=$(cat "$dir/dockerd.launcher.pid")
   [[ -z $pid && -f $dir/dockerd.pid ]] && pid=$(cat "$dir/dockerd.pid")
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
-    local i
     for ((i = 0; i < 200; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
@@ -94,18 +96,40 @@ stop_dockerd() {
     _engines_log "dockerd $pid stopped"
   fi
   rm -f "$dir/dockerd.launcher.pid"
+  # the containerd this dockerd started (dockerd leaves it running under --live-restore)
+  local cpid
+  cpid=$(cat "$dir/exec/containerd/containerd.pid" 2>/dev/null || true)
+  if [[ -n $cpid ]] && kill -0 "$cpid" 2>/dev/null && grep -q -- "$dir/exec/containerd" "/proc/$cpid/cmdline" 2>/dev/null; then
+    kill -TERM "$cpid"
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$cpid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$cpid" 2>/dev/null && kill -KILL "$cpid" 2>/dev/null
+    _engines_log "containerd $cpid stopped"
+  fi
+  # dockerd bind-mounts its data root onto itself (and may leave netns or overlay mounts under
+  # its roots); unmount whatever is left under DIR, deepest first
+  local m
+  for m in $(awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || _engines_log "could not unmount $m"
+  done
   if [[ $(cat "$dir/bridge.before" 2>/dev/null) == 0 ]] && ip link show docker0 >/dev/null 2>&1; then
     ip link delete docker0 || _engines_log "could not delete docker0"
   fi
   if [[ $(cat "$dir/chains.before" 2>/dev/null) == 0 ]]; then
     _engines_remove_docker_chains
   fi
-  local fwd
+  local fwd policy
+  policy=$(cat "$dir/forward-policy.before" 2>/dev/null || true)
+  if [[ -n $policy && $(iptables -w -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}') != "$policy" ]]; then
+    iptables -w -P FORWARD "$policy" || _engines_log "could not restore the FORWARD policy $policy"
+  fi
   fwd=$(cat "$dir/ip_forward.before" 2>/dev/null || true)
   if [[ -n $fwd && $(sysctl -n net.ipv4.ip_forward 2>/dev/null) != "$fwd" ]]; then
     sysctl -qw net.ipv4.ip_forward="$fwd" || _engines_log "could not restore net.ipv4.ip_forward=$fwd"
   fi
-  rm -f "$dir/bridge.before" "$dir/chains.before" "$dir/ip_forward.before"
+  rm -f "$dir/bridge.before" "$dir/chains.before" "$dir/ip_forward.before" "$dir/forward-policy.before"
 }
 
 # Removes the jumps to dockerd's chains and its docker0 rules from the built-in chains, then

@@ -18,7 +18,7 @@ import org.ringfellow.api.container.DriverException.Kind;
 final class Cgroups {
 
     static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu", "cpuacct", "cpuset", "devices",
-            "freezer", "blkio", "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "misc", "systemd");
+            "freezer", "blkio", "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "misc", "systemd", "unified");
     private static final Path BASE = Path.of("/sys/fs/cgroup");
 
     private Cgroups() {
@@ -29,9 +29,6 @@ final class Cgroups {
         Path alone = BASE.resolve(controller);
         if (Files.isDirectory(alone)) {
             return Optional.of(alone);
-        }
-        if (controller.equals("systemd") && Files.isDirectory(BASE.resolve("systemd"))) {
-            return Optional.of(BASE.resolve("systemd"));
         }
         for (String combined : List.of("cpu,cpuacct", "cpuacct,cpu", "net_cls,net_prio")) {
             Path p = BASE.resolve(combined);

@@ -41,9 +41,13 @@ class LxcDriverConformanceTest extends ContainerDriverConformance {
                 throw new AssertionError("containers left behind in " + dir);
             }
         }
-        Path cgroups = Path.of("/sys/fs/cgroup/memory/ringfellow-lxc", nodeId.substring(0, 12));
-        if (Files.exists(cgroups)) {
-            throw new AssertionError("cgroups left behind: " + cgroups);
+        try (var s = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path controller : (Iterable<Path>) s::iterator) {
+                Path cgroups = controller.resolve("ringfellow-lxc").resolve(nodeId.substring(0, 12));
+                if (Files.exists(cgroups)) {
+                    throw new AssertionError("cgroups left behind: " + cgroups);
+                }
+            }
         }
     }
 

@@ -548,16 +548,16 @@ public final class DockerDriver implements ContainerDriver {
     }
 
     /**
-     * Docker's init drops a SIGTERM that arrives before it has installed its signal mask, and the
-     * stop would then wait out its whole grace period. Waits, briefly and boundedly, until the
-     * init handles SIGTERM.
+     * Docker's init drops a SIGTERM that arrives before it has blocked its signals, and the stop
+     * would then wait out its whole grace period. Waits, briefly and boundedly, until the init has
+     * started the workload, which it does after blocking them.
      */
     private static void awaitSignalsHandled(long pid) {
         if (pid <= 0) {
             return;
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (!HostCgroups.handlesTerm(pid) && System.nanoTime() < deadline) {
+        while (!HostCgroups.hasChild(pid) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

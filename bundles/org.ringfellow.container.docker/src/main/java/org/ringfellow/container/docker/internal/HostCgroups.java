@@ -54,19 +54,15 @@ final class HostCgroups {
     }
 
     /**
-     * Whether a PID 1 has blocked or caught SIGTERM, that is, whether a SIGTERM sent now is
-     * certain to reach the workload.
+     * Whether an init (tini) has started its child. tini blocks its signals before it forks, so
+     * from then on a SIGTERM is certain to reach the workload; its signal mask cannot tell, as it
+     * reads empty while tini waits in sigtimedwait.
      */
-    static boolean handlesTerm(long pid) {
+    static boolean hasChild(long pid) {
         try {
-            long mask = 0;
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("SigBlk:") || line.startsWith("SigCgt:")) {
-                    mask |= Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                }
-            }
-            return (mask & (1L << (15 - 1))) != 0;
-        } catch (IOException | NumberFormatException e) {
+            return !Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"))
+                    .isBlank();
+        } catch (IOException e) {
             // gone, or not ours to read: nothing to wait for
             return true;
         }

@@ -10,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,8 +78,9 @@ public final class LxcDriver implements ContainerDriver {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern OWNER = Pattern.compile("(?m)^# " + Pattern.quote(OWNER_LABEL) + " = ([0-9a-f]+)$");
+    /** The monitor: lxc-execute, then its exit code in one write of a shell builtin (a reader skips an empty file). */
     private static final String SHIM = "tool=$1; path=$2; name=$3; exit=$4; shift 4; "
-            + "\"$tool\" -q -P \"$path\" -n \"$name\" -- \"$@\"; echo $? > \"$exit.tmp\"; mv \"$exit.tmp\" \"$exit\"";
+            + "\"$tool\" -q -P \"$path\" -n \"$name\" -- \"$@\"; echo $? > \"$exit\"";
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_EXEC_OUTPUT = 64 * 1024;
@@ -257,12 +257,6 @@ public final class LxcDriver implements ContainerDriver {
     private ContainerHandle launch(ContainerSpec spec, Path dir, Path rootfs) throws DriverException {
         String id = spec.name();
         try {
-            Path hook = dir.resolve("hook-stop");
-            Files.writeString(hook, "#!/bin/sh\n# records the OOM kill counter before LXC removes the cgroup\n"
-                    + "cat '" + Cgroups.payload("memory", cgroupDir(id), id).resolve("memory.oom_control")
-                    + "' > '" + dir.resolve("oom.tmp") + "' 2>/dev/null; mv '" + dir.resolve("oom.tmp") + "' '"
-                    + dir.resolve("oom") + "'\nexit 0\n");
-            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
             writeAtomically(dir.resolve("config"), config(spec, dir, rootfs).getBytes(StandardCharsets.UTF_8));
             Path log = dir.resolve("log");
             Files.createFile(log);
@@ -360,7 +354,12 @@ public final class LxcDriver implements ContainerDriver {
         c.append("lxc.tty.max = 0\n");
         c.append("lxc.log.file = ").append(dir.resolve("lxc.log")).append('\n');
         c.append("lxc.log.level = WARN\n");
-        c.append("lxc.hook.stop = ").append(dir.resolve("hook-stop")).append('\n');
+        // LXC runs a hook as sh -c "<hook> <name> lxc stop": a shell command whose arguments end in
+        // a no-op; it keeps the OOM kill counter before LXC removes the cgroup, and is read only once
+        // the exit file exists, after the hook has run
+        c.append("lxc.hook.stop = cat ").append(shellQuote(Cgroups.payload("memory", cgroupDir(id), id)
+                .resolve("memory.oom_control").toString())).append(" > ").append(shellQuote(dir.resolve("oom")
+                .toString())).append(" 2>/dev/null; :\n");
         c.append("lxc.cgroup.dir = ").append(cgroupDir(id).substring(1)).append('\n');
         long mem = spec.limits().memoryBytes();
         c.append("lxc.cgroup.memory.limit_in_bytes = ").append(mem).append('\n');
@@ -391,6 +390,10 @@ public final class LxcDriver implements ContainerDriver {
         env.putIfAbsent("PATH", DEFAULT_PATH);
         env.forEach((k, v) -> c.append("lxc.environment = ").append(k).append('=').append(v).append('\n'));
         return c.toString();
+    }
+
+    private static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** Refuses a command that is not in the image, which LXC's init would only report as exit 127. */
@@ -492,6 +495,10 @@ public final class LxcDriver implements ContainerDriver {
             return Optional.empty();
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot read the exit status in " + dir + ": " + e.getMessage(), e);
+        }
+        if (text.isEmpty()) {
+            // the monitor's shell has created the file but not yet written the code
+            return Optional.empty();
         }
         int code;
         try {

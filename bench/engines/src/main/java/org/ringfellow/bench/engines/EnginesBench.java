@@ -144,7 +144,7 @@ public final class EnginesBench {
             Path cdir = Files.createDirectories(bare.resolve(name));
             Files.writeString(cdir.resolve("config"), config
                     .replace(dir.resolve("lxc/containers/template").toString(), cdir.toString())
-                    .replace("/ringfellow-lxc/" + node12 + "/template", "/ringfellow-lxc-bench/" + node12 + "/" + name)
+                    .replace("ringfellow-lxc/" + node12 + "/template", "ringfellow-lxc-bench/" + node12 + "/" + name)
                     .replace("lxc.uts.name = template", "lxc.uts.name = " + name)
                     .replaceAll("(?m)^lxc\\.hook\\.stop = .*$", ""));
             long t0 = System.nanoTime();
@@ -156,6 +156,9 @@ public final class EnginesBench {
             deleteTree(cdir);
             long t3 = System.nanoTime();
             removeCgroups("/ringfellow-lxc-bench/" + node12 + "/" + name, name);
+            if (!config.contains("lxc.cgroup.dir = ringfellow-lxc/" + node12 + "/template")) {
+                throw new IllegalStateException("the driver's config changed; the bare container would share its cgroup");
+            }
             return new long[] {t1 - t0, t3 - t2};
         });
         report("lxc start-to-running", "lxc-start -d", t[0], t[1]);

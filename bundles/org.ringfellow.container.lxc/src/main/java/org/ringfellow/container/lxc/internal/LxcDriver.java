@@ -506,6 +506,9 @@ public final class LxcDriver implements ContainerDriver {
         } catch (NumberFormatException e) {
             code = 255;
         }
+        if (code == 1 && Files.exists(dir.resolve("killed"))) {
+            code = 128 + 9;
+        }
         int signal = code > 128 && code < 128 + 65 ? code - 128 : 0;
         return Optional.of(new ExitStatus(code, signal, oomKills(dir) > 0, finished));
     }
@@ -537,7 +540,7 @@ public final class LxcDriver implements ContainerDriver {
             if (waitFor(handle, grace).isPresent()) {
                 return;
             }
-            kill(id);
+            killAfterGrace(id, dir);
             if (waitFor(handle, CMD_TIMEOUT).isEmpty()) {
                 throw new DriverException(Kind.FAILED, "container " + id + " did not die after lxc-stop -k");
             }
@@ -589,6 +592,19 @@ public final class LxcDriver implements ContainerDriver {
         } catch (IOException | NumberFormatException e) {
             return List.of();
         }
+    }
+
+    /**
+     * lxc-execute reports 1 for an init killed by lxc-stop -k; the marker lets the exit status
+     * say what happened: killed by SIGKILL, 137.
+     */
+    private void killAfterGrace(String id, Path dir) {
+        try {
+            Files.writeString(dir.resolve("killed"), "SIGKILL after the grace period\n");
+        } catch (IOException e) {
+            // the exit code then stays lxc-execute's
+        }
+        kill(id);
     }
 
     private void kill(String id) {

@@ -529,9 +529,11 @@ public final class DockerDriver implements ContainerDriver {
         // the Engine API counts the grace in whole seconds
         int seconds = (int) Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000);
         try {
+            // dockerd answers once the container has stopped (SIGKILL after the grace included)
             client.stopContainerCmd(r.getId()).withTimeout(seconds).exec();
+            return;
         } catch (NotModifiedException e) {
-            // already stopped
+            // stopped meanwhile; make sure of it below
         } catch (NotFoundException e) {
             throw new DriverException(Kind.NOT_FOUND, "no docker container " + handle.id(), e);
         } catch (RuntimeException e) {
@@ -569,19 +571,24 @@ public final class DockerDriver implements ContainerDriver {
 
     @Override
     public void destroy(ContainerHandle handle) throws DriverException {
-        Optional<InspectContainerResponse> r = find(handle);
-        if (r.isEmpty()) {
-            return;
+        checkId(handle.id());
+        // an engine id from start or recover names this container and no other; a bare id is
+        // looked up by name, and its labels checked, first
+        String engineId = handle.driverState().get("containerId");
+        if (engineId == null) {
+            Optional<InspectContainerResponse> r = find(handle);
+            if (r.isEmpty()) {
+                return;
+            }
+            engineId = r.get().getId();
         }
         try {
-            client.removeContainerCmd(r.get().getId()).withForce(true).withRemoveVolumes(true).exec();
+            // dockerd answers once the container is removed
+            client.removeContainerCmd(engineId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
-            return;
+            // already gone
         } catch (RuntimeException e) {
             throw failure("cannot remove container " + handle.id(), e);
-        }
-        if (find(handle).isPresent()) {
-            throw new DriverException(Kind.FAILED, "dockerd still holds container " + handle.id() + " after removal");
         }
     }
 

@@ -259,7 +259,6 @@ public final class LxcDriver implements ContainerDriver {
         try {
             writeAtomically(dir.resolve("config"), config(spec, dir, rootfs).getBytes(StandardCharsets.UTF_8));
             Path log = dir.resolve("log");
-            Files.createFile(log);
             List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", SHIM, "ringfellow-lxc-shim",
                     options.tool("lxc-execute").toString(), lxcpath.toString(), id, dir.resolve("exit").toString()));
             cmd.addAll(spec.command());
@@ -289,8 +288,16 @@ public final class LxcDriver implements ContainerDriver {
                     throw new DriverException(Kind.FAILED, "lxc did not start " + id + " within "
                             + options.startTimeoutMillis() + " ms: " + failure(dir));
                 }
-                // a container's init usually appears within a few tens of milliseconds
-                Thread.sleep(++spins < 200 ? 1 : 10);
+                // a container's workload usually runs within a few tens of milliseconds: poll finely
+                // first (Thread.sleep rounds up to a whole millisecond)
+                if (++spins < 400) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                } else {
+                    Thread.sleep(10);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot start " + id + ": " + e.getMessage(), e);

@@ -471,7 +471,7 @@ public final class LxcDriver implements ContainerDriver {
             throws DriverException, InterruptedException {
         Path dir = dir(handle.id());
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 1;
+        long pause = 5;
         int polls = 0;
         while (true) {
             Optional<ExitStatus> exit = exitStatus(dir);
@@ -485,9 +485,17 @@ public final class LxcDriver implements ContainerDriver {
             if (left <= 0) {
                 return Optional.empty();
             }
-            Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+            // an exit is usually seen within milliseconds of a stop: poll finely at first
             polls++;
-            pause = polls < 100 ? 1 : polls < 300 ? 5 : 25;
+            if (polls < 400) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(200_000, left));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            } else {
+                Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+                pause = polls < 600 ? 5 : 25;
+            }
         }
     }
 

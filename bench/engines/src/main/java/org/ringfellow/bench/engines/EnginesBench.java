@@ -102,8 +102,8 @@ public final class EnginesBench {
             long t3 = System.nanoTime();
             return new long[] {t1 - t0, t3 - t2};
         });
-        report("docker start-to-running", "docker run -d", t[0], t[1]);
-        report("docker stop-to-gone    ", "docker stop + rm", t[2], t[3]);
+        report("docker start-to-running", "docker run -d", t[0], t[2]);
+        report("docker stop-to-gone    ", "docker stop + rm", t[1], t[3]);
         if (!driver.listOwned(nodeId).isEmpty()) {
             System.out.println("docker: containers left behind: " + driver.listOwned(nodeId));
         }
@@ -160,18 +160,68 @@ public final class EnginesBench {
                 throw new IllegalStateException("the driver's config changed; the bare container would share its cgroup");
             }
             return new long[] {t1 - t0, t3 - t2};
+        }, i -> {
+            // the driver's own mechanism by hand, stop hook included: lxc-execute under setsid sh,
+            // LXC's init as PID 1, running once the workload is its child
+            String name = "e" + i;
+            Path cdir = Files.createDirectories(bare.resolve(name));
+            Files.writeString(cdir.resolve("config"), config
+                    .replace(dir.resolve("lxc/containers/template").toString(), cdir.toString())
+                    .replace("ringfellow-lxc/" + node12 + "/template", "ringfellow-lxc-bench/" + node12 + "/" + name)
+                    .replace("lxc.uts.name = template", "lxc.uts.name = " + name));
+            Path procs = Path.of("/sys/fs/cgroup/pids/ringfellow-lxc-bench", node12, name, "lxc.payload." + name,
+                    "cgroup.procs");
+            long t0 = System.nanoTime();
+            new ProcessBuilder("setsid", "sh", "-c", "lxc-execute -q -P \"$1\" -n \"$2\" -- sleep 1000; echo $? > \"$3\"",
+                    "sh", bare.toString(), name, cdir.resolve("exit").toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(cdir.resolve("log").toFile()))
+                    .redirectErrorStream(true).start();
+            while (lines(procs) < 2) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+            long t1 = System.nanoTime();
+            Thread.sleep(100);
+            long t2 = System.nanoTime();
+            run("lxc-stop", "-k", "-P", bare.toString(), "-n", name);
+            while (!Files.exists(cdir.resolve("exit")) || Files.size(cdir.resolve("exit")) == 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+            deleteTree(cdir);
+            long t3 = System.nanoTime();
+            removeCgroups("/ringfellow-lxc-bench/" + node12 + "/" + name, name);
+            return new long[] {t1 - t0, t3 - t2};
         });
-        report("lxc start-to-running", "lxc-start -d", t[0], t[1]);
-        report("lxc stop-to-gone    ", "lxc-stop -k + rm", t[2], t[3]);
+        report("lxc start-to-running", "lxc-start -d", t[0], t[2]);
+        report("lxc stop-to-gone    ", "lxc-stop -k + rm", t[1], t[3]);
+        report("lxc start-to-running", "lxc-execute by hand", t[0], t[4]);
+        report("lxc stop-to-gone    ", "lxc-stop -k, exit, rm", t[1], t[5]);
         if (!driver.listOwned(nodeId).isEmpty()) {
             System.out.println("lxc: containers left behind: " + driver.listOwned(nodeId));
         }
     }
 
-    private static void removeCgroups(String cgroupDir, String name) {
+    private static int lines(Path p) {
+        try {
+            return (int) Files.readAllLines(p).stream().filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** lxc-stop -k answers before LXC's monitor has removed its cgroups: retry for a while (untimed). */
+    private static void removeCgroups(String cgroupDir, String name) throws InterruptedException {
+        for (int i = 0; i < 100 && removeCgroupsOnce(cgroupDir, name); i++) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Returns true if something is left. */
+    private static boolean removeCgroupsOnce(String cgroupDir, String name) {
+        boolean left = false;
         File[] controllers = new File("/sys/fs/cgroup").listFiles();
         if (controllers == null) {
-            return;
+            return false;
         }
         for (File c : controllers) {
             Path own = c.toPath().resolve(cgroupDir.substring(1));
@@ -180,10 +230,12 @@ public final class EnginesBench {
             }
             for (Path p = own; p != null && !p.equals(c.toPath()); p = p.getParent()) {
                 if (!p.toFile().delete() && Files.exists(p)) {
+                    left |= p.equals(own);
                     break;
                 }
             }
         }
+        return left;
     }
 
     // ---- measuring ----
@@ -193,24 +245,24 @@ public final class EnginesBench {
         long[] run(int i) throws Exception;
     }
 
-    /** Runs driver and CLI rounds alternately, each first every other time; returns the four series. */
-    private static long[][] alternate(int iterations, Round driver, Round cli) throws Exception {
-        long[] dStart = new long[iterations];
-        long[] dStop = new long[iterations];
-        long[] cStart = new long[iterations];
-        long[] cStop = new long[iterations];
+    /**
+     * Runs the rounds in turn, rotating which goes first each iteration; returns, per round,
+     * its start series then its stop series.
+     */
+    private static long[][] alternate(int iterations, Round... rounds) throws Exception {
+        long[][] out = new long[rounds.length * 2][iterations];
         for (int i = -WARMUP; i < iterations; i++) {
             int n = i + WARMUP;
-            for (int k = 0; k < 2; k++) {
-                boolean driverTurn = (k == 0) == ((i & 1) == 0);
-                long[] t = driverTurn ? driver.run(n) : cli.run(n);
+            for (int k = 0; k < rounds.length; k++) {
+                int r = Math.floorMod(k + i, rounds.length);
+                long[] t = rounds[r].run(n);
                 if (i >= 0) {
-                    (driverTurn ? dStart : cStart)[i] = t[0];
-                    (driverTurn ? dStop : cStop)[i] = t[1];
+                    out[r * 2][i] = t[0];
+                    out[r * 2 + 1][i] = t[1];
                 }
             }
         }
-        return new long[][] {dStart, cStart, dStop, cStop};
+        return out;
     }
 
     private static String run(String... cmd) throws Exception {
@@ -228,7 +280,7 @@ public final class EnginesBench {
         double cMed = median(cli);
         double dMean = Arrays.stream(driver).average().orElse(0) / 1e6;
         double cMean = Arrays.stream(cli).average().orElse(0) / 1e6;
-        System.out.printf("%s  driver median %6.1f p90 %6.1f mean %6.1f | %s median %6.1f p90 %6.1f mean %6.1f"
+        System.out.printf("%s  driver median %6.1f p90 %6.1f mean %6.1f | %-21s median %6.1f p90 %6.1f mean %6.1f"
                 + " | ratio median %.2f mean %.2f%n", what, dMed, p90(driver), dMean, cliName, cMed, p90(cli), cMean,
                 dMed / cMed, dMean / cMean);
     }

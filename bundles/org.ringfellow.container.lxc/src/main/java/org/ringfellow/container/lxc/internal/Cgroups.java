@@ -71,6 +71,22 @@ final class Cgroups {
         }
     }
 
+    /** The number of processes listed in a cgroup.procs file; 0 if it is gone. */
+    static int count(Path procs) {
+        try {
+            byte[] b = Files.readAllBytes(procs);
+            int n = 0;
+            for (byte c : b) {
+                if (c == '\n') {
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private static long read(Path p) throws IOException {
         return Long.parseLong(Files.readString(p).trim());
     }

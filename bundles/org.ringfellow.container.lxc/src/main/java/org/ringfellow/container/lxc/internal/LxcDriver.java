@@ -270,14 +270,19 @@ public final class LxcDriver implements ContainerDriver {
                     .start();
             long deadline = System.nanoTime() + options.startTimeoutMillis() * 1_000_000;
             int spins = 0;
+            // each poll must be cheap: on a busy host it competes with LXC for the CPU
+            Path procs = Cgroups.payload("pids", cgroupDir(id), id).resolve("cgroup.procs");
+            File exitFile = dir.resolve("exit").toFile();
             while (true) {
-                long pid = findInit(id);
-                // running means the workload runs: LXC's init has started its child
-                if (pid > 0 && !children(pid).isEmpty()) {
-                    Files.writeString(dir.resolve("pid"), Long.toString(pid));
-                    break;
+                // running means the workload runs: LXC's init and its child are in the payload cgroup
+                if (Cgroups.count(procs) >= 2) {
+                    long pid = findInit(id);
+                    if (pid > 0 && !children(pid).isEmpty()) {
+                        Files.writeString(dir.resolve("pid"), Long.toString(pid));
+                        break;
+                    }
                 }
-                if (Files.exists(dir.resolve("exit"))) {
+                if (exitFile.exists()) {
                     // ended already; the stop hook ran if the container ran, LXC's log tells why if not
                     if (!Files.exists(dir.resolve("oom"))) {
                         throw new DriverException(Kind.FAILED, "lxc could not start " + id + ": " + failure(dir));
@@ -473,12 +478,14 @@ public final class LxcDriver implements ContainerDriver {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = 5;
         int polls = 0;
+        File exitFile = dir.resolve("exit").toFile();
         while (true) {
-            Optional<ExitStatus> exit = exitStatus(dir);
+            // java.io.File.exists costs one stat; a missing file through NIO costs an exception
+            Optional<ExitStatus> exit = exitFile.exists() ? exitStatus(dir) : Optional.empty();
             if (exit.isPresent()) {
                 return exit;
             }
-            if (!Files.isDirectory(dir)) {
+            if (!dir.toFile().isDirectory()) {
                 throw new DriverException(Kind.NOT_FOUND, "no lxc container " + handle.id());
             }
             long left = deadline - System.nanoTime();

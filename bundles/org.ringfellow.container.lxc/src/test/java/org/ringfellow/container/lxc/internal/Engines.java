@@ -22,6 +22,8 @@ final class Engines {
         if (Boolean.getBoolean(REQUIRED)) {
             fail(why + "; the engines are required (-D" + REQUIRED + "=true)");
         }
+        // surefire shows a class-level skip as "Tests run: 0" without its reason: say it
+        System.err.println("[ringfellow] SKIPPED: " + why + " (set -D" + REQUIRED + "=true to fail instead)");
         assumeTrue(false, why + "; skipped (set -D" + REQUIRED + "=true to fail instead)");
     }
 }

@@ -9,11 +9,13 @@
 # LXC needs no daemon: the LXC driver runs lxc-start itself, with its own lxcpath, and gives
 # containers no network (lxc.net.0.type = empty), so no lxcbr0 bridge is needed.
 #
-# dockerd creates the docker0 bridge and its DOCKER* iptables chains and turns on
+# dockerd creates "docker" cgroups, the docker0 bridge and its DOCKER* iptables chains, and turns on
 # net.ipv4.ip_forward (and the FORWARD policy to DROP); stop_dockerd removes what this dockerd
 # created and restores the forwarding settings it found, so the host is left as it was.
 
 _engines_log() { printf '\033[1m[engines]\033[0m %s\n' "$*" >&2; }
+
+# Both functions work under set -euo pipefail, as scripts/test runs.
 
 # start_dockerd DIR [extra dockerd arguments...]
 # Starts dockerd with its pid file, socket, data root and exec root under DIR, waits until
@@ -36,6 +38,8 @@ start_dockerd() {
   sysctl -n net.ipv4.ip_forward >"$dir/ip_forward.before" 2>/dev/null || true
   if ip link show docker0 >/dev/null 2>&1; then echo 1 >"$dir/bridge.before"; else echo 0 >"$dir/bridge.before"; fi
   if iptables -w -t nat -n -L DOCKER >/dev/null 2>&1; then echo 1 >"$dir/chains.before"; else echo 0 >"$dir/chains.before"; fi
+  # dockerd puts containers under a "docker" cgroup in every hierarchy and leaves it
+  if [[ -d /sys/fs/cgroup/memory/docker ]]; then echo 1 >"$dir/cgroup.before"; else echo 0 >"$dir/cgroup.before"; fi
   # dockerd sets the FORWARD policy to DROP when it turns forwarding on
   iptables -w -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}' >"$dir/forward-policy.before" || true
   # Ringfellow's containers have no network (or one the driver makes), so by default this
@@ -111,9 +115,16 @@ stop_dockerd() {
   # dockerd bind-mounts its data root onto itself (and may leave netns or overlay mounts under
   # its roots); unmount whatever is left under DIR, deepest first
   local m
-  for m in $(awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r); do
+  for m in $(awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r || true); do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || _engines_log "could not unmount $m"
   done
+  if [[ $(cat "$dir/cgroup.before" 2>/dev/null) == 0 ]]; then
+    # only empty cgroups can be removed: one still in use by another dockerd stays
+    local cg
+    for cg in /sys/fs/cgroup/*/docker; do
+      [[ -d $cg ]] && rmdir "$cg" 2>/dev/null || true
+    done
+  fi
   if [[ $(cat "$dir/bridge.before" 2>/dev/null) == 0 ]] && ip link show docker0 >/dev/null 2>&1; then
     ip link delete docker0 || _engines_log "could not delete docker0"
   fi
@@ -129,7 +140,8 @@ stop_dockerd() {
   if [[ -n $fwd && $(sysctl -n net.ipv4.ip_forward 2>/dev/null) != "$fwd" ]]; then
     sysctl -qw net.ipv4.ip_forward="$fwd" || _engines_log "could not restore net.ipv4.ip_forward=$fwd"
   fi
-  rm -f "$dir/bridge.before" "$dir/chains.before" "$dir/ip_forward.before" "$dir/forward-policy.before"
+  rm -f "$dir/bridge.before" "$dir/chains.before" "$dir/ip_forward.before" "$dir/forward-policy.before" \
+    "$dir/cgroup.before"
 }
 
 # Removes the jumps to dockerd's chains and its docker0 rules from the built-in chains, then
@@ -138,16 +150,17 @@ _engines_remove_docker_chains() {
   local table chain rule
   for table in filter nat; do
     for chain in FORWARD OUTPUT PREROUTING POSTROUTING; do
-      iptables -w -t "$table" -S "$chain" 2>/dev/null | grep -E -- '-j DOCKER(-[A-Z0-9-]+)?$|docker0' |
+      # (|| true: callers run under set -euo pipefail, and grep finds nothing on a clean host)
+      { iptables -w -t "$table" -S "$chain" 2>/dev/null | grep -E -- '-j DOCKER(-[A-Z0-9-]+)?$|docker0' || true; } |
         while read -r rule; do
           # "-A FORWARD ..." becomes "-D FORWARD ..."
           eval "iptables -w -t $table -D ${rule#-A }" 2>/dev/null || true
         done
     done
-    for chain in $(iptables -w -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}'); do
+    for chain in $(iptables -w -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}' || true); do
       iptables -w -t "$table" -F "$chain" 2>/dev/null || true
     done
-    for chain in $(iptables -w -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}'); do
+    for chain in $(iptables -w -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}' || true); do
       iptables -w -t "$table" -X "$chain" 2>/dev/null || true
     done
   done

@@ -1,0 +1,871 @@
+package org.ringfellow.container.lxc.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.ringfellow.api.container.Capability;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerHandle;
+import org.ringfellow.api.container.ContainerSpec;
+import org.ringfellow.api.container.ContainerState;
+import org.ringfellow.api.container.ContainerStats;
+import org.ringfellow.api.container.ContainerStatus;
+import org.ringfellow.api.container.DriverException;
+import org.ringfellow.api.container.DriverException.Kind;
+import org.ringfellow.api.container.ExecResult;
+import org.ringfellow.api.container.ExitStatus;
+import org.ringfellow.api.container.Fingerprint;
+import org.ringfellow.api.container.Health;
+import org.ringfellow.api.container.ImageStore;
+import org.ringfellow.api.container.LogChunk;
+import org.ringfellow.api.container.Mount;
+import org.ringfellow.api.container.NetworkMode;
+import org.ringfellow.api.node.NodeService;
+
+/**
+ * The LXC driver. Each container is an LXC application container in the driver's own lxcpath
+ * ({@code <state>/containers/<id>}, in the node's data directory): this driver writes its
+ * {@code config} itself (no lxc-create, no template) with the image store's root file system,
+ * no network ({@code lxc.net.0.type = empty}), all capabilities dropped, no new privileges, an
+ * unprivileged user, a read-only root (or an overlay for a writable one) and cgroup limits.
+ *
+ * <p>{@code lxc-execute} in the foreground under {@code setsid sh} is the container's monitor:
+ * LXC's own init ({@code init.lxc.static}) is PID 1 and passes the workload's exit code up to
+ * lxc-execute, whose shell writes it to the {@code exit} file. {@code lxc-start -d} would lose
+ * that code, and its console pty would turn the output's newlines into CR LF. The monitor's
+ * standard streams are files, never pipes to this JVM, so the container survives the driver,
+ * its bundle and the JVM. A stop hook records the cgroup's OOM kill counter before LXC removes
+ * the cgroup.
+ */
+@Component(service = ContainerDriver.class, configurationPid = LxcDriver.PID,
+        property = ContainerDriver.TYPE_PROPERTY + "=" + LxcDriver.TYPE)
+@Designate(ocd = LxcDriver.Config.class)
+public final class LxcDriver implements ContainerDriver {
+
+    /** The driver type. */
+    public static final String TYPE = "lxc";
+    /** The configuration PID. */
+    public static final String PID = "org.ringfellow.container.lxc";
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern OWNER = Pattern.compile("(?m)^# " + Pattern.quote(OWNER_LABEL) + " = ([0-9a-f]+)$");
+    /** The monitor: lxc-execute, then its exit code in one write of a shell builtin (a reader skips an empty file). */
+    private static final String SHIM = "tool=$1; path=$2; name=$3; exit=$4; shift 4; "
+            + "\"$tool\" -q -P \"$path\" -n \"$name\" -- \"$@\"; echo $? > \"$exit\"";
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_EXEC_OUTPUT = 64 * 1024;
+
+    /** The driver's configuration. */
+    @ObjectClassDefinition(name = "Ringfellow LXC driver", description = "Runs containers with the LXC tools.")
+    public @interface Config {
+        /**
+         * The directory of the lxc-* tools.
+         *
+         * @return a directory
+         */
+        @AttributeDefinition(description = "Directory of the lxc-* tools")
+        String toolsDir() default "/usr/bin";
+
+        /**
+         * The uid containers run as.
+         *
+         * @return a host uid
+         */
+        @AttributeDefinition(description = "Host uid the container's processes run as")
+        int uid() default 65534;
+
+        /**
+         * The gid containers run as.
+         *
+         * @return a host gid
+         */
+        @AttributeDefinition(description = "Host gid the container's processes run as")
+        int gid() default 65534;
+    }
+
+    private final LxcOptions options;
+    private final ImageStore images;
+    private final String nodeId;
+    private final Path lxcpath;
+
+    /**
+     * Activates the driver in the node's data directory.
+     *
+     * @param node the local node
+     * @param images the image store
+     * @param config the configuration
+     */
+    @Activate
+    public LxcDriver(@Reference NodeService node, @Reference ImageStore images, Config config) {
+        this(new LxcOptions(Path.of(config.toolsDir()), config.uid(), config.gid(),
+                node.dataDirectory().resolve("drivers").resolve(TYPE), 30_000), images, node.identity().id().hex());
+    }
+
+    /**
+     * Creates a driver outside OSGi (tests, benchmarks).
+     *
+     * @param options the settings
+     * @param images the image store
+     * @param nodeId the hex id of the owning node
+     */
+    public LxcDriver(LxcOptions options, ImageStore images, String nodeId) {
+        this.options = options;
+        this.images = images;
+        this.nodeId = nodeId;
+        this.lxcpath = options.stateDir().resolve("containers");
+        try {
+            Files.createDirectories(lxcpath);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the LXC driver's state in " + options.stateDir(), e);
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION, Capability.CPU_LIMIT,
+                Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT, Capability.RECOVER);
+    }
+
+    @Override
+    public Fingerprint fingerprint() {
+        Map<String, String> attrs = new HashMap<>();
+        attrs.put("lxcpath", lxcpath.toString());
+        attrs.put("user", options.uid() + ":" + options.gid());
+        Path execute = options.tool("lxc-execute");
+        if (!Files.isExecutable(execute)) {
+            return new Fingerprint(Health.UNDETECTED, "", "LXC is not installed (no " + execute
+                    + "); install it with apt-get install lxc", attrs);
+        }
+        String version;
+        try {
+            Commands.Result r = Commands.run(List.of(execute.toString(), "--version"), Duration.ofSeconds(10));
+            if (!r.ok()) {
+                return new Fingerprint(Health.UNHEALTHY, "", "lxc-execute --version failed: " + r.output(), attrs);
+            }
+            version = r.output().lines().findFirst().orElse("").trim();
+        } catch (IOException e) {
+            return new Fingerprint(Health.UNHEALTHY, "", "cannot run lxc-execute: " + e.getMessage(), attrs);
+        }
+        if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+            return new Fingerprint(Health.UNHEALTHY, version, "cgroup v2 is not supported by this driver yet", attrs);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String controller : List.of("memory", "pids", "cpu", "cpuacct")) {
+            if (Cgroups.controllerDir(controller).isEmpty()) {
+                missing.add(controller);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return new Fingerprint(Health.UNHEALTHY, version, "cgroup controllers not mounted: " + missing, attrs);
+        }
+        attrs.put("cgroup", "v1");
+        if (!Files.exists(Path.of("/usr/sbin/init.lxc.static")) && !Files.exists(Path.of("/sbin/init.lxc.static"))) {
+            return new Fingerprint(Health.UNHEALTHY, version, "init.lxc.static is missing (it comes with the lxc "
+                    + "package); lxc-execute needs it as the containers' init", attrs);
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return new Fingerprint(Health.UNHEALTHY, version, "the node must run as root to use LXC with cgroups",
+                    attrs);
+        }
+        return new Fingerprint(Health.HEALTHY, version, "", attrs);
+    }
+
+    @Override
+    public ContainerHandle start(ContainerSpec spec) throws DriverException {
+        if (spec.network() != NetworkMode.NONE) {
+            throw new DriverException(Kind.INVALID_SPEC, "the lxc driver gives containers no network; "
+                    + "use network none (asked: " + spec.network() + ")");
+        }
+        for (Mount m : spec.mounts()) {
+            if (m.type() == Mount.Type.BIND && !Files.exists(Path.of(m.source()))) {
+                throw new DriverException(Kind.INVALID_SPEC, "bind mount source does not exist: " + m.source());
+            }
+        }
+        for (Map.Entry<String, String> e : spec.env().entrySet()) {
+            if (e.getValue().indexOf('\n') >= 0 || e.getValue().indexOf('\r') >= 0) {
+                throw new DriverException(Kind.INVALID_SPEC, "the lxc driver cannot pass a line break in environment "
+                        + "variable " + e.getKey());
+            }
+        }
+        Path rootfs;
+        try {
+            rootfs = images.rootfs(spec.image());
+        } catch (DriverException e) {
+            throw new DriverException(Kind.INVALID_SPEC, "image " + spec.image() + " is not in the node's image store",
+                    e);
+        }
+        for (Mount m : spec.mounts()) {
+            // a read-only image cannot get new mount points
+            if (!Files.isDirectory(inRoot(rootfs, m.target()))) {
+                throw new DriverException(Kind.INVALID_SPEC, "mount target " + m.target()
+                        + " does not exist in the image; choose an existing directory such as /tmp");
+            }
+        }
+        checkCommand(rootfs, spec);
+        Path dir = lxcpath.resolve(spec.name());
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new DriverException(Kind.INVALID_SPEC, "an lxc container named " + spec.name() + " already exists");
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot create the directory of " + spec.name() + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            return launch(spec, dir, rootfs);
+        } catch (DriverException | RuntimeException e) {
+            cleanup(spec.name(), dir);
+            throw e;
+        }
+    }
+
+    private ContainerHandle launch(ContainerSpec spec, Path dir, Path rootfs) throws DriverException {
+        String id = spec.name();
+        try {
+            writeAtomically(dir.resolve("config"), config(spec, dir, rootfs).getBytes(StandardCharsets.UTF_8));
+            Path log = dir.resolve("log");
+            List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", SHIM, "ringfellow-lxc-shim",
+                    options.tool("lxc-execute").toString(), lxcpath.toString(), id, dir.resolve("exit").toString()));
+            cmd.addAll(spec.command());
+            new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .directory(dir.toFile())
+                    .start();
+            long deadline = System.nanoTime() + options.startTimeoutMillis() * 1_000_000;
+            int spins = 0;
+            // each poll must be cheap: on a busy host it competes with LXC for the CPU
+            Path procs = Cgroups.payload("pids", cgroupDir(id), id).resolve("cgroup.procs");
+            File exitFile = dir.resolve("exit").toFile();
+            while (true) {
+                // running means the workload runs: LXC's init and its child are in the payload cgroup
+                if (Cgroups.count(procs) >= 2) {
+                    long pid = findInit(id);
+                    if (pid > 0 && !children(pid).isEmpty()) {
+                        Files.writeString(dir.resolve("pid"), Long.toString(pid));
+                        break;
+                    }
+                }
+                if (exitFile.exists()) {
+                    // ended already; the stop hook ran if the container ran, LXC's log tells why if not
+                    if (!Files.exists(dir.resolve("oom"))) {
+                        throw new DriverException(Kind.FAILED, "lxc could not start " + id + ": " + failure(dir));
+                    }
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new DriverException(Kind.FAILED, "lxc did not start " + id + " within "
+                            + options.startTimeoutMillis() + " ms: " + failure(dir));
+                }
+                // a container's workload usually runs within a few tens of milliseconds: poll finely
+                // first (Thread.sleep rounds up to a whole millisecond)
+                if (++spins < 400) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                } else {
+                    Thread.sleep(10);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot start " + id + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while starting " + id, e);
+        }
+        Map<String, String> state = new HashMap<>();
+        state.put("lxcpath", lxcpath.toString());
+        state.put("dir", dir.toString());
+        return new ContainerHandle(id, TYPE, Instant.now(), state);
+    }
+
+    private static String failure(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (String line : Files.readAllLines(dir.resolve("lxc.log"))) {
+                if (line.contains(" ERROR ")) {
+                    sb.append(line.replaceFirst("^.* ERROR\\s+", "")).append("; ");
+                }
+            }
+        } catch (IOException e) {
+            // no log: LXC did not even read the config
+        }
+        if (sb.length() == 0) {
+            try {
+                sb.append(Files.readString(dir.resolve("log")).trim());
+            } catch (IOException e) {
+                sb.append("no error message");
+            }
+        }
+        String s = sb.toString();
+        return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+    }
+
+    /** The LXC config of a container; the owner is a comment, which LXC ignores and listOwned reads. */
+    private String config(ContainerSpec spec, Path dir, Path rootfs) {
+        String id = spec.name();
+        StringBuilder c = new StringBuilder();
+        c.append("# Written by the Ringfellow LXC driver\n");
+        c.append("# ").append(OWNER_LABEL).append(" = ").append(nodeId).append('\n');
+        c.append("# org.ringfellow.image = ").append(spec.image()).append('\n');
+        c.append("lxc.uts.name = ").append(id).append('\n');
+        if (spec.readOnlyRoot()) {
+            c.append("lxc.rootfs.path = dir:").append(rootfs).append('\n');
+            c.append("lxc.rootfs.options = ro\n");
+        } else {
+            // LXC mounts the overlay in the container's own mount namespace: nothing on the host to unmount
+            c.append("lxc.rootfs.path = overlay:").append(rootfs).append(':').append(dir.resolve("upper"))
+                    .append('\n');
+        }
+        c.append("lxc.net.0.type = empty\n");
+        c.append("lxc.cap.keep = none\n");
+        c.append("lxc.no_new_privs = 1\n");
+        c.append("lxc.init.uid = ").append(options.uid()).append('\n');
+        c.append("lxc.init.gid = ").append(options.gid()).append('\n');
+        c.append("lxc.init.cwd = ").append(spec.workingDir()).append('\n');
+        c.append("lxc.mount.auto = proc:mixed sys:ro\n");
+        c.append("lxc.autodev = 1\n");
+        c.append("lxc.console.path = none\n");
+        c.append("lxc.tty.max = 0\n");
+        c.append("lxc.log.file = ").append(dir.resolve("lxc.log")).append('\n');
+        c.append("lxc.log.level = WARN\n");
+        // LXC runs a hook as sh -c "<hook> <name> lxc stop": a shell command whose arguments end in
+        // a no-op; it keeps the OOM kill counter before LXC removes the cgroup, and is read only once
+        // the exit file exists, after the hook has run
+        c.append("lxc.hook.stop = cat ").append(shellQuote(Cgroups.payload("memory", cgroupDir(id), id)
+                .resolve("memory.oom_control").toString())).append(" > ").append(shellQuote(dir.resolve("oom")
+                .toString())).append(" 2>/dev/null; :\n");
+        c.append("lxc.cgroup.dir = ").append(cgroupDir(id).substring(1)).append('\n');
+        long mem = spec.limits().memoryBytes();
+        c.append("lxc.cgroup.memory.limit_in_bytes = ").append(mem).append('\n');
+        if (Cgroups.memswAvailable()) {
+            c.append("lxc.cgroup.memory.memsw.limit_in_bytes = ").append(mem).append('\n');
+        }
+        c.append("lxc.cgroup.pids.max = ").append(spec.limits().pids()).append('\n');
+        if (spec.limits().milliCpus() > 0) {
+            c.append("lxc.cgroup.cpu.cfs_period_us = 100000\n");
+            c.append("lxc.cgroup.cpu.cfs_quota_us = ").append(spec.limits().milliCpus() * 100).append('\n');
+        }
+        c.append("lxc.cgroup.devices.deny = a\n");
+        for (String dev : List.of("c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm",
+                "c 5:2 rwm", "c 136:* rwm")) {
+            c.append("lxc.cgroup.devices.allow = ").append(dev).append('\n');
+        }
+        for (Mount m : spec.mounts()) {
+            String target = m.target().replaceAll("^/+", "");
+            if (m.type() == Mount.Type.BIND) {
+                c.append("lxc.mount.entry = ").append(m.source()).append(' ').append(target).append(" none bind")
+                        .append(m.readOnly() ? ",ro" : "").append(" 0 0\n");
+            } else {
+                c.append("lxc.mount.entry = tmpfs ").append(target).append(" tmpfs rw,nosuid,nodev,size=")
+                        .append(m.sizeBytes()).append(",mode=1777 0 0\n");
+            }
+        }
+        Map<String, String> env = new HashMap<>(spec.env());
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+        env.forEach((k, v) -> c.append("lxc.environment = ").append(k).append('=').append(v).append('\n'));
+        return c.toString();
+    }
+
+    private static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** Refuses a command that is not in the image, which LXC's init would only report as exit 127. */
+    private static void checkCommand(Path rootfs, ContainerSpec spec) throws DriverException {
+        String program = spec.command().get(0);
+        if (program.contains("/")) {
+            Path p = inRoot(rootfs, program.startsWith("/") ? program : spec.workingDir() + "/" + program);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new DriverException(Kind.INVALID_SPEC, "command " + program + " does not exist in the image");
+            }
+            return;
+        }
+        String path = spec.env().getOrDefault("PATH", DEFAULT_PATH);
+        for (String d : path.split(":")) {
+            if (d.startsWith("/") && Files.exists(inRoot(rootfs, d + "/" + program), LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+        }
+        throw new DriverException(Kind.INVALID_SPEC, "command " + program + " is not found in the image's PATH");
+    }
+
+    private static Path inRoot(Path rootfs, String containerPath) {
+        String rel = containerPath.replaceAll("^/+", "");
+        return rel.isEmpty() ? rootfs : rootfs.resolve(rel).normalize();
+    }
+
+    /**
+     * The host pid of the container's init: the process of its payload cgroup that is PID 1 in
+     * the container's pid namespace.
+     */
+    private long findInit(String id) {
+        for (long pid : Cgroups.procs(cgroupDir(id), id)) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("NSpid:")) {
+                        String[] f = line.substring(6).trim().split("\\s+");
+                        if (f.length > 1 && f[f.length - 1].equals("1")) {
+                            return pid;
+                        }
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // exited meanwhile
+            }
+        }
+        return 0;
+    }
+
+    /** The init's pid while it runs: the recorded pid if it still sits in the container's cgroup. */
+    private long runningPid(String id, Path dir) {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(dir.resolve("pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return findInit(id);
+        }
+        try {
+            String cg = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+            return cg.contains(cgroupDir(id) + "/lxc.payload." + id) ? pid : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public Optional<ExitStatus> waitFor(ContainerHandle handle, Duration timeout)
+            throws DriverException, InterruptedException {
+        Path dir = dir(handle.id());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 5;
+        int polls = 0;
+        File exitFile = dir.resolve("exit").toFile();
+        while (true) {
+            // java.io.File.exists costs one stat; a missing file through NIO costs an exception
+            Optional<ExitStatus> exit = exitFile.exists() ? exitStatus(dir) : Optional.empty();
+            if (exit.isPresent()) {
+                return exit;
+            }
+            if (!dir.toFile().isDirectory()) {
+                throw new DriverException(Kind.NOT_FOUND, "no lxc container " + handle.id());
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            // an exit is usually seen within milliseconds of a stop: poll finely at first
+            polls++;
+            if (polls < 400) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(200_000, left));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            } else {
+                Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+                pause = polls < 600 ? 5 : 25;
+            }
+        }
+    }
+
+    private static Optional<ExitStatus> exitStatus(Path dir) throws DriverException {
+        Path exitFile = dir.resolve("exit");
+        String text;
+        Instant finished;
+        try {
+            text = Files.readString(exitFile).trim();
+            finished = Files.getLastModifiedTime(exitFile).toInstant();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot read the exit status in " + dir + ": " + e.getMessage(), e);
+        }
+        if (text.isEmpty()) {
+            // the monitor's shell has created the file but not yet written the code
+            return Optional.empty();
+        }
+        int code;
+        try {
+            code = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            code = 255;
+        }
+        if (code == 1 && Files.exists(dir.resolve("killed"))) {
+            code = 128 + 9;
+        }
+        int signal = code > 128 && code < 128 + 65 ? code - 128 : 0;
+        return Optional.of(new ExitStatus(code, signal, oomKills(dir) > 0, finished));
+    }
+
+    private static long oomKills(Path dir) {
+        try {
+            Matcher m = Pattern.compile("(?m)^oom_kill (\\d+)$").matcher(Files.readString(dir.resolve("oom")));
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void stop(ContainerHandle handle, Duration grace) throws DriverException {
+        String id = handle.id();
+        Path dir = dir(id);
+        if (!Files.isDirectory(dir)) {
+            throw new DriverException(Kind.NOT_FOUND, "no lxc container " + id);
+        }
+        try {
+            if (exitStatus(dir).isPresent()) {
+                return;
+            }
+            // LXC's init answers lxc-stop's SIGPWR with SIGTERM and SIGKILLs everything one second
+            // later, whatever the grace; so SIGTERM goes to the workload itself, and lxc-stop -k
+            // only comes after the spec's grace period
+            terminateWorkload(id, dir);
+            if (waitFor(handle, grace).isPresent()) {
+                return;
+            }
+            killAfterGrace(id, dir);
+            if (waitFor(handle, CMD_TIMEOUT).isEmpty()) {
+                throw new DriverException(Kind.FAILED, "container " + id + " did not die after lxc-stop -k");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted while stopping " + id, e);
+        }
+    }
+
+    /** Sends SIGTERM to the init's children, waiting briefly for the init to have started its child. */
+    private void terminateWorkload(String id, Path dir) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long init = runningPid(id, dir);
+            if (init <= 0) {
+                return;
+            }
+            List<Long> children = children(init);
+            if (!children.isEmpty()) {
+                for (long child : children) {
+                    // SIGTERM, as ProcessHandle.destroy sends it
+                    ProcessHandle.of(child).ifPresent(ProcessHandle::destroy);
+                }
+                return;
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static List<Long> descendants(long pid) {
+        List<Long> out = new ArrayList<>();
+        List<Long> todo = new ArrayList<>(children(pid));
+        while (!todo.isEmpty() && out.size() < 4096) {
+            long p = todo.remove(todo.size() - 1);
+            out.add(p);
+            todo.addAll(children(p));
+        }
+        return out;
+    }
+
+    private static List<Long> children(long pid) {
+        try {
+            String text = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid),
+                    "children")).trim();
+            if (text.isEmpty()) {
+                return List.of();
+            }
+            return Stream.of(text.split("\\s+")).map(Long::parseLong).toList();
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * lxc-execute reports 1 for an init killed by lxc-stop -k; the marker lets the exit status
+     * say what happened: killed by SIGKILL, 137.
+     */
+    private void killAfterGrace(String id, Path dir) {
+        try {
+            Files.writeString(dir.resolve("killed"), "SIGKILL after the grace period\n");
+        } catch (IOException e) {
+            // the exit code then stays lxc-execute's
+        }
+        kill(id);
+    }
+
+    private void kill(String id) {
+        runQuiet(List.of(options.tool("lxc-stop").toString(), "-P", lxcpath.toString(), "-n", id, "-k"));
+    }
+
+    @Override
+    public void destroy(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        checkId(id);
+        Path dir = lxcpath.resolve(id);
+        if (Files.isDirectory(dir) && exitStatus(dir).isEmpty() && (runningPid(id, dir) > 0 || findInit(id) > 0)) {
+            kill(id);
+            try {
+                waitFor(handle, Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        cleanup(id, dir);
+        if (Files.exists(dir)) {
+            throw new DriverException(Kind.FAILED, "could not remove every file of " + id + " in " + dir);
+        }
+    }
+
+    private void cleanup(String id, Path dir) {
+        if (findInit(id) > 0) {
+            kill(id);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (findInit(id) > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        deleteTree(dir);
+        Cgroups.removeEmpty(cgroupDir(id), id);
+    }
+
+    @Override
+    public ContainerStatus inspect(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        Path dir = dir(id);
+        if (!Files.isDirectory(dir)) {
+            return new ContainerStatus(ContainerState.GONE, 0, Optional.empty());
+        }
+        Optional<ExitStatus> exit = exitStatus(dir);
+        if (exit.isPresent()) {
+            return new ContainerStatus(ContainerState.EXITED, 0, exit);
+        }
+        long pid = runningPid(id, dir);
+        if (pid > 0) {
+            return new ContainerStatus(ContainerState.RUNNING, pid, Optional.empty());
+        }
+        // the init is gone, the monitor has not yet written the exit code
+        try {
+            exit = waitFor(handle, Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return exit.map(e -> new ContainerStatus(ContainerState.EXITED, 0, Optional.of(e)))
+                .orElse(new ContainerStatus(ContainerState.EXITED, 0,
+                        Optional.of(new ExitStatus(255, 0, oomKills(dir) > 0, Instant.now()))));
+    }
+
+    @Override
+    public ContainerStats stats(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        Path dir = dir(id);
+        if (!Files.isDirectory(dir) || runningPid(id, dir) <= 0) {
+            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
+        }
+        return Cgroups.stats(cgroupDir(id), id);
+    }
+
+    @Override
+    public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) throws DriverException {
+        String id = handle.id();
+        Path dir = dir(id);
+        if (command.isEmpty() || command.size() > ContainerSpec.MAX_ARGS) {
+            throw new DriverException(Kind.INVALID_SPEC, "exec needs 1.." + ContainerSpec.MAX_ARGS + " arguments");
+        }
+        if (!Files.isDirectory(dir) || runningPid(id, dir) <= 0) {
+            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
+        }
+        Path tmp = dir.resolve("exec-" + UUID.randomUUID());
+        Set<Long> before = new HashSet<>(Cgroups.procs(cgroupDir(id), id));
+        try {
+            Files.createDirectory(tmp);
+            Path out = tmp.resolve("out");
+            Path err = tmp.resolve("err");
+            // the workload's environment and user; lxc.environment from the config applies too
+            List<String> cmd = new ArrayList<>(List.of(options.tool("lxc-attach").toString(), "-q", "-P",
+                    lxcpath.toString(), "-n", id, "--clear-env", "-u", Integer.toString(options.uid()), "-g",
+                    Integer.toString(options.gid()), "-v", "PATH=" + DEFAULT_PATH, "--"));
+            cmd.addAll(command);
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            int code;
+            if (p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                code = p.exitValue();
+            } else {
+                // killing lxc-attach would orphan the command inside: kill what it started there
+                for (long pid : descendants(p.pid())) {
+                    if (!before.contains(pid) && Cgroups.procs(cgroupDir(id), id).contains(pid)) {
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                code = -1;
+            }
+            return new ExecResult(code, head(out), head(err));
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot exec in " + id + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(Kind.FAILED, "interrupted during exec in " + id, e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static String head(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_EXEC_OUTPUT), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) throws DriverException {
+        Path log = dir(handle.id()).resolve("log");
+        if (fromOffset < 0 || maxBytes < 1 || maxBytes > 1024 * 1024) {
+            throw new DriverException(Kind.INVALID_SPEC, "logs need an offset >= 0 and 1..1048576 bytes");
+        }
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            long len = f.length();
+            if (fromOffset >= len) {
+                return new LogChunk("", fromOffset, false);
+            }
+            f.seek(fromOffset);
+            byte[] buf = new byte[(int) Math.min(maxBytes, len - fromOffset)];
+            f.readFully(buf);
+            return new LogChunk(new String(buf, StandardCharsets.UTF_8), fromOffset + buf.length, false);
+        } catch (java.io.FileNotFoundException e) {
+            throw new DriverException(Kind.NOT_FOUND, "no lxc container " + handle.id());
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot read the output of " + handle.id() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public ContainerHandle recover(ContainerHandle handle) throws DriverException {
+        String id = handle.id();
+        Path dir = dir(id);
+        if (!Files.isRegularFile(dir.resolve("config"))) {
+            throw new DriverException(Kind.NOT_FOUND, "lxc container " + id + " is gone");
+        }
+        Map<String, String> state = new HashMap<>(handle.driverState());
+        state.put("lxcpath", lxcpath.toString());
+        state.put("dir", dir.toString());
+        return new ContainerHandle(id, TYPE, handle.startedAt(), state);
+    }
+
+    @Override
+    public List<String> listOwned(String ownerNodeId) throws DriverException {
+        TreeSet<String> out = new TreeSet<>();
+        try (Stream<Path> s = Files.list(lxcpath)) {
+            for (Path dir : (Iterable<Path>) s::iterator) {
+                String id = dir.getFileName().toString();
+                if (!ID.matcher(id).matches() || !Files.isDirectory(dir)) {
+                    continue;
+                }
+                Path config = dir.resolve("config");
+                if (!Files.exists(config)) {
+                    // a directory whose start never wrote its config: ours (the lxcpath is this node's), an orphan
+                    out.add(id);
+                    continue;
+                }
+                Matcher m = OWNER.matcher(Files.readString(config));
+                if (m.find() && m.group(1).equals(ownerNodeId)) {
+                    out.add(id);
+                }
+            }
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot list the lxc containers: " + e.getMessage(), e);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The container's cgroup: one tree per node, so two nodes on one host never collide. */
+    String cgroupDir(String id) {
+        return "/ringfellow-lxc/" + nodeId.substring(0, Math.min(12, nodeId.length())) + "/" + id;
+    }
+
+    private Path dir(String id) throws DriverException {
+        checkId(id);
+        return lxcpath.resolve(id);
+    }
+
+    private static void checkId(String id) throws DriverException {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new DriverException(Kind.NOT_FOUND, "not a container id: '" + id + "'");
+        }
+    }
+
+    private static void runQuiet(List<String> cmd) {
+        try {
+            Commands.run(cmd, CMD_TIMEOUT);
+        } catch (IOException e) {
+            // the caller checks the outcome itself
+        }
+    }
+
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort; destroy reports what is left
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

@@ -75,7 +75,7 @@ public class BackendSwapIT extends RingfellowTestSupport {
                 assertTrue(executeCommand("driver:use " + type).contains("now start on " + type));
                 for (int i = 1; i <= 2; i++) {
                     String id = "swap-" + type + "-" + i;
-                    String out = executeCommand("container:run --name " + id + " --memory 32m base -- "
+                    String out = executeCommand("container:run --name " + id + " --cpu 100 --memory 32m base -- "
                             + "sh -c 'echo boot-$RANDOM$RANDOM; exec sleep 1000'");
                     assertTrue(out, out.contains(id + " running on " + type));
                     driverOf.put(id, type);

@@ -166,8 +166,8 @@ public final class ChannelTransport implements AutoCloseable {
      * @param purpose what the link is for
      * @return the link
      */
-    public Link link(PeerIdentity peer, Endpoint at, Purpose purpose) {
-        return outLinks.computeIfAbsent(new LinkKey(peer.node(), purpose), k -> new OutLink(peer, at, purpose));
+    public Link link(NodeId peer, Endpoint at, Purpose purpose) {
+        return outLinks.computeIfAbsent(new LinkKey(peer, purpose), k -> new OutLink(peer, at, purpose));
     }
 
     /** Closes every link, in or out, that matches. */
@@ -187,7 +187,7 @@ public final class ChannelTransport implements AutoCloseable {
     /** Emulates a network partition: refuses and drops every link with these nodes. */
     public void block(Set<NodeId> nodes) {
         blocked = Set.copyOf(nodes);
-        closeWhere(l -> blocked.contains(l.peer().node()));
+        closeWhere(l -> blocked.contains(l.node()));
     }
 
     @Override
@@ -246,7 +246,7 @@ public final class ChannelTransport implements AutoCloseable {
                 }
                 if (owner.isPresent()) {
                     link = owner.get();
-                    owner.get().connected(ctx.channel());
+                    owner.get().connected(ctx.channel(), peer.get());
                 } else {
                     Optional<Purpose> purpose = Purpose.parse(engine.getSession() instanceof javax.net.ssl.ExtendedSSLSession s
                             && !s.getRequestedServerNames().isEmpty()
@@ -270,7 +270,7 @@ public final class ChannelTransport implements AutoCloseable {
             Frame frame;
             int size = buf.readableBytes();
             try {
-                if (l == null || blocked.contains(l.peer().node())) {
+                if (l == null || blocked.contains(l.node())) {
                     ctx.close();
                     return;
                 }
@@ -377,6 +377,11 @@ public final class ChannelTransport implements AutoCloseable {
         }
 
         @Override
+        public NodeId node() {
+            return peer.node();
+        }
+
+        @Override
         public Purpose purpose() {
             return purpose;
         }
@@ -416,17 +421,19 @@ public final class ChannelTransport implements AutoCloseable {
 
     /** A link this node dialled: frames wait (within the budget) while it connects or reconnects. */
     private final class OutLink extends Budgeted {
-        private final PeerIdentity peer;
+        private final NodeId node;
         private final Endpoint at;
         private final Purpose purpose;
         private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+        private volatile PeerIdentity peer;
         private Channel channel;
         private boolean ready;
         private boolean closed;
         private int attempts;
 
-        OutLink(PeerIdentity peer, Endpoint at, Purpose purpose) {
-            this.peer = peer;
+        OutLink(NodeId node, Endpoint at, Purpose purpose) {
+            this.node = node;
+            this.peer = new PeerIdentity(node, new byte[0]);
             this.at = at;
             this.purpose = purpose;
             dial();
@@ -435,6 +442,11 @@ public final class ChannelTransport implements AutoCloseable {
         @Override
         public PeerIdentity peer() {
             return peer;
+        }
+
+        @Override
+        public NodeId node() {
+            return node;
         }
 
         @Override
@@ -448,7 +460,7 @@ public final class ChannelTransport implements AutoCloseable {
         }
 
         private void dial() {
-            if (blocked.contains(peer.node())) {
+            if (blocked.contains(node)) {
                 workers.schedule(() -> connectFailed(null), 0, TimeUnit.MILLISECONDS);
                 return;
             }
@@ -465,7 +477,7 @@ public final class ChannelTransport implements AutoCloseable {
                             params.setServerNames(List.of(new SNIHostName(purpose.serverName())));
                             params.setEndpointIdentificationAlgorithm(null);
                             engine.setSSLParameters(params);
-                            trust.expect(engine, new PeerTrustManager.Expectation(peer, purpose));
+                            trust.expect(engine, new PeerTrustManager.Expectation(node, purpose));
                             ssl.setHandshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
                             pipeline(ch, ssl, new Connection(engine, Optional.of(OutLink.this)));
                         }
@@ -478,7 +490,8 @@ public final class ChannelTransport implements AutoCloseable {
             });
         }
 
-        void connected(Channel ch) {
+        void connected(Channel ch, PeerIdentity verified) {
+            peer = verified;
             synchronized (lock) {
                 if (closed) {
                     ch.close();
@@ -526,7 +539,7 @@ public final class ChannelTransport implements AutoCloseable {
                 stats.undelivered.incrementAndGet();
             }
             pending = 0;
-            outLinks.remove(new LinkKey(peer.node(), purpose), this);
+            outLinks.remove(new LinkKey(node, purpose), this);
             links.remove(this);
         }
 

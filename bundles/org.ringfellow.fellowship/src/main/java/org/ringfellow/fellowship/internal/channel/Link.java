@@ -7,8 +7,11 @@ import org.ringfellow.fellowship.internal.wire.Frame;
 /** One authenticated connection with a peer, for one purpose. */
 public interface Link {
 
-    /** The peer the handshake proved (for an outgoing link, the peer dialled). */
+    /** The peer the handshake proved (for an outgoing link not yet connected, the node dialled, without key). */
     PeerIdentity peer();
+
+    /** The peer's node id. */
+    org.ringfellow.api.node.NodeId node();
 
     /** What the connection is for. */
     Purpose purpose();

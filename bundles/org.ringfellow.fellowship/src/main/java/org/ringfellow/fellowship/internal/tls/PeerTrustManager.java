@@ -35,7 +35,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     }
 
     /** What a dialling side expects of the server: its node id and key. */
-    public record Expectation(PeerIdentity peer, Purpose purpose) {
+    public record Expectation(org.ringfellow.api.node.NodeId node, Purpose purpose) {
     }
 
     private final NodeIdentity verifier;
@@ -89,7 +89,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
             throws CertificateException {
         PeerIdentity peer = authenticate(chain);
         Expectation e = expectations.get(engine);
-        if (e == null || !e.peer().equals(peer)) {
+        if (e == null || !e.node().equals(peer.node())) {
             rejected.incrementAndGet();
             throw new CertificateException("the server is " + peer + ", not the member dialled");
         }

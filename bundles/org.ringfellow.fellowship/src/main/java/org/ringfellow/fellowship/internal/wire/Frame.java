@@ -1,19 +1,17 @@
 package org.ringfellow.fellowship.internal.wire;
 
-import java.util.Map;
 import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
 import org.ringfellow.api.node.NodeId;
-import org.ringfellow.api.node.Resources;
 
 /** The messages of the fellowship protocol. The sender is the peer the TLS handshake proved. */
 public sealed interface Frame {
 
     /** A founder's (or coordinator's) signed invitation, on the invitation channel. */
-    record Invite(FellowshipId fellowship, NodeId founder, long correlation, int targetSize, Resources reservation,
-            Map<String, String> labels, byte[] signature) implements Frame {
-        public Invite {
-            labels = Map.copyOf(labels);
+    record Invite(FellowshipSpec spec, NodeId founder, long correlation, byte[] signature) implements Frame {
+        public FellowshipId fellowship() {
+            return spec.id();
         }
     }
 

@@ -8,6 +8,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.time.Duration;
+import org.ringfellow.api.ring.ResourceQuery;
 import org.ringfellow.api.fellowship.FellowshipId;
 import org.ringfellow.api.fellowship.FellowshipMember;
 import org.ringfellow.api.fellowship.FellowshipService;
@@ -110,10 +115,21 @@ public final class FrameCodec {
                     if (size < 1 || size > FellowshipSpec.MAX_SIZE) {
                         throw new MalformedFrameException("fellowship size out of range");
                     }
-                    Resources res = readResources(in);
+                    Resources minimum = readResources(in);
+                    Set<String> drivers = readSet(in);
+                    Set<String> runtimes = readSet(in);
                     Map<String, String> labels = readLabels(in);
+                    int limit = in.readInt();
+                    Resources reservation = readResources(in);
+                    long timeout = in.readLong();
+                    if (timeout < 1 || timeout > 3_600_000) {
+                        throw new MalformedFrameException("invitation timeout out of range");
+                    }
                     byte[] sig = readBytes(in, 64);
-                    yield new Frame.Invite(id, founder, corr, size, res, labels, sig);
+                    FellowshipSpec spec = new FellowshipSpec(id, size,
+                            new ResourceQuery(minimum, drivers, runtimes, labels, Set.of(), limit), reservation,
+                            Duration.ofMillis(timeout));
+                    yield new Frame.Invite(spec, founder, corr, sig);
                 }
                 case ANSWER -> new Frame.Answer(in.readLong(), in.readBoolean(), readString(in, MAX_TEXT),
                         readString(in, 255), in.readUnsignedShort());
@@ -152,16 +168,40 @@ public final class FrameCodec {
 
     /** The bytes a founder signs for an invitation. */
     public static void writeInviteBody(Frame.Invite f, ByteBuf out) {
-        writeString(out, f.fellowship().value());
+        FellowshipSpec spec = f.spec();
+        writeString(out, spec.id().value());
         writeNode(out, f.founder());
         out.writeLong(f.correlation());
-        out.writeShort(f.targetSize());
-        writeResources(out, f.reservation());
-        out.writeShort(f.labels().size());
-        new java.util.TreeMap<>(f.labels()).forEach((k, v) -> {
+        out.writeShort(spec.targetSize());
+        ResourceQuery q = spec.requirement();
+        writeResources(out, q.minimumFree());
+        writeSet(out, q.anyDriver());
+        writeSet(out, q.runtimes());
+        out.writeShort(q.labels().size());
+        new TreeMap<>(q.labels()).forEach((k, v) -> {
             writeString(out, k);
             writeString(out, v);
         });
+        out.writeInt(q.limit());
+        writeResources(out, spec.reservation());
+        out.writeLong(Math.max(1, Math.min(3_600_000, spec.inviteTimeout().toMillis())));
+    }
+
+    private static void writeSet(ByteBuf out, Set<String> set) {
+        out.writeShort(set.size());
+        new TreeSet<>(set).forEach(v -> writeString(out, v));
+    }
+
+    private static Set<String> readSet(ByteBuf in) throws MalformedFrameException {
+        int n = in.readUnsignedShort();
+        if (n > MAX_LABELS) {
+            throw new MalformedFrameException("too many set entries");
+        }
+        Set<String> set = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            set.add(readString(in, 128));
+        }
+        return set;
     }
 
     /** The bytes a coordinator signs for a roster. */

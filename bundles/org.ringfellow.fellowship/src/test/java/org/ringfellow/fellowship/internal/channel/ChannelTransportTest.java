@@ -63,7 +63,7 @@ class ChannelTransportTest {
         b = transport(ib, Set.of(ia.id()), receivedByB);
         a.bind("127.0.0.1", 0);
         InetSocketAddress bAddr = b.bind("127.0.0.1", 0);
-        Link link = a.link(peer(ib), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
+        Link link = a.link(ib.id(), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
         for (int i = 0; i < 100; i++) {
             assertTrue(link.send(new Frame.Message(F, 1, Frame.Message.Kind.SEND, "t", 0, new byte[] {(byte) i})));
         }
@@ -83,7 +83,7 @@ class ChannelTransportTest {
         b = transport(ib, Set.of(), receivedByB);
         outsider = transport(io, Set.of(ib.id()), new LinkedBlockingQueue<>());
         InetSocketAddress bAddr = b.bind("127.0.0.1", 0);
-        Link link = outsider.link(peer(ib), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
+        Link link = outsider.link(ib.id(), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
         link.send(new Frame.Message(F, 1, Frame.Message.Kind.SEND, "inject", 0, new byte[] {1}));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (b.rejectedHandshakes() == 0 && System.nanoTime() < deadline) {
@@ -101,7 +101,7 @@ class ChannelTransportTest {
         a = transport(ia, Set.of(), new LinkedBlockingQueue<>());
         b = transport(impostor, Set.of(ia.id()), receivedByB);
         InetSocketAddress bAddr = b.bind("127.0.0.1", 0);
-        Link link = a.link(peer(ib), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
+        Link link = a.link(ib.id(), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
         link.send(new Frame.Message(F, 1, Frame.Message.Kind.SEND, "t", 0, new byte[] {1}));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (a.rejectedHandshakes() == 0 && System.nanoTime() < deadline) {

@@ -89,6 +89,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
     private final Map<Long, PendingRequest> requests = new ConcurrentHashMap<>();
+    /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
+    private final Map<FellowshipId, Long> recentlyLeft = new ConcurrentHashMap<>();
+    private static final long REJOIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private final AtomicLong correlations = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
@@ -297,8 +300,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         FellowshipSpec spec = invite.spec();
+        long now = System.nanoTime();
+        recentlyLeft.values().removeIf(t -> now - t > REJOIN_PAUSE_NANOS);
         Optional<String> refusal = fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())
                 ? Optional.of("this node already belongs to fellowship " + spec.id())
+                : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
+                        + " less than a minute ago")
                 : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
                         reservations.total(), contributed.get());
         if (refusal.isPresent()) {
@@ -735,6 +742,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void onLeave(Membership m, NodeId who) {
         m.leftAnnounced.add(who);
+        m.tried.put(who, System.nanoTime()); // withdrew its resources: not invited straight back
         LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
         if (m.isCoordinator()) {
             removeMembers(m, Set.of(who));
@@ -759,6 +767,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 return;
             }
             LOG.info("Leaving fellowship {}", m.id);
+            recentlyLeft.put(m.id, System.nanoTime());
             broadcastFrame(m, new Frame.Leave(m.id, m.roster.epoch()));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
         });

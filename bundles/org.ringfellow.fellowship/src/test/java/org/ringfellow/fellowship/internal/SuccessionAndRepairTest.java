@@ -178,6 +178,7 @@ class SuccessionAndRepairTest {
         });
         watcher.start();
         try {
+            Cluster.await("the watcher saw the founder coordinate epoch 1", () -> coordinatorsByEpoch.containsKey(1L));
             List<Cluster.Node> minority = List.of(cluster.node(0), cluster.node(1));
             List<Cluster.Node> majority = List.of(cluster.node(2), cluster.node(3), cluster.node(4));
 

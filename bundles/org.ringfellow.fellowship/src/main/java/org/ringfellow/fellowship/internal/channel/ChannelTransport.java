@@ -111,12 +111,15 @@ public final class ChannelTransport implements AutoCloseable {
         this.dispatch = dispatch;
         this.limits = limits;
         try {
+            // Sessions live one second at most: a resumed handshake would skip the roster check, and
+            // the transport refuses any connection whose certificate was not checked in its own handshake.
             this.serverContext = SslContextBuilder.forServer(credentials.privateKey(), credentials.certificate())
                     .sslProvider(SslProvider.JDK).protocols("TLSv1.3").clientAuth(ClientAuth.REQUIRE)
-                    .trustManager(trust).build();
+                    .sessionCacheSize(1).sessionTimeout(1).trustManager(trust).build();
             this.clientContext = SslContextBuilder.forClient().keyManager(credentials.privateKey(),
                     credentials.certificate()).sslProvider(SslProvider.JDK).protocols("TLSv1.3")
-                    .endpointIdentificationAlgorithm(null).trustManager(trust).build();
+                    .endpointIdentificationAlgorithm(null).sessionCacheSize(1).sessionTimeout(1).trustManager(trust)
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS 1.3 for fellowship channels: " + e, e);
         }
@@ -140,6 +143,10 @@ public final class ChannelTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         SslHandler ssl = serverContext.newHandler(ch.alloc());
+                        SSLEngine engine = ssl.engine();
+                        SSLParameters params = engine.getSSLParameters();
+                        params.setSNIMatchers(List.of(trust.sniMatcher(engine)));
+                        engine.setSSLParameters(params);
                         ssl.setHandshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
                         pipeline(ch, ssl, new Connection(ssl.engine(), Optional.empty()));
                     }
@@ -248,9 +255,7 @@ public final class ChannelTransport implements AutoCloseable {
                     link = owner.get();
                     owner.get().connected(ctx.channel(), peer.get());
                 } else {
-                    Optional<Purpose> purpose = Purpose.parse(engine.getSession() instanceof javax.net.ssl.ExtendedSSLSession s
-                            && !s.getRequestedServerNames().isEmpty()
-                            ? ((SNIHostName) s.getRequestedServerNames().get(0)).getAsciiName() : "");
+                    Optional<Purpose> purpose = trust.takePurpose(engine);
                     if (purpose.isEmpty()) {
                         ctx.close();
                         return;
@@ -471,7 +476,9 @@ public final class ChannelTransport implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            SslHandler ssl = clientContext.newHandler(ch.alloc(), at.host(), at.port());
+                            // No peer host and port: the JDK then offers no session to resume, so
+                            // every connection is a full handshake checked against the roster of now.
+                            SslHandler ssl = clientContext.newHandler(ch.alloc());
                             SSLEngine engine = ssl.engine();
                             SSLParameters params = engine.getSSLParameters();
                             params.setServerNames(List.of(new SNIHostName(purpose.serverName())));

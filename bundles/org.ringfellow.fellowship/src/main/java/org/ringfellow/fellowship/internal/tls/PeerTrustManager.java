@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSession;
+import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.ringfellow.api.node.NodeIdentity;
 
@@ -42,6 +42,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     private final Gate gate;
     private final Map<SSLEngine, Expectation> expectations = new ConcurrentHashMap<>();
     private final Map<SSLEngine, PeerIdentity> verified = new ConcurrentHashMap<>();
+    private final Map<SSLEngine, Purpose> requested = new ConcurrentHashMap<>();
     private final AtomicLong rejected = new AtomicLong();
 
     public PeerTrustManager(NodeIdentity verifier, Gate gate) {
@@ -54,16 +55,39 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         expectations.put(engine, expectation);
     }
 
-    /** Returns, and forgets, the peer a finished handshake proved. */
+    /**
+     * Returns the SNI matcher for an accepting engine. It notes the server name this very
+     * ClientHello asked for: a resumed session's names would be those of the session it
+     * resumes, so the purpose is never read from the session.
+     */
+    public SNIMatcher sniMatcher(SSLEngine engine) {
+        return new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+            @Override
+            public boolean matches(SNIServerName name) {
+                Optional<Purpose> p = name instanceof SNIHostName host ? Purpose.parse(host.getAsciiName())
+                        : Optional.empty();
+                p.ifPresent(x -> requested.put(engine, x));
+                return p.isPresent();
+            }
+        };
+    }
+
+    /** Returns, and forgets, the peer this handshake proved (empty if no certificate was checked in it). */
     public Optional<PeerIdentity> takeVerified(SSLEngine engine) {
         expectations.remove(engine);
         return Optional.ofNullable(verified.remove(engine));
+    }
+
+    /** Returns, and forgets, the purpose an accepted connection asked for. */
+    public Optional<Purpose> takePurpose(SSLEngine engine) {
+        return Optional.ofNullable(requested.remove(engine));
     }
 
     /** Forgets an engine whose connection failed. */
     public void forget(SSLEngine engine) {
         expectations.remove(engine);
         verified.remove(engine);
+        requested.remove(engine);
     }
 
     /** Returns how many handshakes were refused. */
@@ -75,7 +99,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
         PeerIdentity peer = authenticate(chain);
-        Optional<Purpose> purpose = requestedPurpose(engine.getHandshakeSession());
+        Optional<Purpose> purpose = Optional.ofNullable(requested.get(engine));
         if (purpose.isEmpty() || !gate.admit(peer, purpose.get())) {
             rejected.incrementAndGet();
             throw new CertificateException("peer " + peer + " is not admitted for "
@@ -103,17 +127,6 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("the peer's certificate is not bound to a node key");
         }
         return peer.get();
-    }
-
-    static Optional<Purpose> requestedPurpose(SSLSession session) {
-        if (session instanceof ExtendedSSLSession ext) {
-            for (SNIServerName name : ext.getRequestedServerNames()) {
-                if (name instanceof SNIHostName host) {
-                    return Purpose.parse(host.getAsciiName());
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -77,6 +77,28 @@ class ChannelTransportTest {
     }
 
     @Test
+    void givenSeveralConnectionsForDifferentPurposes_whenAccepted_thenEachIsLabelledWithItsOwnPurpose()
+            throws Exception {
+        TestIdentity ia = new TestIdentity();
+        TestIdentity ib = new TestIdentity();
+        a = transport(ia, Set.of(), new LinkedBlockingQueue<>());
+        b = new ChannelTransport(ib, ChannelCredentials.create(ib, Duration.ofDays(1)), (peer, purpose) -> true,
+                (link, frame) -> receivedByB.add(new Received(link, frame)), dispatch,
+                ChannelTransport.Limits.defaults());
+        InetSocketAddress bAddr = b.bind("127.0.0.1", 0);
+        Endpoint at = new Endpoint("127.0.0.1", bAddr.getPort());
+        Purpose[] order = {Purpose.INVITE, Purpose.of(F), Purpose.of(new FellowshipId("other")), Purpose.of(F)};
+        for (Purpose p : order) {
+            Link link = a.link(ib.id(), at, p);
+            assertTrue(link.send(new Frame.Leave(F, 1)));
+            Received r = receivedByB.poll(20, TimeUnit.SECONDS);
+            assertTrue(r != null);
+            assertEquals(p, r.link().purpose(), "a connection is labelled with the purpose it asked for");
+            link.close(); // the next one to the same place is a new connection (a resumption must not confuse it)
+        }
+    }
+
+    @Test
     void givenOutsider_whenItDials_thenTheHandshakeIsRefusedAndNothingIsDelivered() throws Exception {
         TestIdentity ib = new TestIdentity();
         TestIdentity io = new TestIdentity();

@@ -415,6 +415,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         Membership m = fellowships.values().stream()
                 .filter(x -> Long.valueOf(answer.correlation()).equals(x.outstanding.get(candidate)))
                 .findFirst().orElse(null);
+        // The invitation link is only for this exchange: close it once no invitation to that node is pending.
+        loop.schedule(() -> guarded("close invitation link", () -> {
+            if (fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(candidate))) {
+                link.close();
+            }
+        }), 5, TimeUnit.SECONDS);
         if (m == null) {
             return; // late: the invitation timed out already
         }

@@ -107,8 +107,12 @@ public class FellowshipComponent implements FellowshipService, RingListener {
         return engine;
     }
 
-    /** Returns why the latest configuration was refused, if it was. */
-    Optional<String> configProblem() {
+    /**
+     * Returns why the latest configuration was refused, if it was.
+     *
+     * @return the reason, or empty if the latest configuration is in force
+     */
+    public Optional<String> configProblem() {
         return configProblem;
     }
 

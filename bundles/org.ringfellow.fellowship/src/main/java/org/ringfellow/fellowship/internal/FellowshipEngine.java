@@ -353,6 +353,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
         }
+        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()) {
+            CompletableFuture<Fellowship> f = m.founding.get();
+            m.founding = Optional.empty();
+            LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
+            f.complete(m);
+            return;
+        }
         int needed = m.spec.targetSize() - m.roster.members().size() - m.outstanding.size();
         if (needed <= 0) {
             return;
@@ -446,14 +453,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         members.add(new FellowshipMember(candidate, link.peer().keyBase64(), at));
         Roster next = new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members);
         publish(m, next, Optional.of(link));
-        if (m.founding.isPresent() && next.members().size() >= m.spec.targetSize()) {
-            CompletableFuture<Fellowship> f = m.founding.get();
-            m.founding = Optional.empty();
-            LOG.info("Fellowship {} is formed with {} members", m.id, next.members().size());
-            f.complete(m);
-        } else {
-            recruit(m);
-        }
+        recruit(m); // completes the founding once the target size is reached
     }
 
     private void abortFounding(Membership m, String reason) {

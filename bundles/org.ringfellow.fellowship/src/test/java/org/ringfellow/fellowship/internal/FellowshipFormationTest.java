@@ -80,6 +80,15 @@ class FellowshipFormationTest {
     }
 
     @Test
+    void givenTargetSizeOne_whenFounding_thenTheFounderAloneFormsItAtOnce() throws Exception {
+        cluster = new Cluster(1);
+        Fellowship f = found(cluster.node(0), spec(1, Map.of()));
+        assertEquals(1, f.roster().members().size());
+        assertTrue(f.isCoordinator());
+        assertEquals(java.util.List.of(f), cluster.node(0).engine.list());
+    }
+
+    @Test
     void givenTooFewWillingCandidates_whenFounding_thenItFailsWithTheRefusalsAndReleasesEveryReservation()
             throws Exception {
         // n1 and n2 require a label the fellowship does not carry.

@@ -20,7 +20,7 @@ import org.ringfellow.api.ring.ResourceQuery;
 
 /** {@code fellowship:create}: founds a fellowship and waits until it is formed. */
 @Command(scope = "fellowship", name = "create", description = "Founds a fellowship: recruits members from the Ring "
-        + "until it has its size, and prints its roster")
+        + "until it has its size, and prints its roster. Options go before the arguments.")
 @Service
 public class CreateCommand extends FellowshipCommand {
 
@@ -82,9 +82,9 @@ public class CreateCommand extends FellowshipCommand {
                     + f.roster().epoch());
             MembersCommand.print(f);
         } catch (ExecutionException e) {
-            System.err.println("Error: " + e.getCause().getMessage());
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            System.err.println("Still forming after the wait; see fellowship:list");
+            throw new IllegalStateException("still forming after the wait; see fellowship:list");
         }
         return null;
     }

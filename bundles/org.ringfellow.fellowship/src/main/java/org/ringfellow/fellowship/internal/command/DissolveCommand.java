@@ -15,13 +15,9 @@ public class DissolveCommand extends FellowshipCommand {
     String id;
 
     @Override
-    Object run() {
-        try {
-            fellowship(id).dissolve();
-            System.out.println("Dissolved " + id.trim() + ".");
-        } catch (FellowshipException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
+    Object run() throws FellowshipException {
+        fellowship(id).dissolve();
+        System.out.println("Dissolved " + id.trim() + ".");
         return null;
     }
 }

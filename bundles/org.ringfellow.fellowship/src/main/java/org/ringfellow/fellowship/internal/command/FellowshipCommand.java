@@ -12,14 +12,10 @@ abstract class FellowshipCommand implements Action {
     @Reference
     FellowshipService fellowships;
 
+    /** Karaf shows a thrown exception's message as the command's error, so errors are thrown, not printed. */
     @Override
     public final Object execute() throws Exception {
-        try {
-            return run();
-        } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + e.getMessage());
-            return null;
-        }
+        return run();
     }
 
     abstract Object run() throws Exception;

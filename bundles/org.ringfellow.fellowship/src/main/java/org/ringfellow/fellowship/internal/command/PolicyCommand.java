@@ -29,6 +29,8 @@ public class PolicyCommand extends FellowshipCommand {
         }
         fellowships.reservations().forEach((id, r) -> row("Reserved", id + ": " + Format.resources(r)));
         if (fellowships instanceof FellowshipComponent c) {
+            row("Configuration", c.configProblem().map(e -> "REFUSED (" + e + "); earlier or default settings in force")
+                    .orElse("ok"));
             c.stats().forEach((k, v) -> row(k, Long.toString(v)));
         }
         return null;

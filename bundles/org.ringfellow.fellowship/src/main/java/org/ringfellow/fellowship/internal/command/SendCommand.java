@@ -29,23 +29,19 @@ public class SendCommand extends FellowshipCommand {
     String text;
 
     @Override
-    Object run() {
+    Object run() throws FellowshipException {
         Fellowship f = fellowship(id);
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         if (payload.length > MAX_TEXT) {
             throw new IllegalArgumentException("the text is over 64 KiB");
         }
-        try {
-            if ("*".equals(member)) {
-                f.broadcast(topic, payload);
-                System.out.println("Sent to " + (f.roster().members().size() - 1) + " members.");
-            } else {
-                NodeId to = Format.member(f, member);
-                f.send(to, topic, payload);
-                System.out.println("Sent to " + to.shortId() + ".");
-            }
-        } catch (FellowshipException e) {
-            System.err.println("Error: " + e.getMessage());
+        if ("*".equals(member)) {
+            f.broadcast(topic, payload);
+            System.out.println("Sent to " + (f.roster().members().size() - 1) + " members.");
+        } else {
+            NodeId to = Format.member(f, member);
+            f.send(to, topic, payload);
+            System.out.println("Sent to " + to.shortId() + ".");
         }
         return null;
     }

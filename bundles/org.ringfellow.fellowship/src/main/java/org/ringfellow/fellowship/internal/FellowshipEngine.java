@@ -78,6 +78,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     static final Logger LOG = LoggerFactory.getLogger(FellowshipEngine.class);
     private static final long TRIED_FORGET_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final NodeIdentity identity;
     private final Ring ring;
@@ -136,6 +137,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return "0.0.0.0".equals(h) || "::".equals(h) ? bound.getAddress().getHostAddress() : h;
         });
         advertised = new Endpoint(host, bound.getPort());
+        // Memberships do not survive a restart. Tell the members of each fellowship this node was in
+        // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
+        reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
+                () -> leaveAfterRestart(id, encoded))));
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
             reservations.release(id);
@@ -187,6 +192,31 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         requests.clear();
     }
 
+    private void leaveAfterRestart(FellowshipId id, String encoded) {
+        try {
+            Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(Base64.getDecoder().decode(encoded)));
+            if (f instanceof Frame.RosterUpdate ru && ru.roster().fellowship().equals(id)
+                    && verify(ru.roster(), ru.signature())) {
+                LOG.info("This node was in fellowship {} before it restarted; telling its {} members it left", id,
+                        ru.roster().members().size() - 1);
+                for (FellowshipMember x : ru.roster().members()) {
+                    if (!x.node().equals(self())) {
+                        transport.link(x.node(), x.channel(), Purpose.of(id)).send(new Frame.Leave(id,
+                                ru.roster().epoch()));
+                    }
+                }
+            }
+        } catch (IllegalArgumentException | org.ringfellow.fellowship.internal.wire.MalformedFrameException e) {
+            LOG.warn("Ignoring an unreadable roster of fellowship {} kept by an earlier run", id);
+        }
+    }
+
+    private void keep(Membership m) {
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature), buf);
+        reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)));
+    }
+
     // ---------------------------------------------------------------- FellowshipService
 
     @Override
@@ -206,6 +236,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.acting = true;
             m.founding = Optional.of(result);
             fellowships.put(spec.id(), m);
+            keep(m);
             LOG.info("Founding fellowship {} with {} members", spec.id(), spec.targetSize());
             recruit(m);
         }));
@@ -339,6 +370,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         accepted.remove(r.fellowship());
         Membership m = new Membership(this, a.spec(), r, update.signature());
         fellowships.put(r.fellowship(), m);
+        keep(m);
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
     }
@@ -507,10 +539,15 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             violation(link, "a roster not signed by the coordinator that sent it");
             return;
         }
+        if (r.equals(cur)) {
+            return; // the periodic refresh of the roster this member holds
+        }
         boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch
                 : r.epoch() == cur.epoch() && r.coordinator().equals(cur.coordinator()) && r.version() > cur.version();
         if (!newer) {
             stale.incrementAndGet();
+            LOG.debug("Fellowship {}: ignored roster v{} e{} from {}; holding v{} e{}, voted e{}", m.id, r.version(),
+                    r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
             return;
         }
         install(m, r, update.signature());
@@ -533,6 +570,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
             return;
         }
+        keep(m);
         m.leftAnnounced.retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
         for (FellowshipMember x : old.members()) {
             if (!next.contains(x.node())) {
@@ -598,6 +636,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             removeMembers(m, gone);
             if (m.founding.isEmpty()) {
                 recruit(m);
+            }
+            // Anti-entropy: a roster lost with a broken connection reaches its member on the next round.
+            long now = System.nanoTime();
+            if (now - m.lastRefreshNanos > REFRESH_NANOS) {
+                m.lastRefreshNanos = now;
+                broadcastFrame(m, new Frame.RosterUpdate(m.roster, m.rosterSignature));
             }
             return;
         }

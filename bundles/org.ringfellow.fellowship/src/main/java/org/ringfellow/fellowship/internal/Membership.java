@@ -54,6 +54,7 @@ final class Membership implements Fellowship {
     final List<String> refusals = new ArrayList<>();
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
     long goneSinceNanos;
+    long lastRefreshNanos;
 
     /** A candidate's election for one epoch. */
     static final class Election {

@@ -10,6 +10,7 @@ import org.ringfellow.api.node.Resources;
 final class Reservations {
 
     private static final String PREFIX = "reservation.";
+    private static final String ROSTER = "roster.";
     private final NodeStore.Namespace store;
 
     Reservations(NodeStore.Namespace store) {
@@ -21,7 +22,28 @@ final class Reservations {
     }
 
     synchronized boolean release(FellowshipId id) {
+        store.remove(ROSTER + id.value());
         return store.remove(PREFIX + id.value());
+    }
+
+    /** Keeps the latest signed roster (Base64 of its frame), so that after a crash the node can say it left. */
+    synchronized void keepRoster(FellowshipId id, String encoded) {
+        store.put(ROSTER + id.value(), encoded);
+    }
+
+    /** Returns the rosters kept by an earlier run, by fellowship. */
+    synchronized Map<FellowshipId, String> rosters() {
+        Map<FellowshipId, String> out = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
+        store.entries().forEach((k, v) -> {
+            if (k.startsWith(ROSTER)) {
+                try {
+                    out.put(new FellowshipId(k.substring(ROSTER.length())), v);
+                } catch (IllegalArgumentException e) {
+                    store.remove(k);
+                }
+            }
+        });
+        return out;
     }
 
     synchronized Map<FellowshipId, Resources> all() {

@@ -32,16 +32,24 @@ final class Cluster implements AutoCloseable {
 
     final class Node {
         final String name;
-        final TestIdentity identity = new TestIdentity();
+        final TestIdentity identity;
         final FakeRing ring;
-        final MemoryStore store = new MemoryStore();
+        final MemoryStore store;
         final FellowshipEngine engine;
         final List<FellowshipEvent> events = new CopyOnWriteArrayList<>();
         boolean crashed;
 
         Node(String name, AdmissionPolicy policy) throws InterruptedException {
+            this(name, policy, new TestIdentity(), new MemoryStore(), null);
+        }
+
+        /** A node; given an earlier node, the same identity and store, and the same Ring view. */
+        Node(String name, AdmissionPolicy policy, TestIdentity identity, MemoryStore store, Node before)
+                throws InterruptedException {
             this.name = name;
-            this.ring = new FakeRing(identity.id(), world);
+            this.identity = identity;
+            this.store = store;
+            this.ring = before != null ? before.ring : new FakeRing(identity.id(), world);
             Settings s = new Settings(policy, "127.0.0.1", 0, Optional.of("127.0.0.1"), Duration.ofMillis(100),
                     Duration.ofMillis(500), Duration.ofSeconds(5));
             // Reachable before start, as the Ring would advertise it.
@@ -96,6 +104,17 @@ final class Cluster implements AutoCloseable {
 
     Node byId(NodeId id) {
         return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /**
+     * kill -9 and an immediate restart: the engine stops at once and a new one starts with the
+     * same key and store on a new port. The Ring never notices (no DEAD event).
+     */
+    Node restart(Node victim) throws InterruptedException {
+        victim.engine.close();
+        Node again = new Node(victim.name, AdmissionPolicy.OPEN, victim.identity, victim.store, victim);
+        nodes.set(nodes.indexOf(victim), again);
+        return again;
     }
 
     /** kill -9: the engine stops at once; every other node's Ring declares it dead. */

@@ -121,6 +121,24 @@ class SuccessionAndRepairTest {
     }
 
     @Test
+    void givenAMemberThatRestartsBeforeTheRingNotices_whenItComesBack_thenItTellsTheOthersAndIsReplaced()
+            throws Exception {
+        cluster = new Cluster(4);
+        Fellowship f = form(3);
+        Cluster.Node victim = cluster.byId(f.roster().members().get(2).node());
+
+        Cluster.Node again = cluster.restart(victim);
+
+        assertEquals(Map.of(), again.engine.reservations(), "the restarted node released its reservation");
+        assertTrue(again.engine.get(F).isEmpty());
+        Cluster.await("the fellowship is back at 3 members without the restarted node", () -> {
+            List<Cluster.Node> holders = cluster.alive().stream().filter(n -> n.fellowship(F).isPresent()).toList();
+            return holders.size() == 3 && !holders.contains(again)
+                    && holders.stream().map(n -> n.fellowship(F).get().roster()).distinct().count() == 1;
+        });
+    }
+
+    @Test
     void givenFormedFellowship_whenAMemberLeaves_thenItReleasesItsReservationAndIsReplaced() throws Exception {
         cluster = new Cluster(4);
         Fellowship f = form(3);

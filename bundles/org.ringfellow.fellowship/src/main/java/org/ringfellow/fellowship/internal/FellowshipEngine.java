@@ -79,6 +79,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     static final Logger LOG = LoggerFactory.getLogger(FellowshipEngine.class);
     private static final long TRIED_FORGET_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int FORMER_NOTICES = 5;
 
     private final NodeIdentity identity;
     private final Ring ring;
@@ -273,7 +274,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m == null || m.gone) {
             return false;
         }
-        return m.member(peer.node()).map(x -> peer.hasKey(x.publicKey())).orElse(false);
+        // A member this node removed may still connect, but only to deliver a roster of a later epoch
+        // (after a partition heals, the side that moved on tells the other side).
+        Optional<FellowshipMember> known = m.member(peer.node())
+                .or(() -> Optional.ofNullable(m.former.get(peer.node())));
+        return known.map(x -> peer.hasKey(x.publicKey())).orElse(false);
     }
 
     // ---------------------------------------------------------------- frames
@@ -293,6 +298,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         FellowshipId id = link.purpose().fellowship().get();
         Membership m = fellowships.get(id);
+        if (m != null && !m.gone && !m.roster.contains(link.node()) && m.former.containsKey(link.node())
+                && frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
+            onRoster(m, link, f);
+            return;
+        }
         if (m == null || m.gone || !m.roster.contains(link.node())) {
             nonMember.incrementAndGet();
             LOG.debug("Dropped a frame from {}, not a member of {} here", link.node().shortId(), id);
@@ -307,6 +317,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             onVoteRequest(m, link, f);
         } else if (frame instanceof Frame.Vote f && f.fellowship().equals(id)) {
             onVote(m, link.node(), f);
+        } else if (frame instanceof Frame.Ack f && f.fellowship().equals(id)) {
+            onAck(m, link.node(), f);
         } else if (frame instanceof Frame.Leave f && f.fellowship().equals(id)) {
             onLeave(m, link.node());
         } else if (frame instanceof Frame.Dissolve f && f.fellowship().equals(id)) {
@@ -371,6 +383,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         Membership m = new Membership(this, a.spec(), r, update.signature());
         fellowships.put(r.fellowship(), m);
         keep(m);
+        acknowledge(m);
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
     }
@@ -392,7 +405,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             f.complete(m);
             return;
         }
-        int needed = m.spec.targetSize() - m.roster.members().size() - m.outstanding.size();
+        int needed = m.spec.targetSize() - m.roster.members().size() - m.outstanding.size() - m.joins.size();
         if (needed <= 0) {
             return;
         }
@@ -416,7 +429,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 invited++;
             }
         }
-        if (invited == 0 && m.outstanding.isEmpty() && m.founding.isPresent()) {
+        if (invited == 0 && m.outstanding.isEmpty() && m.joins.isEmpty() && m.founding.isPresent()) {
             int have = m.roster.members().size();
             abortFounding(m, "only " + have + " of " + m.spec.targetSize() + " members could be recruited"
                     + (m.refusals.isEmpty() ? ": no other member matches the requirement"
@@ -481,11 +494,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.gone || !m.isCoordinator()) {
             return; // the candidate's reservation expires with its welcome timeout
         }
-        List<FellowshipMember> members = new ArrayList<>(m.roster.members());
-        members.add(new FellowshipMember(candidate, link.peer().keyBase64(), at));
-        Roster next = new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members);
-        publish(m, next, Optional.of(link));
-        recruit(m); // completes the founding once the target size is reached
+        m.joins.add(new Membership.PendingJoin(new FellowshipMember(candidate, link.peer().keyBase64(), at), link));
+        advance(m);
+        recruit(m);
     }
 
     private void abortFounding(Membership m, String reason) {
@@ -515,7 +526,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         for (FellowshipMember x : old.members()) {
             if (!next.contains(x.node()) && !x.node().equals(self())) {
-                m.former.put(x.node(), x);
                 linkTo(m, x).send(frame); // tells the removed member, if it can still hear
             }
         }
@@ -530,6 +540,57 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members), Optional.empty());
     }
 
+    /**
+     * Makes the next roster change, if the current roster is acknowledged by a majority of its
+     * members: one member in or out at a time, so that the majorities of any two rosters a
+     * member may hold overlap, and a coordinator cut off from the others cannot shrink its
+     * roster into a majority of its own.
+     */
+    private void advance(Membership m) {
+        if (m.gone || !m.isCoordinator() || !committed(m)) {
+            return;
+        }
+        if (!m.joins.isEmpty()) {
+            Membership.PendingJoin j = m.joins.remove(0);
+            if (m.roster.contains(j.member().node())) {
+                return;
+            }
+            List<FellowshipMember> members = new ArrayList<>(m.roster.members());
+            members.add(j.member());
+            publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members),
+                    Optional.of(j.welcome()));
+            recruit(m); // completes the founding once the target size is reached
+            return;
+        }
+        m.roster.members().stream().map(FellowshipMember::node)
+                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)))
+                .findFirst().ifPresent(n -> removeMembers(m, Set.of(n)));
+    }
+
+    /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
+    private boolean committed(Membership m) {
+        long version = m.roster.version();
+        long holders = eligible(m).stream().filter(n -> n.equals(self()) || m.acked.getOrDefault(n, -1L) >= version)
+                .count();
+        return holders >= quorum(m);
+    }
+
+    private void onAck(Membership m, NodeId from, Frame.Ack ack) {
+        if (!m.isCoordinator() || ack.epoch() != m.roster.epoch()) {
+            return;
+        }
+        m.acked.merge(from, ack.version(), Math::max);
+        advance(m);
+    }
+
+    /** Tells the coordinator this member holds its roster. */
+    private void acknowledge(Membership m) {
+        Roster r = m.roster;
+        if (!r.coordinator().equals(self())) {
+            m.member(r.coordinator()).ifPresent(c -> linkTo(m, c).send(new Frame.Ack(m.id, r.epoch(), r.version())));
+        }
+    }
+
     // ---------------------------------------------------------------- roster
 
     private void onRoster(Membership m, Link link, Frame.RosterUpdate update) {
@@ -540,9 +601,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         if (r.equals(cur)) {
-            return; // the periodic refresh of the roster this member holds
+            acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
+            return;
         }
-        boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch
+        // A roster that removes this node is safe to accept from any later epoch: leaving never makes
+        // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
+        boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
                 : r.epoch() == cur.epoch() && r.coordinator().equals(cur.coordinator()) && r.version() > cur.version();
         if (!newer) {
             stale.incrementAndGet();
@@ -561,6 +625,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (next.epoch() > old.epoch()) {
             m.election = Optional.empty();
             m.goneSinceNanos = 0;
+            m.acked.clear();
+            m.joins.clear();
         }
         if (!next.coordinator().equals(self())) {
             m.acting = false;
@@ -571,9 +637,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         keep(m);
+        acknowledge(m);
         m.leftAnnounced.retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
         for (FellowshipMember x : old.members()) {
             if (!next.contains(x.node())) {
+                m.former.put(x.node(), x);
                 failRequests(m.id, Optional.of(x.node()), "member " + x.node().shortId() + " left the fellowship");
                 transport.closeWhere(l -> l.node().equals(x.node()) && l.purpose().equals(Purpose.of(m.id)));
                 m.emit(FellowshipEvent.Type.MEMBER_LEFT, Optional.of(x.node()), Optional.empty());
@@ -582,6 +650,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         for (FellowshipMember x : next.members()) {
             if (!old.contains(x.node())) {
                 m.former.remove(x.node());
+                m.formerTold.remove(x.node());
                 m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(x.node()), Optional.empty());
             }
         }
@@ -630,10 +699,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         alive, eligible.size());
                 return;
             }
-            Set<NodeId> gone = m.roster.members().stream().map(FellowshipMember::node)
-                    .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)))
-                    .collect(Collectors.toSet());
-            removeMembers(m, gone);
+            advance(m);
             if (m.founding.isEmpty()) {
                 recruit(m);
             }
@@ -641,7 +707,17 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             long now = System.nanoTime();
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
-                broadcastFrame(m, new Frame.RosterUpdate(m.roster, m.rosterSignature));
+                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature);
+                broadcastFrame(m, current);
+                for (FellowshipMember x : List.copyOf(m.former.values())) {
+                    if (alive(x.node())) {
+                        linkTo(m, x).send(current);
+                        if (m.formerTold.merge(x.node(), 1, Integer::sum) >= FORMER_NOTICES) {
+                            m.former.remove(x.node());
+                            m.formerTold.remove(x.node());
+                        }
+                    }
+                }
             }
             return;
         }
@@ -724,24 +800,18 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void win(Membership m, Membership.Election e) {
         Roster old = m.roster;
         NodeId oldCoordinator = old.coordinator();
+        // The same members, this node first: the epoch's first roster changes nobody's membership. The
+        // old coordinator and members that left go one at a time once it is acknowledged.
         List<FellowshipMember> members = new ArrayList<>();
         old.members().stream().filter(x -> x.node().equals(self())).forEach(members::add);
-        for (FellowshipMember x : old.members()) {
-            boolean drop = x.node().equals(self()) || m.leftAnnounced.contains(x.node())
-                    || (x.node().equals(oldCoordinator) && !alive(oldCoordinator));
-            if (!drop) {
-                members.add(x);
-            }
-        }
+        old.members().stream().filter(x -> !x.node().equals(self())).forEach(members::add);
         m.election = Optional.empty();
         m.acting = true;
         LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
                 e.votes.size(), eligible(m).size());
+        m.acked.clear();
+        m.joins.clear();
         publish(m, new Roster(m.id, old.version() + 1, e.epoch, self(), members), Optional.empty());
-        if (m.roster.coordinator().equals(oldCoordinator)) {
-            return; // re-elected itself: no change of coordinator to announce
-        }
-        recruit(m);
     }
 
     private boolean coordinatorGone(Membership m) {
@@ -778,7 +848,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     FellowshipMember former = m.former.get(who);
                     if (former != null && m.isCoordinator()) {
                         linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature));
-                        m.former.remove(who);
                     }
                 }
                 if (m.roster.contains(who) || m.roster.coordinator().equals(self())) {
@@ -795,7 +864,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.tried.put(who, System.nanoTime()); // withdrew its resources: not invited straight back
         LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
         if (m.isCoordinator()) {
-            removeMembers(m, Set.of(who));
+            advance(m);
             recruit(m);
         } else {
             check(m);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,13 +45,25 @@ final class Membership implements Fellowship {
     Optional<NodeId> votedFor = Optional.empty();
     Optional<Election> election = Optional.empty();
     final Set<NodeId> leftAnnounced = new HashSet<>();
-    /** Members removed from the roster, told the news when the Ring sees them again. */
-    final Map<NodeId, FellowshipMember> former = new LinkedHashMap<>();
+    /**
+     * Members removed from the roster (read by the channel gate on I/O threads). They may still
+     * deliver a roster of a later epoch, and the coordinator tells them the news a few times.
+     */
+    final Map<NodeId, FellowshipMember> former = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<NodeId, Integer> formerTold = new HashMap<>();
     /** Recruitment: candidates invited and not yet answered, and those that refused or timed out. */
     final Map<NodeId, Long> outstanding = new HashMap<>();
     final Map<NodeId, Long> tried = new HashMap<>();
     final List<String> refusals = new ArrayList<>();
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
+    /** The highest roster version each member acknowledged in this epoch (coordinator only). */
+    final Map<NodeId, Long> acked = new HashMap<>();
+    /** Candidates that accepted, waiting for the previous roster change to be acknowledged. */
+    final List<PendingJoin> joins = new ArrayList<>();
+
+    /** An accepted candidate and the link its welcome goes on. */
+    record PendingJoin(FellowshipMember member, org.ringfellow.fellowship.internal.channel.Link welcome) {
+    }
     long goneSinceNanos;
     long lastRefreshNanos;
 

@@ -134,6 +134,14 @@ final class Cluster implements AutoCloseable {
         cut(b, a);
     }
 
+    /** Cuts only the network between two groups; the Rings notice nothing yet. */
+    void cutNetwork(Collection<Node> a, Collection<Node> b) {
+        Set<NodeId> ia = a.stream().map(Node::id).collect(Collectors.toSet());
+        Set<NodeId> ib = b.stream().map(Node::id).collect(Collectors.toSet());
+        a.forEach(n -> n.engine.transport().block(ib));
+        b.forEach(n -> n.engine.transport().block(ia));
+    }
+
     private void cut(Collection<Node> side, Collection<Node> other) {
         Set<NodeId> ids = other.stream().map(Node::id).collect(Collectors.toSet());
         for (Node n : side) {

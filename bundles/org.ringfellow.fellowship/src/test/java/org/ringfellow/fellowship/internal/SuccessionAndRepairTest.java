@@ -176,6 +176,16 @@ class SuccessionAndRepairTest {
     @Test
     void givenPartition_whenTheMajoritySideElects_thenNeverTwoCoordinatorsInOneEpochAndOneAfterTheHeal()
             throws Exception {
+        partitionAndHeal(false);
+    }
+
+    @Test
+    void givenTheOldCoordinatorRemovedAMajorityMemberFirst_whenPartitionedAndHealed_thenStillOneCoordinator()
+            throws Exception {
+        partitionAndHeal(true);
+    }
+
+    private void partitionAndHeal(boolean coordinatorActsFirst) throws Exception {
         cluster = new Cluster(5);
         form(5);
         // Every 10 ms, note who acts as coordinator of which epoch.
@@ -199,6 +209,19 @@ class SuccessionAndRepairTest {
             Cluster.await("the watcher saw the founder coordinate epoch 1", () -> coordinatorsByEpoch.containsKey(1L));
             List<Cluster.Node> minority = List.of(cluster.node(0), cluster.node(1));
             List<Cluster.Node> majority = List.of(cluster.node(2), cluster.node(3), cluster.node(4));
+            if (coordinatorActsFirst) {
+                // The network splits; the founder's Ring sees one node of the other side die first. With 4
+                // of 5 alive it still acts and removes that node (which never hears of it), so the two
+                // sides hold different rosters. It must then neither shrink its roster further nor keep
+                // coordinating once the rest of the other side is declared dead.
+                cluster.cutNetwork(minority, majority);
+                Cluster.Node first = cluster.node(2);
+                cluster.node(0).ring.believe(first.id(), org.ringfellow.api.ring.MemberState.DEAD);
+                Cluster.await("the founder removed " + first, () -> !cluster.node(0).fellowship(F).orElseThrow()
+                        .roster().contains(first.id()));
+                Cluster.await("the minority's other member holds that roster", () -> !cluster.node(1).fellowship(F)
+                        .orElseThrow().roster().contains(first.id()));
+            }
 
             cluster.partition(minority, majority);
 

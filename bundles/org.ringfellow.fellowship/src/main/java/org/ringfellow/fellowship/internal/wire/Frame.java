@@ -42,6 +42,11 @@ public sealed interface Frame {
     record VoteRequest(FellowshipId fellowship, long epoch) implements Frame {
     }
 
+    /** A member has installed this roster version (the coordinator changes the roster again only
+     * once a majority has). */
+    record Ack(FellowshipId fellowship, long epoch, long version) implements Frame {
+    }
+
     /** A vote for (or against) the candidate that asked. */
     record Vote(FellowshipId fellowship, long epoch, boolean granted) implements Frame {
     }

@@ -45,6 +45,7 @@ public final class FrameCodec {
     private static final byte DISSOLVE = 6;
     private static final byte VOTE_REQUEST = 7;
     private static final byte VOTE = 8;
+    private static final byte ACK = 9;
 
     private FrameCodec() {
     }
@@ -93,6 +94,11 @@ public final class FrameCodec {
             writeString(out, f.fellowship().value());
             out.writeLong(f.epoch());
             out.writeBoolean(f.granted());
+        } else if (frame instanceof Frame.Ack f) {
+            out.writeByte(ACK);
+            writeString(out, f.fellowship().value());
+            out.writeLong(f.epoch());
+            out.writeLong(f.version());
         } else {
             throw new IllegalArgumentException("unknown frame " + frame);
         }
@@ -153,6 +159,7 @@ public final class FrameCodec {
                 case DISSOLVE -> new Frame.Dissolve(readFellowship(in), in.readLong());
                 case VOTE_REQUEST -> new Frame.VoteRequest(readFellowship(in), in.readLong());
                 case VOTE -> new Frame.Vote(readFellowship(in), in.readLong(), in.readBoolean());
+                case ACK -> new Frame.Ack(readFellowship(in), in.readLong(), in.readLong());
                 default -> throw new MalformedFrameException("unknown frame type " + type);
             };
             if (in.isReadable()) {

@@ -71,6 +71,7 @@ class FrameCodecTest {
         assertEquals(new Frame.Dissolve(F, 2), roundTrip(new Frame.Dissolve(F, 2)));
         assertEquals(new Frame.VoteRequest(F, 4), roundTrip(new Frame.VoteRequest(F, 4)));
         assertEquals(new Frame.Vote(F, 4, true), roundTrip(new Frame.Vote(F, 4, true)));
+        assertEquals(new Frame.Ack(F, 4, 9), roundTrip(new Frame.Ack(F, 4, 9)));
     }
 
     @Test
@@ -128,7 +129,7 @@ class FrameCodecTest {
                 junk[0] = 1; // the right version, so the decoder goes further
             }
             if (junk.length > 1) {
-                junk[1] = (byte) (1 + random.nextInt(8));
+                junk[1] = (byte) (1 + random.nextInt(9));
             }
             try {
                 FrameCodec.decode(Unpooled.wrappedBuffer(junk));

@@ -80,6 +80,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private static final long TRIED_FORGET_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int FORMER_NOTICES = 5;
+    /** A member the Ring calls alive but that acknowledges no roster (not even the refreshes) this long is gone. */
+    private static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final NodeIdentity identity;
     private final Ring ring;
@@ -469,7 +471,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 .findFirst().orElse(null);
         // The invitation link is only for this exchange: close it once no invitation to that node is pending.
         loop.schedule(() -> guarded("close invitation link", () -> {
-            if (fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(candidate))) {
+            if (fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(candidate)
+                    || x.joins.stream().anyMatch(j -> j.member().node().equals(candidate)))) {
                 link.close();
             }
         }), 5, TimeUnit.SECONDS);
@@ -562,9 +565,18 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             recruit(m); // completes the founding once the target size is reached
             return;
         }
+        long now = System.nanoTime();
+        m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
         m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)))
-                .findFirst().ifPresent(n -> removeMembers(m, Set.of(n)));
+                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)
+                        || now - m.lastHeard.get(n) > SILENCE_NANOS))
+                .findFirst().ifPresent(n -> {
+                    if (alive(n) && !m.leftAnnounced.contains(n)) {
+                        LOG.warn("Fellowship {}: member {} has acknowledged nothing for {} s; removing it", m.id,
+                                n.shortId(), TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS));
+                    }
+                    removeMembers(m, Set.of(n));
+                });
     }
 
     /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
@@ -580,6 +592,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         m.acked.merge(from, ack.version(), Math::max);
+        m.lastHeard.put(from, System.nanoTime());
         advance(m);
     }
 
@@ -627,6 +640,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.goneSinceNanos = 0;
             m.acked.clear();
             m.joins.clear();
+            m.lastHeard.clear();
         }
         if (!next.coordinator().equals(self())) {
             m.acting = false;
@@ -649,6 +663,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         for (FellowshipMember x : next.members()) {
             if (!old.contains(x.node())) {
+                m.lastHeard.put(x.node(), System.nanoTime());
                 m.former.remove(x.node());
                 m.formerTold.remove(x.node());
                 m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(x.node()), Optional.empty());

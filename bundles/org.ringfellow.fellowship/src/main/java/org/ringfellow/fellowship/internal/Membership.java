@@ -58,6 +58,8 @@ final class Membership implements Fellowship {
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
     /** The highest roster version each member acknowledged in this epoch (coordinator only). */
     final Map<NodeId, Long> acked = new HashMap<>();
+    /** When each member last acknowledged a roster (coordinator only). */
+    final Map<NodeId, Long> lastHeard = new HashMap<>();
     /** Candidates that accepted, waiting for the previous roster change to be acknowledged. */
     final List<PendingJoin> joins = new ArrayList<>();
 

@@ -139,6 +139,23 @@ class SuccessionAndRepairTest {
     }
 
     @Test
+    void givenAMemberTheRingCallsAliveButThatAcknowledgesNothing_whenSilentTooLong_thenItIsReplaced()
+            throws Exception {
+        cluster = new Cluster(4);
+        Fellowship f = form(3);
+        Cluster.Node mute = cluster.byId(f.roster().members().get(2).node());
+        Cluster.Node spare = cluster.nodes.stream().filter(n -> !f.roster().contains(n.id())).findFirst().orElseThrow();
+
+        // Its links are cut, but every Ring still says it is alive.
+        cluster.cutNetwork(List.of(mute), cluster.nodes.stream().filter(n -> n != mute).toList());
+
+        Cluster.await("the coordinator replaced the silent member", () -> {
+            Roster r = cluster.node(0).fellowship(F).orElseThrow().roster();
+            return !r.contains(mute.id()) && r.contains(spare.id()) && r.members().size() == 3;
+        }, Duration.ofSeconds(90)); // 15 s of silence first
+    }
+
+    @Test
     void givenFormedFellowship_whenAMemberLeaves_thenItReleasesItsReservationAndIsReplaced() throws Exception {
         cluster = new Cluster(4);
         Fellowship f = form(3);

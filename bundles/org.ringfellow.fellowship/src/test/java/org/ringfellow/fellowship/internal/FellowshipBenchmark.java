@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -124,7 +125,10 @@ class FellowshipBenchmark {
         }
     }
 
-    /** A bare Netty TLS 1.3 connection: length-prefixed 1 KiB frames one way, then an echo for latency. */
+    /**
+     * A bare Netty TLS 1.3 connection with the same JDK TLS, flush consolidation and framing as the
+     * channel: length-prefixed 1 KiB frames one way, then an echo for latency.
+     */
     private static double[] bareTls() throws Exception {
         TestIdentity id = new TestIdentity();
         ChannelCredentials creds = ChannelCredentials.create(id, Duration.ofDays(1));
@@ -143,7 +147,8 @@ class FellowshipBenchmark {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(server.newHandler(ch.alloc()), new LengthFieldBasedFrameDecoder(
+                            ch.pipeline().addLast(server.newHandler(ch.alloc()), new FlushConsolidationHandler(64, true),
+                                    new LengthFieldBasedFrameDecoder(
                                     1 << 21, 0, 4, 0, 4), new LengthFieldPrepender(4), new ChannelInboundHandlerAdapter() {
                                         @Override
                                         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -160,10 +165,13 @@ class FellowshipBenchmark {
                     }).bind("127.0.0.1", 0).sync().channel();
             int port = ((java.net.InetSocketAddress) listener.localAddress()).getPort();
             Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true).handler(new ChannelInitializer<SocketChannel>() {
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(256 << 10,
+                            1 << 20)).handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast(client.newHandler(c.alloc()), new LengthFieldBasedFrameDecoder(1 << 21,
+                            c.pipeline().addLast(client.newHandler(c.alloc()), new FlushConsolidationHandler(64, true),
+                                    new LengthFieldBasedFrameDecoder(1 << 21,
                                     0, 4, 0, 4), new LengthFieldPrepender(4), new ChannelInboundHandlerAdapter() {
                                         @Override
                                         public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -117,6 +117,12 @@ final class Cluster implements AutoCloseable {
         return again;
     }
 
+    /** The node stops answering, but no Ring has noticed yet. */
+    void silence(Node victim) {
+        victim.crashed = true;
+        victim.engine.close();
+    }
+
     /** kill -9: the engine stops at once; every other node's Ring declares it dead. */
     void crash(Node victim) {
         victim.crashed = true;

@@ -89,6 +89,21 @@ class FellowshipFormationTest {
     }
 
     @Test
+    void givenACandidateThatNeverAnswers_whenFounding_thenItTimesOutAndTheNextCandidateIsInvited() throws Exception {
+        cluster = new Cluster(4);
+        // The candidate ranked first by the Ring (lowest id) is dead, but the Ring does not know yet.
+        Cluster.Node founder = cluster.node(0);
+        Cluster.Node mute = cluster.nodes.stream().filter(n -> n != founder)
+                .min((x, y) -> x.id().compareTo(y.id())).orElseThrow();
+        cluster.silence(mute);
+        FellowshipSpec quick = new FellowshipSpec(F, 3, new ResourceQuery(ONE_CORE, Set.of(), Set.of(), Map.of(),
+                Set.of(), 100), ONE_CORE, Duration.ofMillis(1500));
+        Fellowship f = found(founder, quick);
+        assertFalse(f.roster().contains(mute.id()));
+        assertEquals(3, f.roster().members().size());
+    }
+
+    @Test
     void givenTooFewWillingCandidates_whenFounding_thenItFailsWithTheRefusalsAndReleasesEveryReservation()
             throws Exception {
         // n1 and n2 require a label the fellowship does not carry.

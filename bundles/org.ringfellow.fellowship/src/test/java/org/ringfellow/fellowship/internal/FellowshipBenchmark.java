@@ -115,7 +115,7 @@ class FellowshipBenchmark {
                     fa.send(b.id(), "bulk", payload);
                     break;
                 } catch (FellowshipException full) {
-                    Thread.onSpinWait(); // backpressure: the link's budget is used up
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000); // backpressure: the budget is used up
                 }
             }
         }
@@ -210,7 +210,7 @@ class FellowshipBenchmark {
     private static void sendAll(Channel ch, byte[] payload, int n, AtomicLong count) throws InterruptedException {
         for (int i = 0; i < n; i++) {
             while (!ch.isWritable()) {
-                Thread.onSpinWait(); // the same kind of backpressure: wait for the outbound buffer to drain
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000); // the same backpressure: wait to drain
             }
             ch.writeAndFlush(Unpooled.wrappedBuffer(payload));
         }

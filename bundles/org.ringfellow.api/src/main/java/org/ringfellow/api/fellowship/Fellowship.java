@@ -5,7 +5,8 @@ import java.util.concurrent.CompletionStage;
 import org.ringfellow.api.node.NodeId;
 
 /**
- * A fellowship this node belongs to.
+ * A fellowship this node belongs to. Messages from one sender arrive in the order it sent
+ * them; messages are delivered at most once (a message in flight when a link breaks is lost).
  */
 public interface Fellowship {
 
@@ -43,7 +44,9 @@ public interface Fellowship {
      * @param to the member
      * @param topic what it is about
      * @param payload the body, at most {@value FellowshipService#MAX_PAYLOAD} bytes
-     * @throws FellowshipException if the member is not in the roster or the payload is too large
+     * @throws FellowshipException if the member is not in the roster, the topic or payload is too
+     *     large, or the member does not keep up: each link queues a bounded number of bytes, and
+     *     a send beyond that is refused (try again later) rather than queued without bound
      */
     void send(NodeId to, String topic, byte[] payload) throws FellowshipException;
 
@@ -52,7 +55,8 @@ public interface Fellowship {
      *
      * @param topic what it is about
      * @param payload the body
-     * @throws FellowshipException if the payload is too large
+     * @throws FellowshipException if the payload is too large, or naming the members it could not
+     *     be queued for (the others got it)
      */
     void broadcast(String topic, byte[] payload) throws FellowshipException;
 

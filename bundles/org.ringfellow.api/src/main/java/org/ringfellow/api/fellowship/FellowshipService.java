@@ -1,6 +1,7 @@
 package org.ringfellow.api.fellowship;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -17,7 +18,8 @@ public interface FellowshipService {
      *
      * @param spec what to found
      * @return the fellowship once it has its target size; completes exceptionally with
-     *     {@link FellowshipException} if not enough members accepted
+     *     {@link FellowshipException} if not enough members accepted (the message lists the
+     *     refusals), in which case every reservation made for it is released
      */
     CompletionStage<Fellowship> create(FellowshipSpec spec);
 
@@ -42,4 +44,13 @@ public interface FellowshipService {
      * @return the policy
      */
     AdmissionPolicy policy();
+
+    /**
+     * Returns what this node has reserved for fellowships, per fellowship, including
+     * fellowships it accepted and whose roster it is still waiting for. What the Ring advertises
+     * as free should not count these resources.
+     *
+     * @return an immutable snapshot
+     */
+    Map<FellowshipId, org.ringfellow.api.node.Resources> reservations();
 }

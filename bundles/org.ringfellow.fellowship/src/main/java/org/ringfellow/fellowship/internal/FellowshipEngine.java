@@ -1,0 +1,1130 @@
+package org.ringfellow.fellowship.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.ringfellow.api.fellowship.AdmissionPolicy;
+import org.ringfellow.api.fellowship.Fellowship;
+import org.ringfellow.api.fellowship.FellowshipEvent;
+import org.ringfellow.api.fellowship.FellowshipException;
+import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipMember;
+import org.ringfellow.api.fellowship.FellowshipMessage;
+import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.fellowship.FellowshipSpec;
+import org.ringfellow.api.fellowship.Roster;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.node.NodeStore;
+import org.ringfellow.api.node.Resources;
+import org.ringfellow.api.ring.Endpoint;
+import org.ringfellow.api.ring.Member;
+import org.ringfellow.api.ring.MemberState;
+import org.ringfellow.api.ring.ResourceQuery;
+import org.ringfellow.api.ring.Ring;
+import org.ringfellow.api.ring.RingEvent;
+import org.ringfellow.fellowship.internal.channel.ChannelTransport;
+import org.ringfellow.fellowship.internal.channel.Link;
+import org.ringfellow.fellowship.internal.tls.ChannelCredentials;
+import org.ringfellow.fellowship.internal.tls.PeerIdentity;
+import org.ringfellow.fellowship.internal.tls.Purpose;
+import org.ringfellow.fellowship.internal.wire.Frame;
+import org.ringfellow.fellowship.internal.wire.FrameCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fellowship protocol of one node. Every change of state runs on one thread (the
+ * "loop"), in the order frames and events arrive, so events reach listeners in order per sender.
+ *
+ * <p><b>Coordinator rule.</b> A roster names its coordinator and epoch. (1) A node takes over
+ * a new epoch only with votes from a strict majority of the current roster (members that
+ * announced their leave do not count); each member votes at most once per epoch, and only
+ * when it believes the coordinator gone (the Ring says DEAD or LEFT, or it announced its
+ * leave) or the candidate is that coordinator. Two majorities of one roster overlap, so no two
+ * nodes win the same epoch. (2) A coordinator acts (changes the roster, recruits) only while
+ * it sees a strict majority of the roster alive; otherwise it steps down and must win a new
+ * epoch to act again. In a partition only the majority side has an acting coordinator; after
+ * the heal the higher epoch wins, and members that were removed meanwhile are told so. (3)
+ * Members ignore rosters and messages of an epoch lower than the one they hold or voted for.
+ * The price: a fellowship that lost half or more of its members stops repairing itself until
+ * they come back, and a two-member fellowship cannot survive the crash of its coordinator.
+ */
+public final class FellowshipEngine implements FellowshipService, AutoCloseable {
+
+    static final Logger LOG = LoggerFactory.getLogger(FellowshipEngine.class);
+    private static final long TRIED_FORGET_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int FORMER_NOTICES = 5;
+    /** A member the Ring calls alive but that acknowledges no roster (not even the refreshes) this long is gone. */
+    private static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+    private final NodeIdentity identity;
+    private final Ring ring;
+    private final Reservations reservations;
+    private final Supplier<Resources> contributed;
+    private volatile Settings settings;
+    private final ScheduledExecutorService loop;
+    private final ChannelTransport transport;
+    private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
+    private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
+    private final Map<Long, PendingRequest> requests = new ConcurrentHashMap<>();
+    /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
+    private final Map<FellowshipId, Long> recentlyLeft = new ConcurrentHashMap<>();
+    private static final long REJOIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private final AtomicLong correlations = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
+    private final AtomicLong stale = new AtomicLong();
+    private final AtomicLong nonMember = new AtomicLong();
+    private final AtomicLong violations = new AtomicLong();
+    private volatile Endpoint advertised;
+    private volatile Thread loopThread;
+
+    private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
+    }
+
+    private record PendingRequest(FellowshipId fellowship, NodeId to, CompletableFuture<FellowshipMessage> future) {
+    }
+
+    public FellowshipEngine(NodeIdentity identity, Ring ring, NodeStore.Namespace store, Supplier<Resources> contributed,
+            Settings settings) {
+        this.identity = identity;
+        this.ring = ring;
+        this.reservations = new Reservations(store);
+        this.contributed = contributed;
+        this.settings = settings;
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fellowship-" + identity.id().shortId());
+            t.setDaemon(true);
+            loopThread = t;
+            return t;
+        });
+        this.transport = new ChannelTransport(identity, ChannelCredentials.create(identity, Duration.ofDays(365)),
+                this::admit, this::onFrame, loop, ChannelTransport.Limits.defaults());
+    }
+
+    /**
+     * Binds the channel and starts the periodic checks. Reservations left by an earlier run
+     * are released: memberships do not survive a restart.
+     *
+     * @return the bound channel address
+     */
+    public InetSocketAddress start() throws InterruptedException {
+        Settings s = settings;
+        InetSocketAddress bound = transport.bind(s.bindHost(), s.port());
+        String host = s.advertisedHost().orElseGet(() -> {
+            String h = ring.self().address().host();
+            return "0.0.0.0".equals(h) || "::".equals(h) ? bound.getAddress().getHostAddress() : h;
+        });
+        advertised = new Endpoint(host, bound.getPort());
+        // Memberships do not survive a restart. Tell the members of each fellowship this node was in
+        // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
+        reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
+                () -> leaveAfterRestart(id, encoded))));
+        reservations.all().keySet().forEach(id -> {
+            LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
+            reservations.release(id);
+        });
+        long tick = s.tick().toMillis();
+        loop.scheduleWithFixedDelay(() -> guarded("tick", this::tick), tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("Fellowship channel of node {} listens on {} (advertised {})", self().shortId(), bound, advertised);
+        return bound;
+    }
+
+    /** Applies a new admission policy at once (channel settings need a restart of the component). */
+    public void updatePolicy(AdmissionPolicy policy) {
+        settings = settings.withPolicy(policy);
+    }
+
+    NodeId self() {
+        return identity.id();
+    }
+
+    /** Returns where this node's channel is reached. */
+    public Endpoint advertised() {
+        return advertised;
+    }
+
+    /** Returns the transport, for counters and for tests that cut links. */
+    public ChannelTransport transport() {
+        return transport;
+    }
+
+    /** Returns the protocol and transport counters. */
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new TreeMap<>(transport.stats().snapshot(transport.rejectedHandshakes()));
+        m.put("drop.stale-epoch", stale.get());
+        m.put("drop.non-member", nonMember.get());
+        m.put("drop.protocol-violation", violations.get());
+        return m;
+    }
+
+    /** Returns the reservations this node holds, per fellowship. */
+    public Map<FellowshipId, Resources> reservations() {
+        return reservations.all();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+        loop.shutdownNow();
+        requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
+        requests.clear();
+    }
+
+    private void leaveAfterRestart(FellowshipId id, String encoded) {
+        try {
+            Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(Base64.getDecoder().decode(encoded)));
+            if (f instanceof Frame.RosterUpdate ru && ru.roster().fellowship().equals(id)
+                    && verify(ru.roster(), ru.signature())) {
+                LOG.info("This node was in fellowship {} before it restarted; telling its {} members it left", id,
+                        ru.roster().members().size() - 1);
+                for (FellowshipMember x : ru.roster().members()) {
+                    if (!x.node().equals(self())) {
+                        transport.link(x.node(), x.channel(), Purpose.of(id)).send(new Frame.Leave(id,
+                                ru.roster().epoch()));
+                    }
+                }
+            }
+        } catch (IllegalArgumentException | org.ringfellow.fellowship.internal.wire.MalformedFrameException e) {
+            LOG.warn("Ignoring an unreadable roster of fellowship {} kept by an earlier run", id);
+        }
+    }
+
+    private void keep(Membership m) {
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature), buf);
+        reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)));
+    }
+
+    // ---------------------------------------------------------------- FellowshipService
+
+    @Override
+    public CompletionStage<Fellowship> create(FellowshipSpec spec) {
+        CompletableFuture<Fellowship> result = new CompletableFuture<>();
+        loop.execute(() -> guarded("create", () -> {
+            if (fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())) {
+                result.completeExceptionally(new FellowshipException("this node already belongs to fellowship "
+                        + spec.id()));
+                return;
+            }
+            reservations.reserve(spec.id(), spec.reservation());
+            FellowshipMember me = new FellowshipMember(self(), Base64.getEncoder().encodeToString(identity.publicKey()),
+                    advertised);
+            Roster first = new Roster(spec.id(), 1, 1, self(), List.of(me));
+            Membership m = new Membership(this, spec, first, sign(first));
+            m.acting = true;
+            m.founding = Optional.of(result);
+            fellowships.put(spec.id(), m);
+            keep(m);
+            LOG.info("Founding fellowship {} with {} members", spec.id(), spec.targetSize());
+            recruit(m);
+        }));
+        return result;
+    }
+
+    @Override
+    public List<Fellowship> list() {
+        return fellowships.values().stream().filter(m -> !m.gone && m.founding.isEmpty())
+                .sorted((a, b) -> a.id.value().compareTo(b.id.value())).collect(Collectors.toList());
+    }
+
+    @Override
+    public Optional<Fellowship> get(FellowshipId id) {
+        Membership m = fellowships.get(id);
+        return m == null || m.gone ? Optional.empty() : Optional.of(m);
+    }
+
+    @Override
+    public AdmissionPolicy policy() {
+        return settings.policy();
+    }
+
+    // ---------------------------------------------------------------- the channel gate
+
+    /** Decides during the TLS handshake, on an I/O thread: reads only volatile snapshots. */
+    private boolean admit(PeerIdentity peer, Purpose purpose) {
+        if (purpose.fellowship().isEmpty()) {
+            // Invitations come from Ring members this node believes alive; they may only invite.
+            return ring.member(peer.node()).map(m -> m.state() == MemberState.ALIVE || m.state() == MemberState.SUSPECT)
+                    .orElse(false);
+        }
+        Membership m = fellowships.get(purpose.fellowship().get());
+        if (m == null || m.gone) {
+            return false;
+        }
+        // A member this node removed may still connect, but only to deliver a roster of a later epoch
+        // (after a partition heals, the side that moved on tells the other side).
+        Optional<FellowshipMember> known = m.member(peer.node())
+                .or(() -> Optional.ofNullable(m.former.get(peer.node())));
+        return known.map(x -> peer.hasKey(x.publicKey())).orElse(false);
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    private void onFrame(Link link, Frame frame) {
+        if (link.purpose().fellowship().isEmpty()) {
+            if (link.inbound() && frame instanceof Frame.Invite f) {
+                onInvite(link, f);
+            } else if (link.inbound() && frame instanceof Frame.RosterUpdate f) {
+                onWelcome(link, f);
+            } else if (!link.inbound() && frame instanceof Frame.Answer f) {
+                onAnswer(link, f);
+            } else {
+                violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the invitation channel");
+            }
+            return;
+        }
+        FellowshipId id = link.purpose().fellowship().get();
+        Membership m = fellowships.get(id);
+        if (m != null && !m.gone && !m.roster.contains(link.node()) && m.former.containsKey(link.node())
+                && frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
+            onRoster(m, link, f);
+            return;
+        }
+        if (m == null || m.gone || !m.roster.contains(link.node())) {
+            nonMember.incrementAndGet();
+            LOG.debug("Dropped a frame from {}, not a member of {} here", link.node().shortId(), id);
+            link.close();
+            return;
+        }
+        if (frame instanceof Frame.Message f && f.fellowship().equals(id)) {
+            onMessage(m, link.node(), f);
+        } else if (frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
+            onRoster(m, link, f);
+        } else if (frame instanceof Frame.VoteRequest f && f.fellowship().equals(id)) {
+            onVoteRequest(m, link, f);
+        } else if (frame instanceof Frame.Vote f && f.fellowship().equals(id)) {
+            onVote(m, link.node(), f);
+        } else if (frame instanceof Frame.Ack f && f.fellowship().equals(id)) {
+            onAck(m, link.node(), f);
+        } else if (frame instanceof Frame.Leave f && f.fellowship().equals(id)) {
+            onLeave(m, link.node());
+        } else if (frame instanceof Frame.Dissolve f && f.fellowship().equals(id)) {
+            onDissolve(m, link.node(), f);
+        } else {
+            violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the channel of " + id);
+        }
+    }
+
+    private void violation(Link link, String what) {
+        violations.incrementAndGet();
+        LOG.warn("Closing the link with {}: {}", link.node().shortId(), what);
+        link.close();
+    }
+
+    // ---------------------------------------------------------------- formation: candidate side
+
+    private void onInvite(Link link, Frame.Invite invite) {
+        if (!invite.founder().equals(link.node())
+                || !identity.verify(link.peer().nodeKey(), inviteBody(invite), invite.signature())) {
+            violation(link, "an invitation not signed by the peer that sent it");
+            return;
+        }
+        FellowshipSpec spec = invite.spec();
+        long now = System.nanoTime();
+        recentlyLeft.values().removeIf(t -> now - t > REJOIN_PAUSE_NANOS);
+        Optional<String> refusal = fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())
+                ? Optional.of("this node already belongs to fellowship " + spec.id())
+                : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
+                        + " less than a minute ago")
+                : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
+                        reservations.total(), contributed.get());
+        if (refusal.isPresent()) {
+            LOG.info("Refused the invitation of {} to fellowship {}: {}", invite.founder().shortId(), spec.id(),
+                    refusal.get());
+            link.send(new Frame.Answer(invite.correlation(), false, clip(refusal.get()), "", 0));
+            return;
+        }
+        reservations.reserve(spec.id(), spec.reservation());
+        Accepted a = new Accepted(invite.founder(), invite.correlation(), spec);
+        accepted.put(spec.id(), a);
+        Endpoint me = advertised;
+        link.send(new Frame.Answer(invite.correlation(), true, "", me.host(), me.port()));
+        LOG.info("Accepted the invitation of {} to fellowship {}", invite.founder().shortId(), spec.id());
+        loop.schedule(() -> guarded("welcome timeout", () -> {
+            if (accepted.remove(spec.id(), a) && !fellowships.containsKey(spec.id())) {
+                reservations.release(spec.id());
+                LOG.info("No roster came for fellowship {}; its reservation is released", spec.id());
+            }
+        }), settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onWelcome(Link link, Frame.RosterUpdate update) {
+        Roster r = update.roster();
+        Accepted a = accepted.get(r.fellowship());
+        if (a == null || !a.founder().equals(link.node()) || !r.coordinator().equals(link.node())
+                || !verify(r, update.signature()) || !r.contains(self())) {
+            violation(link, "a roster nobody asked for");
+            return;
+        }
+        accepted.remove(r.fellowship());
+        Membership m = new Membership(this, a.spec(), r, update.signature());
+        fellowships.put(r.fellowship(), m);
+        keep(m);
+        acknowledge(m);
+        LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
+                r.members().size());
+    }
+
+    // ---------------------------------------------------------------- formation and repair: coordinator side
+
+    private void recruit(Membership m) {
+        if (m.gone || !m.isCoordinator()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (m.founding.isEmpty()) {
+            m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
+        }
+        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()) {
+            CompletableFuture<Fellowship> f = m.founding.get();
+            m.founding = Optional.empty();
+            LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
+            f.complete(m);
+            return;
+        }
+        int needed = m.spec.targetSize() - m.roster.members().size() - m.outstanding.size() - m.joins.size();
+        if (needed <= 0) {
+            return;
+        }
+        Set<NodeId> exclude = new HashSet<>(m.spec.requirement().exclude());
+        m.roster.members().forEach(x -> exclude.add(x.node()));
+        exclude.addAll(m.outstanding.keySet());
+        exclude.addAll(m.tried.keySet());
+        exclude.add(self());
+        ResourceQuery q = m.spec.requirement();
+        List<Member> found = ring.find(new ResourceQuery(q.minimumFree(), q.anyDriver(), q.runtimes(), q.labels(), exclude,
+                Math.min(ResourceQuery.MAX_LIMIT, needed * 4 + 4)));
+        int invited = 0;
+        for (Member c : found) {
+            if (invited == needed) {
+                break;
+            }
+            if (exclude.contains(c.id())) {
+                continue;
+            }
+            if (invite(m, c)) {
+                invited++;
+            }
+        }
+        if (invited == 0 && m.outstanding.isEmpty() && m.joins.isEmpty() && m.founding.isPresent()) {
+            int have = m.roster.members().size();
+            abortFounding(m, "only " + have + " of " + m.spec.targetSize() + " members could be recruited"
+                    + (m.refusals.isEmpty() ? ": no other member matches the requirement"
+                            : "; refusals: " + String.join("; ", m.refusals)));
+        }
+    }
+
+    private boolean invite(Membership m, Member candidate) {
+        Optional<Endpoint> at = channelOf(candidate);
+        if (at.isEmpty()) {
+            m.tried.put(candidate.id(), System.nanoTime());
+            return false;
+        }
+        long correlation = nextCorrelation();
+        Frame.Invite unsigned = new Frame.Invite(m.spec, self(), correlation, new byte[0]);
+        Frame.Invite invite = new Frame.Invite(m.spec, self(), correlation, identity.sign(inviteBody(unsigned)));
+        if (!transport.link(candidate.id(), at.get(), Purpose.INVITE).send(invite)) {
+            m.tried.put(candidate.id(), System.nanoTime());
+            return false;
+        }
+        m.outstanding.put(candidate.id(), correlation);
+        loop.schedule(() -> guarded("invite timeout", () -> {
+            if (m.outstanding.remove(candidate.id(), correlation)) {
+                m.tried.put(candidate.id(), System.nanoTime());
+                m.refusals.add(candidate.id().shortId() + ": no answer within " + m.spec.inviteTimeout().toMillis()
+                        + " ms");
+                recruit(m);
+            }
+        }), m.spec.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    private void onAnswer(Link link, Frame.Answer answer) {
+        NodeId candidate = link.node();
+        Membership m = fellowships.values().stream()
+                .filter(x -> Long.valueOf(answer.correlation()).equals(x.outstanding.get(candidate)))
+                .findFirst().orElse(null);
+        // The invitation link is only for this exchange: close it once no invitation to that node is pending.
+        loop.schedule(() -> guarded("close invitation link", () -> {
+            if (fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(candidate)
+                    || x.joins.stream().anyMatch(j -> j.member().node().equals(candidate)))) {
+                link.close();
+            }
+        }), 5, TimeUnit.SECONDS);
+        if (m == null) {
+            return; // late: the invitation timed out already
+        }
+        m.outstanding.remove(candidate);
+        if (!answer.accepted()) {
+            m.tried.put(candidate, System.nanoTime());
+            m.refusals.add(candidate.shortId() + ": " + answer.reason());
+            recruit(m);
+            return;
+        }
+        Endpoint at;
+        try {
+            at = new Endpoint(answer.host(), answer.port());
+        } catch (IllegalArgumentException e) {
+            m.tried.put(candidate, System.nanoTime());
+            recruit(m);
+            return;
+        }
+        if (m.gone || !m.isCoordinator()) {
+            return; // the candidate's reservation expires with its welcome timeout
+        }
+        m.joins.add(new Membership.PendingJoin(new FellowshipMember(candidate, link.peer().keyBase64(), at), link));
+        advance(m);
+        recruit(m);
+    }
+
+    private void abortFounding(Membership m, String reason) {
+        CompletableFuture<Fellowship> f = m.founding.orElseThrow();
+        m.founding = Optional.empty();
+        LOG.warn("Founding fellowship {} failed: {}", m.id, reason);
+        broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+        dropLocally(m, FellowshipEvent.Type.DISSOLVED);
+        f.completeExceptionally(new FellowshipException("fellowship " + m.id + " was not formed: " + reason));
+    }
+
+    /** Signs, installs and sends a new roster; a joiner gets it on its invitation link. */
+    private void publish(Membership m, Roster next, Optional<Link> welcome) {
+        Roster old = m.roster;
+        byte[] sig = sign(next);
+        install(m, next, sig);
+        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig);
+        for (FellowshipMember x : next.members()) {
+            if (x.node().equals(self())) {
+                continue;
+            }
+            if (welcome.isPresent() && welcome.get().node().equals(x.node())) {
+                welcome.get().send(frame);
+            } else {
+                linkTo(m, x).send(frame);
+            }
+        }
+        for (FellowshipMember x : old.members()) {
+            if (!next.contains(x.node()) && !x.node().equals(self())) {
+                linkTo(m, x).send(frame); // tells the removed member, if it can still hear
+            }
+        }
+    }
+
+    private void removeMembers(Membership m, Set<NodeId> gone) {
+        List<FellowshipMember> members = m.roster.members().stream().filter(x -> !gone.contains(x.node())).toList();
+        if (members.size() == m.roster.members().size()) {
+            return;
+        }
+        LOG.info("Fellowship {}: removing {}", m.id, gone.stream().map(NodeId::shortId).toList());
+        publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members), Optional.empty());
+    }
+
+    /**
+     * Makes the next roster change, if the current roster is acknowledged by a majority of its
+     * members: one member in or out at a time, so that the majorities of any two rosters a
+     * member may hold overlap, and a coordinator cut off from the others cannot shrink its
+     * roster into a majority of its own.
+     */
+    private void advance(Membership m) {
+        if (m.gone || !m.isCoordinator() || !committed(m)) {
+            return;
+        }
+        if (!m.joins.isEmpty()) {
+            Membership.PendingJoin j = m.joins.remove(0);
+            if (m.roster.contains(j.member().node())) {
+                return;
+            }
+            List<FellowshipMember> members = new ArrayList<>(m.roster.members());
+            members.add(j.member());
+            publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members),
+                    Optional.of(j.welcome()));
+            recruit(m); // completes the founding once the target size is reached
+            return;
+        }
+        long now = System.nanoTime();
+        m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
+        m.roster.members().stream().map(FellowshipMember::node)
+                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)
+                        || now - m.lastHeard.get(n) > SILENCE_NANOS))
+                .findFirst().ifPresent(n -> {
+                    if (alive(n) && !m.leftAnnounced.contains(n)) {
+                        LOG.warn("Fellowship {}: member {} has acknowledged nothing for {} s; removing it", m.id,
+                                n.shortId(), TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS));
+                    }
+                    removeMembers(m, Set.of(n));
+                });
+    }
+
+    /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
+    private boolean committed(Membership m) {
+        long version = m.roster.version();
+        long holders = eligible(m).stream().filter(n -> n.equals(self()) || m.acked.getOrDefault(n, -1L) >= version)
+                .count();
+        return holders >= quorum(m);
+    }
+
+    private void onAck(Membership m, NodeId from, Frame.Ack ack) {
+        if (!m.isCoordinator() || ack.epoch() != m.roster.epoch()) {
+            return;
+        }
+        m.acked.merge(from, ack.version(), Math::max);
+        m.lastHeard.put(from, System.nanoTime());
+        advance(m);
+    }
+
+    /** Tells the coordinator this member holds its roster. */
+    private void acknowledge(Membership m) {
+        Roster r = m.roster;
+        if (!r.coordinator().equals(self())) {
+            m.member(r.coordinator()).ifPresent(c -> linkTo(m, c).send(new Frame.Ack(m.id, r.epoch(), r.version())));
+        }
+    }
+
+    // ---------------------------------------------------------------- roster
+
+    private void onRoster(Membership m, Link link, Frame.RosterUpdate update) {
+        Roster r = update.roster();
+        Roster cur = m.roster;
+        if (!link.node().equals(r.coordinator()) || !verify(r, update.signature())) {
+            violation(link, "a roster not signed by the coordinator that sent it");
+            return;
+        }
+        if (r.equals(cur)) {
+            acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
+            return;
+        }
+        // A roster that removes this node is safe to accept from any later epoch: leaving never makes
+        // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
+        boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
+                : r.epoch() == cur.epoch() && r.coordinator().equals(cur.coordinator()) && r.version() > cur.version();
+        if (!newer) {
+            stale.incrementAndGet();
+            LOG.debug("Fellowship {}: ignored roster v{} e{} from {}; holding v{} e{}, voted e{}", m.id, r.version(),
+                    r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
+            return;
+        }
+        install(m, r, update.signature());
+    }
+
+    private void install(Membership m, Roster next, byte[] sig) {
+        Roster old = m.roster;
+        m.roster = next;
+        m.rosterSignature = sig;
+        m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
+        if (next.epoch() > old.epoch()) {
+            m.election = Optional.empty();
+            m.goneSinceNanos = 0;
+            m.acked.clear();
+            m.joins.clear();
+            m.lastHeard.clear();
+        }
+        if (!next.coordinator().equals(self())) {
+            m.acting = false;
+        }
+        if (!next.contains(self())) {
+            LOG.info("This node is no longer in the roster of fellowship {}", m.id);
+            dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
+            return;
+        }
+        keep(m);
+        acknowledge(m);
+        m.leftAnnounced.retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
+        for (FellowshipMember x : old.members()) {
+            if (!next.contains(x.node())) {
+                m.former.put(x.node(), x);
+                failRequests(m.id, Optional.of(x.node()), "member " + x.node().shortId() + " left the fellowship");
+                transport.closeWhere(l -> l.node().equals(x.node()) && l.purpose().equals(Purpose.of(m.id)));
+                m.emit(FellowshipEvent.Type.MEMBER_LEFT, Optional.of(x.node()), Optional.empty());
+            }
+        }
+        for (FellowshipMember x : next.members()) {
+            if (!old.contains(x.node())) {
+                m.lastHeard.put(x.node(), System.nanoTime());
+                m.former.remove(x.node());
+                m.formerTold.remove(x.node());
+                m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(x.node()), Optional.empty());
+            }
+        }
+        if (!old.coordinator().equals(next.coordinator())) {
+            LOG.info("Fellowship {}: coordinator {} at epoch {}", m.id, next.coordinator().shortId(), next.epoch());
+            m.emit(FellowshipEvent.Type.COORDINATOR_CHANGED, Optional.of(next.coordinator()), Optional.empty());
+        }
+    }
+
+    /** Forgets a fellowship here: reservation released, requests failed, links closed soon. */
+    private void dropLocally(Membership m, FellowshipEvent.Type why) {
+        if (m.gone) {
+            return;
+        }
+        m.gone = true;
+        m.acting = false;
+        fellowships.remove(m.id, m);
+        reservations.release(m.id);
+        failRequests(m.id, Optional.empty(), "this node is no longer in fellowship " + m.id);
+        m.founding.ifPresent(f -> f.completeExceptionally(new FellowshipException("fellowship " + m.id + " ended")));
+        m.founding = Optional.empty();
+        m.emit(why, Optional.of(self()), Optional.empty());
+        // Late enough for the last frames (leave, dissolve) to be flushed.
+        loop.schedule(() -> transport.closeWhere(l -> l.purpose().equals(Purpose.of(m.id))
+                && !fellowships.containsKey(m.id)), 2, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------- coordinator succession
+
+    private void tick() {
+        for (Membership m : List.copyOf(fellowships.values())) {
+            guarded("check " + m.id, () -> check(m));
+        }
+    }
+
+    private void check(Membership m) {
+        if (m.gone) {
+            return;
+        }
+        if (m.roster.coordinator().equals(self()) && m.acting) {
+            List<NodeId> eligible = eligible(m);
+            long alive = eligible.stream().filter(this::alive).count();
+            if (alive < quorum(m)) {
+                m.acting = false;
+                LOG.warn("Fellowship {}: only {} of {} members are alive here; this coordinator steps down", m.id,
+                        alive, eligible.size());
+                return;
+            }
+            advance(m);
+            if (m.founding.isEmpty()) {
+                recruit(m);
+            }
+            // Anti-entropy: a roster lost with a broken connection reaches its member on the next round.
+            long now = System.nanoTime();
+            if (now - m.lastRefreshNanos > REFRESH_NANOS) {
+                m.lastRefreshNanos = now;
+                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature);
+                broadcastFrame(m, current);
+                for (FellowshipMember x : List.copyOf(m.former.values())) {
+                    if (alive(x.node())) {
+                        linkTo(m, x).send(current);
+                        if (m.formerTold.merge(x.node(), 1, Integer::sum) >= FORMER_NOTICES) {
+                            m.former.remove(x.node());
+                            m.formerTold.remove(x.node());
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        if (!coordinatorGone(m)) {
+            m.goneSinceNanos = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (m.goneSinceNanos == 0) {
+            m.goneSinceNanos = now;
+        }
+        NodeId coordinator = m.roster.coordinator();
+        List<NodeId> order = m.roster.members().stream().map(FellowshipMember::node)
+                .filter(n -> !m.leftAnnounced.contains(n) && alive(n) && (!n.equals(coordinator) || n.equals(self())))
+                .toList();
+        int rank = order.indexOf(self());
+        long patience = settings.voteTimeout().toNanos() * 3 * Math.max(0, rank);
+        if (rank < 0 || now - m.goneSinceNanos < patience) {
+            return; // someone ranked before this node should take over
+        }
+        if (m.election.isPresent() && now - m.election.get().askedAtNanos < settings.voteTimeout().toNanos()) {
+            return;
+        }
+        Membership.Election e;
+        if (m.election.isPresent() && m.election.get().epoch == m.votedEpoch) {
+            e = m.election.get();
+        } else {
+            long epoch = Math.max(m.roster.epoch(), m.votedEpoch) + 1;
+            m.votedEpoch = epoch;
+            m.votedFor = Optional.of(self());
+            e = new Membership.Election(epoch);
+            e.votes.add(self());
+            m.election = Optional.of(e);
+            LOG.info("Fellowship {}: coordinator {} is gone; asking for votes for epoch {}", m.id,
+                    coordinator.shortId(), epoch);
+        }
+        e.askedAtNanos = now;
+        if (e.votes.size() >= quorum(m)) {
+            win(m, e);
+            return;
+        }
+        Frame.VoteRequest ask = new Frame.VoteRequest(m.id, e.epoch);
+        for (FellowshipMember x : m.roster.members()) {
+            if (!x.node().equals(self()) && !m.leftAnnounced.contains(x.node())) {
+                linkTo(m, x).send(ask);
+            }
+        }
+    }
+
+    private void onVoteRequest(Membership m, Link link, Frame.VoteRequest req) {
+        NodeId candidate = link.node();
+        boolean grant = !m.leftAnnounced.contains(candidate) && req.epoch() > m.roster.epoch()
+                && (m.votedEpoch < req.epoch() || (m.votedEpoch == req.epoch()
+                        && m.votedFor.equals(Optional.of(candidate))))
+                && (coordinatorGone(m) || m.roster.coordinator().equals(candidate));
+        if (grant) {
+            m.votedEpoch = req.epoch();
+            m.votedFor = Optional.of(candidate);
+            if (m.election.isPresent() && m.election.get().epoch < req.epoch()) {
+                m.election = Optional.empty();
+            }
+            if (m.roster.coordinator().equals(self())) {
+                m.acting = false;
+            }
+        }
+        link.send(new Frame.Vote(m.id, req.epoch(), grant));
+    }
+
+    private void onVote(Membership m, NodeId voter, Frame.Vote vote) {
+        if (m.election.isEmpty() || m.election.get().epoch != vote.epoch() || !vote.granted()) {
+            return;
+        }
+        Membership.Election e = m.election.get();
+        e.votes.add(voter);
+        if (e.votes.size() >= quorum(m)) {
+            win(m, e);
+        }
+    }
+
+    private void win(Membership m, Membership.Election e) {
+        Roster old = m.roster;
+        NodeId oldCoordinator = old.coordinator();
+        // The same members, this node first: the epoch's first roster changes nobody's membership. The
+        // old coordinator and members that left go one at a time once it is acknowledged.
+        List<FellowshipMember> members = new ArrayList<>();
+        old.members().stream().filter(x -> x.node().equals(self())).forEach(members::add);
+        old.members().stream().filter(x -> !x.node().equals(self())).forEach(members::add);
+        m.election = Optional.empty();
+        m.acting = true;
+        LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
+                e.votes.size(), eligible(m).size());
+        m.acked.clear();
+        m.joins.clear();
+        publish(m, new Roster(m.id, old.version() + 1, e.epoch, self(), members), Optional.empty());
+    }
+
+    private boolean coordinatorGone(Membership m) {
+        NodeId c = m.roster.coordinator();
+        if (c.equals(self())) {
+            return !m.acting;
+        }
+        return m.leftAnnounced.contains(c) || !alive(c);
+    }
+
+    private List<NodeId> eligible(Membership m) {
+        return m.roster.members().stream().map(FellowshipMember::node).filter(n -> !m.leftAnnounced.contains(n))
+                .toList();
+    }
+
+    private int quorum(Membership m) {
+        return eligible(m).size() / 2 + 1;
+    }
+
+    private boolean alive(NodeId node) {
+        return node.equals(self()) || ring.member(node)
+                .map(x -> x.state() == MemberState.ALIVE || x.state() == MemberState.SUSPECT).orElse(false);
+    }
+
+    /**
+     * Hears the Ring (a {@code RingListener} forwards here): a dead or departed member is
+     * acted upon at once; a former member seen again is told it was removed.
+     */
+    public void ringChanged(RingEvent event) {
+        loop.execute(() -> guarded("ring event", () -> {
+            NodeId who = event.member().id();
+            for (Membership m : List.copyOf(fellowships.values())) {
+                if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
+                    FellowshipMember former = m.former.get(who);
+                    if (former != null && m.isCoordinator()) {
+                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature));
+                    }
+                }
+                if (m.roster.contains(who) || m.roster.coordinator().equals(self())) {
+                    check(m);
+                }
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- leave and dissolve
+
+    private void onLeave(Membership m, NodeId who) {
+        m.leftAnnounced.add(who);
+        m.tried.put(who, System.nanoTime()); // withdrew its resources: not invited straight back
+        LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
+        if (m.isCoordinator()) {
+            advance(m);
+            recruit(m);
+        } else {
+            check(m);
+        }
+    }
+
+    private void onDissolve(Membership m, NodeId who, Frame.Dissolve d) {
+        if (!who.equals(m.roster.coordinator()) || d.epoch() < m.roster.epoch()) {
+            stale.incrementAndGet();
+            return;
+        }
+        LOG.info("Fellowship {} was dissolved by its coordinator {}", m.id, who.shortId());
+        dropLocally(m, FellowshipEvent.Type.DISSOLVED);
+    }
+
+    void leave(Membership m) {
+        onLoop(() -> {
+            if (m.gone) {
+                return;
+            }
+            LOG.info("Leaving fellowship {}", m.id);
+            recentlyLeft.put(m.id, System.nanoTime());
+            broadcastFrame(m, new Frame.Leave(m.id, m.roster.epoch()));
+            dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
+        });
+    }
+
+    void dissolve(Membership m) throws FellowshipException {
+        if (!m.isCoordinator()) {
+            throw new FellowshipException("only the coordinator may dissolve fellowship " + m.id + "; it is "
+                    + m.roster.coordinator().shortId());
+        }
+        onLoop(() -> {
+            if (m.gone) {
+                return;
+            }
+            LOG.info("Dissolving fellowship {}", m.id);
+            broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+            dropLocally(m, FellowshipEvent.Type.DISSOLVED);
+        });
+    }
+
+    private void broadcastFrame(Membership m, Frame frame) {
+        for (FellowshipMember x : m.roster.members()) {
+            if (!x.node().equals(self())) {
+                linkTo(m, x).send(frame);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- messaging
+
+    private void onMessage(Membership m, NodeId from, Frame.Message msg) {
+        if (msg.epoch() < m.roster.epoch()) {
+            stale.incrementAndGet();
+            return;
+        }
+        deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
+    }
+
+    private void deliver(Membership m, NodeId from, Frame.Message.Kind kind, String topic, long correlation,
+            byte[] payload) {
+        if (kind == Frame.Message.Kind.REPLY) {
+            PendingRequest p = requests.get(correlation);
+            if (p != null && p.fellowship().equals(m.id) && p.to().equals(from) && requests.remove(correlation, p)) {
+                p.future().complete(new FellowshipMessage(m.id, from, topic, payload, correlation));
+            }
+            return;
+        }
+        long corr = kind == Frame.Message.Kind.REQUEST ? correlation : 0;
+        m.emit(FellowshipEvent.Type.MESSAGE, Optional.of(from),
+                Optional.of(new FellowshipMessage(m.id, from, topic, payload, corr)));
+    }
+
+    void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
+        message(m, to, Frame.Message.Kind.SEND, topic, 0, payload);
+    }
+
+    void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
+        validate(topic, payload);
+        List<String> failed = new ArrayList<>();
+        for (FellowshipMember x : m.roster.members()) {
+            if (x.node().equals(self())) {
+                continue;
+            }
+            try {
+                message(m, x.node(), Frame.Message.Kind.SEND, topic, 0, payload);
+            } catch (FellowshipException e) {
+                failed.add(x.node().shortId());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new FellowshipException("the broadcast did not go to " + failed
+                    + ": their outbound queues are full or they are unreachable");
+        }
+    }
+
+    CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
+            Duration timeout) {
+        CompletableFuture<FellowshipMessage> future = new CompletableFuture<>();
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            future.completeExceptionally(new FellowshipException("a request timeout is between 0 and 1 hour"));
+            return future;
+        }
+        long corr = nextCorrelation();
+        PendingRequest p = new PendingRequest(m.id, to, future);
+        requests.put(corr, p);
+        try {
+            message(m, to, Frame.Message.Kind.REQUEST, topic, corr, payload);
+        } catch (FellowshipException e) {
+            requests.remove(corr, p);
+            future.completeExceptionally(e);
+            return future;
+        }
+        loop.schedule(() -> {
+            if (requests.remove(corr, p)) {
+                future.completeExceptionally(new FellowshipException("no reply from " + to.shortId() + " on '"
+                        + topic + "' within " + timeout.toMillis() + " ms"));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return future;
+    }
+
+    void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
+        if (request.correlation() == 0) {
+            throw new FellowshipException("that message is not a request");
+        }
+        message(m, request.from(), Frame.Message.Kind.REPLY, request.topic(), request.correlation(), payload);
+    }
+
+    private void message(Membership m, NodeId to, Frame.Message.Kind kind, String topic, long corr, byte[] payload)
+            throws FellowshipException {
+        validate(topic, payload);
+        if (m.gone) {
+            throw new FellowshipException("this node is no longer in fellowship " + m.id);
+        }
+        byte[] copy = payload.clone();
+        if (to.equals(self())) {
+            loop.execute(() -> guarded("local delivery", () -> deliver(m, to, kind, topic, corr, copy)));
+            return;
+        }
+        FellowshipMember x = m.member(to).orElseThrow(() -> new FellowshipException(to.shortId()
+                + " is not a member of fellowship " + m.id));
+        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, copy))) {
+            throw new FellowshipException("member " + to.shortId() + " is not keeping up (its outbound queue is "
+                    + "full) or cannot be reached; try again later");
+        }
+    }
+
+    private static void validate(String topic, byte[] payload) throws FellowshipException {
+        if (topic == null || topic.isEmpty() || topic.getBytes(StandardCharsets.UTF_8).length > 128) {
+            throw new FellowshipException("a topic is 1 to 128 bytes");
+        }
+        if (payload == null || payload.length > MAX_PAYLOAD) {
+            throw new FellowshipException("a payload is at most " + MAX_PAYLOAD + " bytes");
+        }
+    }
+
+    private void failRequests(FellowshipId id, Optional<NodeId> to, String why) {
+        requests.forEach((corr, p) -> {
+            if (p.fellowship().equals(id) && (to.isEmpty() || to.get().equals(p.to())) && requests.remove(corr, p)) {
+                p.future().completeExceptionally(new FellowshipException(why));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Link linkTo(Membership m, FellowshipMember x) {
+        return transport.link(x.node(), x.channel(), Purpose.of(m.id));
+    }
+
+    /** Where a Ring member's fellowship channel listens: its advert's label, else the default port. */
+    private Optional<Endpoint> channelOf(Member member) {
+        String label = member.advert().labels().get(Settings.CHANNEL_LABEL);
+        try {
+            return Optional.of(label != null ? Endpoint.parse(label)
+                    : new Endpoint(member.address().host(), Settings.DEFAULT_PORT));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] sign(Roster r) {
+        return identity.sign(rosterBytes(r));
+    }
+
+    private boolean verify(Roster r, byte[] signature) {
+        Optional<FellowshipMember> c = r.members().stream().filter(x -> x.node().equals(r.coordinator())).findFirst();
+        if (c.isEmpty()) {
+            return false;
+        }
+        try {
+            return identity.verify(Base64.getDecoder().decode(c.get().publicKey()), rosterBytes(r), signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static byte[] rosterBytes(Roster r) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeBytes("ringfellow-roster-v1:".getBytes(StandardCharsets.US_ASCII));
+        FrameCodec.writeRoster(r, buf);
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    private static byte[] inviteBody(Frame.Invite invite) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeBytes("ringfellow-invite-v1:".getBytes(StandardCharsets.US_ASCII));
+        FrameCodec.writeInviteBody(invite, buf);
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    private long nextCorrelation() {
+        long c;
+        do {
+            c = correlations.incrementAndGet() & Long.MAX_VALUE;
+        } while (c == 0);
+        return c;
+    }
+
+    private void onLoop(Runnable r) {
+        if (Thread.currentThread() == loopThread) {
+            guarded("task", r);
+            return;
+        }
+        Future<?> f = loop.submit(() -> guarded("task", r));
+        try {
+            f.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("A fellowship task did not finish: {}", e.toString());
+        }
+    }
+
+    private static void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("Fellowship {} failed", what, e);
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 512 ? s.substring(0, 512) : s;
+    }
+}

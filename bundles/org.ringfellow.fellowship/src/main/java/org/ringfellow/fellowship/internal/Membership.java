@@ -1,0 +1,167 @@
+package org.ringfellow.fellowship.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.ringfellow.api.fellowship.Fellowship;
+import org.ringfellow.api.fellowship.FellowshipEvent;
+import org.ringfellow.api.fellowship.FellowshipException;
+import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipListener;
+import org.ringfellow.api.fellowship.FellowshipMember;
+import org.ringfellow.api.fellowship.FellowshipMessage;
+import org.ringfellow.api.fellowship.FellowshipSpec;
+import org.ringfellow.api.fellowship.Roster;
+import org.ringfellow.api.node.NodeId;
+
+/**
+ * This node's membership of one fellowship. The API methods may be called from any thread;
+ * every change of state happens on the engine's thread, and the fields read from other threads
+ * are volatile snapshots.
+ */
+final class Membership implements Fellowship {
+
+    final FellowshipEngine engine;
+    final FellowshipId id;
+    final FellowshipSpec spec;
+    private final List<FellowshipListener> listeners = new CopyOnWriteArrayList<>();
+
+    volatile Roster roster;
+    volatile byte[] rosterSignature;
+    /** Whether this node, named coordinator by the roster, still acts as one (it sees a majority). */
+    volatile boolean acting;
+    volatile boolean gone;
+
+    // Engine thread only.
+    long votedEpoch;
+    Optional<NodeId> votedFor = Optional.empty();
+    Optional<Election> election = Optional.empty();
+    final Set<NodeId> leftAnnounced = new HashSet<>();
+    /**
+     * Members removed from the roster (read by the channel gate on I/O threads). They may still
+     * deliver a roster of a later epoch, and the coordinator tells them the news a few times.
+     */
+    final Map<NodeId, FellowshipMember> former = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<NodeId, Integer> formerTold = new HashMap<>();
+    /** Recruitment: candidates invited and not yet answered, and those that refused or timed out. */
+    final Map<NodeId, Long> outstanding = new HashMap<>();
+    final Map<NodeId, Long> tried = new HashMap<>();
+    final List<String> refusals = new ArrayList<>();
+    Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
+    /** The highest roster version each member acknowledged in this epoch (coordinator only). */
+    final Map<NodeId, Long> acked = new HashMap<>();
+    /** When each member last acknowledged a roster (coordinator only). */
+    final Map<NodeId, Long> lastHeard = new HashMap<>();
+    /** Candidates that accepted, waiting for the previous roster change to be acknowledged. */
+    final List<PendingJoin> joins = new ArrayList<>();
+
+    /** An accepted candidate and the link its welcome goes on. */
+    record PendingJoin(FellowshipMember member, org.ringfellow.fellowship.internal.channel.Link welcome) {
+    }
+    long goneSinceNanos;
+    long lastRefreshNanos;
+
+    /** A candidate's election for one epoch. */
+    static final class Election {
+        final long epoch;
+        final Set<NodeId> votes = new HashSet<>();
+        long askedAtNanos;
+
+        Election(long epoch) {
+            this.epoch = epoch;
+        }
+    }
+
+    Membership(FellowshipEngine engine, FellowshipSpec spec, Roster roster, byte[] signature) {
+        this.engine = engine;
+        this.id = spec.id();
+        this.spec = spec;
+        this.roster = roster;
+        this.rosterSignature = signature;
+        this.votedEpoch = roster.epoch();
+    }
+
+    void emit(FellowshipEvent.Type type, Optional<NodeId> member, Optional<FellowshipMessage> message) {
+        FellowshipEvent event = new FellowshipEvent(type, id, member, message, roster);
+        for (FellowshipListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                FellowshipEngine.LOG.warn("A listener of fellowship {} failed on {}", id, type, e);
+            }
+        }
+    }
+
+    Optional<FellowshipMember> member(NodeId node) {
+        return roster.members().stream().filter(m -> m.node().equals(node)).findFirst();
+    }
+
+    @Override
+    public FellowshipId id() {
+        return id;
+    }
+
+    @Override
+    public FellowshipSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Roster roster() {
+        return roster;
+    }
+
+    @Override
+    public boolean isCoordinator() {
+        return !gone && acting && roster.coordinator().equals(engine.self());
+    }
+
+    @Override
+    public void send(NodeId to, String topic, byte[] payload) throws FellowshipException {
+        engine.send(this, to, topic, payload);
+    }
+
+    @Override
+    public void broadcast(String topic, byte[] payload) throws FellowshipException {
+        engine.broadcast(this, topic, payload);
+    }
+
+    @Override
+    public CompletionStage<FellowshipMessage> request(NodeId to, String topic, byte[] payload, Duration timeout) {
+        return engine.request(this, to, topic, payload, timeout);
+    }
+
+    @Override
+    public void reply(FellowshipMessage request, byte[] payload) throws FellowshipException {
+        engine.reply(this, request, payload);
+    }
+
+    @Override
+    public AutoCloseable subscribe(FellowshipListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void leave() {
+        engine.leave(this);
+    }
+
+    @Override
+    public void dissolve() throws FellowshipException {
+        engine.dissolve(this);
+    }
+
+    @Override
+    public String toString() {
+        return id.value();
+    }
+}

@@ -1,0 +1,53 @@
+package org.ringfellow.fellowship.internal.wire;
+
+import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipSpec;
+import org.ringfellow.api.fellowship.Roster;
+import org.ringfellow.api.node.NodeId;
+
+/** The messages of the fellowship protocol. The sender is the peer the TLS handshake proved. */
+public sealed interface Frame {
+
+    /** A founder's (or coordinator's) signed invitation, on the invitation channel. */
+    record Invite(FellowshipSpec spec, NodeId founder, long correlation, byte[] signature) implements Frame {
+        public FellowshipId fellowship() {
+            return spec.id();
+        }
+    }
+
+    /** A candidate's answer; if accepted, where its fellowship channel listens. */
+    record Answer(long correlation, boolean accepted, String reason, String host, int port) implements Frame {
+    }
+
+    /** A roster signed by its coordinator. */
+    record RosterUpdate(Roster roster, byte[] signature) implements Frame {
+    }
+
+    /** Application and platform messages. */
+    record Message(FellowshipId fellowship, long epoch, Kind kind, String topic, long correlation, byte[] payload)
+            implements Frame {
+        /** How a message relates to others. */
+        public enum Kind { SEND, REQUEST, REPLY }
+    }
+
+    /** The sender leaves the fellowship. */
+    record Leave(FellowshipId fellowship, long epoch) implements Frame {
+    }
+
+    /** The coordinator dissolves the fellowship. */
+    record Dissolve(FellowshipId fellowship, long epoch) implements Frame {
+    }
+
+    /** The sender asks for a vote to coordinate the given epoch. */
+    record VoteRequest(FellowshipId fellowship, long epoch) implements Frame {
+    }
+
+    /** A member has installed this roster version (the coordinator changes the roster again only
+     * once a majority has). */
+    record Ack(FellowshipId fellowship, long epoch, long version) implements Frame {
+    }
+
+    /** A vote for (or against) the candidate that asked. */
+    record Vote(FellowshipId fellowship, long epoch, boolean granted) implements Frame {
+    }
+}

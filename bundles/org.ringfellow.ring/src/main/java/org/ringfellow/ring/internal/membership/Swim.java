@@ -750,6 +750,11 @@ public final class Swim implements Transport.Handler {
         return selfEntry.toMember();
     }
 
+    /** @return this member's current signed record */
+    public MemberRecord selfRecord() {
+        return selfEntry.record;
+    }
+
     public NodeId id() {
         return identity.id();
     }

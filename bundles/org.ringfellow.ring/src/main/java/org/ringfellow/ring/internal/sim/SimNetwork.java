@@ -92,6 +92,16 @@ public final class SimNetwork {
                 ? (long) (random.nextDouble() * (maxDelayMillis - minDelayMillis)) : 0);
     }
 
+    /** Delivers a datagram as if {@code from} had sent it (an attacker, a fuzzer), bypassing loss. */
+    public void inject(Endpoint from, Endpoint to, byte[] payload) {
+        clock.schedule(minDelayMillis, () -> {
+            SimTransport target = endpoints.get(to);
+            if (target != null) {
+                target.deliver(from, payload);
+            }
+        });
+    }
+
     void datagram(SimTransport from, Endpoint to, byte[] payload) {
         datagrams++;
         datagramBytes += payload.length;

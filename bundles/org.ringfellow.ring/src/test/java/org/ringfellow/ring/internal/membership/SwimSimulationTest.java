@@ -75,7 +75,7 @@ class SwimSimulationTest {
             }
         });
         c.clock().advance(120_000);
-        assertEquals(List.of(), suspicions, "ping-req through others must save both ends of a broken link");
+        assertEquals(0, suspicions.size(), "ping-req through others must save both ends of a broken link");
         assertTrue(a.swim.counters().messagesOut() > 0);
     }
 

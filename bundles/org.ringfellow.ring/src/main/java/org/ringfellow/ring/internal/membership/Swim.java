@@ -613,9 +613,7 @@ public final class Swim implements Transport.Handler {
         }
         if (after == MemberState.ALIVE) {
             if (before == null || before == MemberState.DEAD || before == MemberState.LEFT) {
-                if (!probeList.contains(e)) {
-                    probeList.add(random.nextInt(probeList.size() + 1), e);
-                }
+                // Every entry of the view other than self is in the probe list until it is reaped.
                 emit(RingEvent.Type.JOINED, e);
             } else if (before == MemberState.SUSPECT) {
                 emit(RingEvent.Type.ALIVE, e);
@@ -813,8 +811,20 @@ public final class Swim implements Transport.Handler {
         return n;
     }
 
-    /** Used by simulations to pre-form a converged ring without a join storm: adopts a verified record. */
-    public void adoptForSimulation(MemberRecord r) {
-        handleRecord(r, true, false);
+    /**
+     * Simulations only: pre-forms a converged view without a join storm, as if these records
+     * had been received and verified long ago. No events, no gossip.
+     */
+    public void adoptForSimulation(List<MemberRecord> records) {
+        long now = scheduler.nowMillis();
+        for (MemberRecord r : records) {
+            if (!r.id().equals(identity.id()) && !members.containsKey(r.id())) {
+                MemberEntry e = new MemberEntry(r, MemberState.ALIVE, now);
+                members.put(r.id(), e);
+                probeList.add(e);
+            }
+        }
+        Collections.shuffle(probeList, random);
+        probeIndex = 0;
     }
 }

@@ -1,0 +1,113 @@
+package org.ringfellow.bench.ring;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.ring.MemberState;
+import org.ringfellow.api.ring.ResourceAdvert;
+import org.ringfellow.api.ring.RingEvent;
+import org.ringfellow.ring.internal.RingRuntime;
+import org.ringfellow.ring.internal.config.RingConfig;
+import org.ringfellow.ring.internal.crypto.LocalIdentity;
+import org.ringfellow.ring.internal.crypto.SignatureVerifier;
+
+/** N members in one JVM on real loopback UDP and TCP, one socket pair per member, default LAN timings. */
+final class RealBench {
+
+    private RealBench() {
+    }
+
+    static void run(int n, int threads, Report report) throws Exception {
+        NioEventLoopGroup group = new NioEventLoopGroup(threads);
+        List<RingRuntime> members = new ArrayList<>();
+        List<NodeId> ids = new ArrayList<>();
+        SignatureVerifier verifier = new SignatureVerifier(1 << 16);
+        Map<Integer, Long> suspectAt = new ConcurrentHashMap<>();
+        Map<Integer, Long> deadAt = new ConcurrentHashMap<>();
+        AtomicInteger falseRemovals = new AtomicInteger();
+        NodeId[] victim = {null};
+        long heap0 = SimBench.usedHeap();
+        long wall0 = System.nanoTime();
+        try {
+            for (int i = 0; i < n; i++) {
+                LocalIdentity id = LocalIdentity.generate(LocalIdentity.seeded(7_000 + i));
+                ids.add(id.id());
+                int index = i;
+                members.add(RingRuntime.start(group.next(), RingConfig.defaultLanConfig(), id, "m" + i,
+                        ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> {
+                            boolean isVictim = e.member().id().equals(victim[0]);
+                            long now = System.nanoTime();
+                            if (isVictim && (e.type() == RingEvent.Type.SUSPECTED
+                                    || e.type() == RingEvent.Type.DEAD)) {
+                                suspectAt.putIfAbsent(index, now);
+                            }
+                            if (isVictim && e.type() == RingEvent.Type.DEAD) {
+                                deadAt.putIfAbsent(index, now);
+                            }
+                            if (!isVictim && (e.type() == RingEvent.Type.DEAD || e.type() == RingEvent.Type.LEFT)) {
+                                falseRemovals.incrementAndGet();
+                            }
+                        }));
+            }
+            long start = System.nanoTime();
+            for (int i = 1; i < n; i++) {
+                members.get(i).join(List.of(members.get(0).address()), 30_000);
+            }
+            long joinsIssued = System.nanoTime();
+            long converged = pollUntil(() -> allSee(members, n), 300_000);
+            double heapPerMember = (SimBench.usedHeap() - heap0) / (double) n;
+
+            int v = n / 2;
+            victim[0] = ids.get(v);
+            long crash = System.nanoTime();
+            members.get(v).stop();
+            long allSuspect = pollUntil(() -> suspectAt.size() >= n - 1, 120_000);
+            long allDead = pollUntil(() -> deadAt.size() >= n - 1, 300_000);
+            report.real(String.format("| %,d | %d | %.2f s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, threads,
+                    (joinsIssued - start) / 1e9, since(converged, joinsIssued), since(allSuspect, crash),
+                    since(allDead, crash), falseRemovals.get(), heapPerMember / (1 << 20),
+                    (System.nanoTime() - wall0) / 1e9));
+        } finally {
+            for (RingRuntime r : members) {
+                r.stop();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static String since(long t, long from) {
+        return t < 0 ? "not reached" : String.format("%.2f s", (t - from) / 1e9);
+    }
+
+    private static boolean allSee(List<RingRuntime> members, int n) {
+        for (RingRuntime r : members) {
+            try {
+                if (r.call(s -> s.countInState(MemberState.ALIVE)) < n) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the nanoTime when the condition first held, or -1 */
+    private static long pollUntil(java.util.function.BooleanSupplier c, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (c.getAsBoolean()) {
+                return System.nanoTime();
+            }
+            Thread.sleep(10);
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,70 @@
+package org.ringfellow.bench.ring;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ring benchmarks. Usage: {@code RingBench [sim] [fp] [real] [--sizes=100,1000] [--fp-seconds=3600]
+ * [--real-sizes=100,1000] [--threads=2]}; with no section, runs all three.
+ */
+public final class RingBench {
+
+    private RingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> sections = new ArrayList<>();
+        int[] sizes = {100, 1_000};
+        int[] realSizes = {100, 1_000};
+        int[] fpSizes = {1_000};
+        long fpSeconds = 600;
+        int threads = 2;
+        for (String a : args) {
+            if (a.startsWith("--sizes=")) {
+                sizes = ints(a.substring(8));
+            } else if (a.startsWith("--real-sizes=")) {
+                realSizes = ints(a.substring(13));
+            } else if (a.startsWith("--fp-sizes=")) {
+                fpSizes = ints(a.substring(11));
+            } else if (a.startsWith("--fp-seconds=")) {
+                fpSeconds = Long.parseLong(a.substring(13));
+            } else if (a.startsWith("--threads=")) {
+                threads = Integer.parseInt(a.substring(10));
+            } else {
+                sections.add(a);
+            }
+        }
+        if (sections.isEmpty()) {
+            sections = List.of("sim", "fp", "real");
+        }
+        System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime()
+                .availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        Report report = new Report();
+        if (sections.contains("sim")) {
+            for (int n : sizes) {
+                SimBench.convergence(n, 42 + n, report);
+            }
+        }
+        if (sections.contains("fp")) {
+            for (int n : fpSizes) {
+                SimBench.falsePositives(n, 0.05, fpSeconds, 7, report);
+                SimBench.falsePositives(n, 0.20, fpSeconds, 8, report);
+            }
+        }
+        if (sections.contains("real")) {
+            for (int n : realSizes) {
+                RealBench.run(n, threads, report);
+            }
+        }
+        report.print(SimBench.heapPerRecord());
+    }
+
+    private static int[] ints(String csv) {
+        String[] parts = csv.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Integer.parseInt(parts[i].trim());
+        }
+        return out;
+    }
+}

@@ -9,6 +9,12 @@ final class Report {
     private final List<String> sim = new ArrayList<>();
     private final List<String> fp = new ArrayList<>();
     private final List<String> real = new ArrayList<>();
+    private final List<String> bw = new ArrayList<>();
+
+    synchronized void bw(String r) {
+        bw.add(r);
+        System.out.println(r);
+    }
 
     synchronized void row(String r) {
         sim.add(r);
@@ -33,6 +39,12 @@ final class Report {
                 + "| dead 100% | bytes/node/s | heap/view entry | false deaths | cost |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         sim.forEach(System.out::println);
+        System.out.println();
+        System.out.println("### Steady-state traffic per member (probes, gossip and push-pull)");
+        System.out.println();
+        System.out.println("| N | loss | simulated | messages/node/s | bytes/node/s | wall |");
+        System.out.println("|---|---|---|---|---|---|");
+        bw.forEach(System.out::println);
         System.out.println();
         System.out.println("### False positives with random loss (no member fails)");
         System.out.println();

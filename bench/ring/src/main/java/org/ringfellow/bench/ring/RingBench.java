@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ring benchmarks. Usage: {@code RingBench [sim] [fp] [real] [--sizes=100,1000] [--fp-seconds=3600]
+ * Ring benchmarks. Usage: {@code RingBench [sim] [bw] [fp] [real] [--sizes=100,1000] [--fp5-seconds=3600] [--fp20-seconds=120]
+ * [--bandwidth-seconds=400]
  * [--real-sizes=100,1000] [--threads=2]}; with no section, runs all three.
  */
 public final class RingBench {
@@ -17,7 +18,9 @@ public final class RingBench {
         int[] sizes = {100, 1_000};
         int[] realSizes = {100, 1_000};
         int[] fpSizes = {1_000};
-        long fpSeconds = 600;
+        long fp5Seconds = 3_600;
+        long fp20Seconds = 120;
+        long bandwidthSeconds = 400;
         int threads = 2;
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
@@ -26,8 +29,12 @@ public final class RingBench {
                 realSizes = ints(a.substring(13));
             } else if (a.startsWith("--fp-sizes=")) {
                 fpSizes = ints(a.substring(11));
-            } else if (a.startsWith("--fp-seconds=")) {
-                fpSeconds = Long.parseLong(a.substring(13));
+            } else if (a.startsWith("--fp5-seconds=")) {
+                fp5Seconds = Long.parseLong(a.substring(14));
+            } else if (a.startsWith("--fp20-seconds=")) {
+                fp20Seconds = Long.parseLong(a.substring(15));
+            } else if (a.startsWith("--bandwidth-seconds=")) {
+                bandwidthSeconds = Long.parseLong(a.substring(20));
             } else if (a.startsWith("--threads=")) {
                 threads = Integer.parseInt(a.substring(10));
             } else {
@@ -35,7 +42,7 @@ public final class RingBench {
             }
         }
         if (sections.isEmpty()) {
-            sections = List.of("sim", "fp", "real");
+            sections = List.of("sim", "bw", "fp", "real");
         }
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime()
                 .availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
@@ -45,10 +52,15 @@ public final class RingBench {
                 SimBench.convergence(n, 42 + n, report);
             }
         }
+        if (sections.contains("bw")) {
+            for (int n : sizes) {
+                SimBench.bandwidth(n, bandwidthSeconds, 0.0, 9, report);
+            }
+        }
         if (sections.contains("fp")) {
             for (int n : fpSizes) {
-                SimBench.falsePositives(n, 0.05, fpSeconds, 7, report);
-                SimBench.falsePositives(n, 0.20, fpSeconds, 8, report);
+                SimBench.falsePositives(n, 0.05, fp5Seconds, 7, report);
+                SimBench.falsePositives(n, 0.20, fp20Seconds, 8, report);
             }
         }
         if (sections.contains("real")) {

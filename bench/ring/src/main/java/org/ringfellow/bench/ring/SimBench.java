@@ -153,6 +153,7 @@ final class SimBench {
     static void falsePositives(int n, double loss, long simSeconds, long seed, Report report) {
         long wall0 = System.nanoTime();
         SimCluster c = converged(n, seed, loss);
+        c.clock().advance(10_000); // let the start-up gossip of every member's record die down
         int[] suspicions = {0};
         int[] deadViews = {0};
         Set<NodeId> declaredDead = new HashSet<>();
@@ -177,6 +178,30 @@ final class SimBench {
         report.fp(String.format("| %,d | %.0f%% | %d s | %d | %d | %d | %.4f | %d / %d | %.0f | %.0f s |", n, loss * 100,
                 simSeconds, suspicions[0], declaredDead.size(), deadViews[0], declaredDead.size() / (n * hours),
                 stillAliveEverywhere, n, bytesPerNodeSecond, (System.nanoTime() - wall0) / 1e9));
+    }
+
+    /** Steady-state traffic per member, push-pull anti-entropy included (its period scales with log N). */
+    static void bandwidth(int n, long simSeconds, double loss, long seed, Report report) {
+        long wall0 = System.nanoTime();
+        SimCluster c = converged(n, seed, loss);
+        c.clock().advance(10_000);
+        long bytes0 = totalBytesOut(c);
+        long msgs0 = totalMessagesOut(c);
+        c.clock().advance(simSeconds * 1000);
+        double bytes = (totalBytesOut(c) - bytes0) / (double) n / simSeconds;
+        double msgs = (totalMessagesOut(c) - msgs0) / (double) n / simSeconds;
+        report.bw(String.format("| %,d | %.0f%% | %d s | %.1f | %.0f | %.0f s |", n, loss * 100, simSeconds, msgs, bytes,
+                (System.nanoTime() - wall0) / 1e9));
+    }
+
+    static long totalMessagesOut(SimCluster c) {
+        long sum = 0;
+        for (SimCluster.Node node : c.nodes()) {
+            if (node.swim.running()) {
+                sum += node.swim.counters().messagesOut();
+            }
+        }
+        return sum;
     }
 
     /** Heap of one decoded member record with a typical advert, alone. */

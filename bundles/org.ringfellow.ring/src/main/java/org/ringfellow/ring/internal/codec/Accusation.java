@@ -63,13 +63,13 @@ public final class Accusation implements Update {
         if (version != Limits.VERSION) {
             throw new DecodeException("unsupported-version", "accusation version " + version);
         }
-        NodeId target = new NodeId(HexFormat.of().formatHex(r.bytes(32)));
+        NodeId target = Ids.ofHash(r.bytes(32));
         long inc = r.nonNegative64("incarnation");
         int s = r.u8();
         if (s != 1 && s != 2) {
             throw new DecodeException("malformed", "accusation state " + s);
         }
-        NodeId accuser = new NodeId(HexFormat.of().formatHex(r.bytes(32)));
+        NodeId accuser = Ids.ofHash(r.bytes(32));
         int sigLen = r.u8();
         if (sigLen != Limits.SIGNATURE) {
             throw new DecodeException("malformed", "signature of " + sigLen + " bytes");
@@ -81,6 +81,11 @@ public final class Accusation implements Update {
     }
 
     /** @return true if {@code accuserPublicKey} signed exactly these bytes */
+    /** @return the 64-byte signature */
+    public byte[] signature() {
+        return signature.clone();
+    }
+
     public boolean verify(SignatureVerifier verifier, byte[] accuserPublicKey) {
         return verifier.verify(accuserPublicKey, DOMAIN, signedPart, signature);
     }

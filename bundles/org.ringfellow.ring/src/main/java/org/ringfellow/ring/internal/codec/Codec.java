@@ -16,7 +16,8 @@ public final class Codec {
 
     private static final int MAGIC0 = 'R';
     private static final int MAGIC1 = 'F';
-    static final int PING = 1;
+    /** Type byte of a ping (offset 3), also sent over a stream as memberlist's TCP fallback probe. */
+    public static final int PING = 1;
     static final int PING_REQ = 2;
     static final int ACK = 3;
     static final int NACK = 4;
@@ -129,7 +130,7 @@ public final class Codec {
     }
 
     private static NodeId id(WireReader r) throws DecodeException {
-        return new NodeId(HexFormat.of().formatHex(r.bytes(32)));
+        return Ids.ofHash(r.bytes(32));
     }
 
     private static Endpoint endpoint(WireReader r) throws DecodeException {

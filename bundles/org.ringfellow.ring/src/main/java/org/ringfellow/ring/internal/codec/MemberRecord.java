@@ -32,9 +32,9 @@ public final class MemberRecord implements Update {
     private final long incarnation;
     private final boolean left;
     private final ResourceAdvert advert;
-    private final byte[] signedPart;
-    private final byte[] signature;
+    // Only the bytes as signed and sent are kept; the signed part and signature are slices of them.
     private final byte[] encoded;
+    private final int signedLength;
 
     private MemberRecord(NodeId id, byte[] publicKey, String name, Endpoint address, long incarnation, boolean left,
             ResourceAdvert advert, byte[] signedPart, byte[] signature) {
@@ -45,8 +45,7 @@ public final class MemberRecord implements Update {
         this.incarnation = incarnation;
         this.left = left;
         this.advert = advert;
-        this.signedPart = signedPart;
-        this.signature = signature;
+        this.signedLength = signedPart.length;
         WireWriter w = new WireWriter(signedPart.length + 1 + signature.length);
         w.bytes(signedPart).u8(signature.length).bytes(signature);
         this.encoded = w.toBytes();
@@ -186,7 +185,7 @@ public final class MemberRecord implements Update {
         }
         byte[] sig = r.bytes(sigLen);
         r.expectEnd();
-        return new MemberRecord(NodeId.ofPublicKey(pk), pk, name, new Endpoint(host, port), incarnation, status == 1,
+        return new MemberRecord(Ids.ofPublicKey(pk), pk, name, new Endpoint(host, port), incarnation, status == 1,
                 new ResourceAdvert(contributed, free, drivers, runtimes, labels), Arrays.copyOf(bytes, signedLength),
                 sig);
     }
@@ -212,7 +211,7 @@ public final class MemberRecord implements Update {
 
     /** @return true if the owner's key signed exactly these bytes */
     public boolean verify(SignatureVerifier verifier) {
-        return verifier.verify(publicKey, DOMAIN_BYTES, signedPart, signature);
+        return verifier.verify(publicKey, DOMAIN_BYTES, Arrays.copyOf(encoded, signedLength), signature());
     }
 
     static byte[] concat(byte[] a, byte[] b) {
@@ -223,7 +222,12 @@ public final class MemberRecord implements Update {
 
     /** @return true if both are the very same signed statement */
     public boolean sameAs(MemberRecord other) {
-        return other != null && Arrays.equals(signature, other.signature) && Arrays.equals(signedPart, other.signedPart);
+        return other != null && (other == this || Arrays.equals(encoded, other.encoded));
+    }
+
+    /** @return the 64-byte signature */
+    public byte[] signature() {
+        return Arrays.copyOfRange(encoded, signedLength + 1, encoded.length);
     }
 
     public NodeId id() { return id; }

@@ -76,12 +76,16 @@ public final class BroadcastQueue {
         List<Item> sent = new ArrayList<>();
         int left = budget;
         Iterator<Item> it = queue.iterator();
-        while (it.hasNext() && out.size() < maxCount && left > Codec.UPDATE_OVERHEAD) {
+        int misfits = 0;
+        // A few misfits in a row mean the packet is full enough: never scan a long queue per packet.
+        while (it.hasNext() && out.size() < maxCount && left > Codec.UPDATE_OVERHEAD && misfits < 4) {
             Item item = it.next();
             int cost = item.update.encoded().length + Codec.UPDATE_OVERHEAD;
             if (cost > left) {
+                misfits++;
                 continue;
             }
+            misfits = 0;
             left -= cost;
             out.add(item.update);
             it.remove();

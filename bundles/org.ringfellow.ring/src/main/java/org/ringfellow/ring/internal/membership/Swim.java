@@ -22,6 +22,7 @@ import org.ringfellow.ring.internal.clock.Scheduler;
 import org.ringfellow.ring.internal.codec.Accusation;
 import org.ringfellow.ring.internal.codec.Codec;
 import org.ringfellow.ring.internal.codec.DecodeException;
+import org.ringfellow.ring.internal.codec.Interner;
 import org.ringfellow.ring.internal.codec.Limits;
 import org.ringfellow.ring.internal.codec.MemberRecord;
 import org.ringfellow.ring.internal.codec.Message;
@@ -76,6 +77,7 @@ public final class Swim implements Transport.Handler {
     private final List<MemberEntry> probeList = new ArrayList<>();
     private final Map<Long, Pending> pending = new HashMap<>();
     private final MemberEntry selfEntry;
+    private Interner interner;
     private int probeIndex;
     private long nextSeq;
     private boolean running;
@@ -106,6 +108,11 @@ public final class Swim implements Transport.Handler {
         members.put(self.id(), selfEntry);
     }
 
+    /** Simulations only: share decoded statements between simulated members. */
+    public void setInterner(Interner interner) {
+        this.interner = interner;
+    }
+
     /** Starts listening and the protocol's timers; with no join this member is a ring of one. */
     public void start() {
         running = true;
@@ -114,7 +121,9 @@ public final class Swim implements Transport.Handler {
         probeTimer = scheduler.schedule(random.nextInt((int) config.probeIntervalMillis()), this::probeRound);
         gossipTimer = scheduler.schedule(random.nextInt((int) config.gossipIntervalMillis()), this::gossipRound);
         if (config.pushPullIntervalMillis() > 0) {
-            pushPullTimer = scheduler.schedule(pushPullInterval(), this::pushPullRound);
+            // A random first delay, as memberlist staggers it, so members started together never sync together.
+            pushPullTimer = scheduler.schedule((long) (random.nextDouble() * config.pushPullIntervalMillis()),
+                    this::pushPullRound);
         }
     }
 
@@ -285,6 +294,29 @@ public final class Swim implements Transport.Handler {
             Message.PingReq req = new Message.PingReq(p.seq, p.target, targetAddress, List.of());
             sendDatagram(helper.record.address(), new Message.PingReq(p.seq, p.target, targetAddress,
                     piggyback(Codec.headerSize(req), List.of())));
+        }
+        // memberlist's TCP fallback: a reliable stream gets through random datagram loss, so a
+        // lossy network alone does not make a healthy member suspect.
+        long remaining = awareness.scale(config.probeIntervalMillis()) - awareness.scale(config.probeTimeoutMillis());
+        if (remaining > 0) {
+            byte[] ping = Codec.encodeDatagram(new Message.Ping(p.seq, p.target, List.of()));
+            counters.messagesOut.increment();
+            counters.bytesOut.add(ping.length + 4L);
+            transport.request(targetAddress, ping, remaining, (reply, error) -> {
+                if (reply == null || !running) {
+                    return;
+                }
+                counters.messagesIn.increment();
+                counters.bytesIn.add(reply.length + 4L);
+                try {
+                    if (Codec.decodeDatagram(reply) instanceof Message.Ack ack && ack.seq() == p.seq
+                            && pending.get(p.seq) == p) {
+                        onAck(p.seq, targetAddress);
+                    }
+                } catch (DecodeException e) {
+                    counters.drop(e.reason());
+                }
+            });
         }
     }
 
@@ -474,6 +506,9 @@ public final class Swim implements Transport.Handler {
         if (!running) {
             return null;
         }
+        if (data.length > 3 && data[3] == Codec.PING) {
+            return tcpPing(data);
+        }
         Message.PushPull remote;
         try {
             remote = Codec.decodeStream(data);
@@ -486,6 +521,25 @@ public final class Swim implements Transport.Handler {
         counters.messagesOut.increment();
         counters.bytesOut.add(reply.length + 4L);
         return reply;
+    }
+
+    private byte[] tcpPing(byte[] data) {
+        try {
+            if (Codec.decodeDatagram(data) instanceof Message.Ping ping) {
+                if (!ping.target().equals(identity.id())) {
+                    counters.drop("wrong-target");
+                    return null;
+                }
+                byte[] ack = Codec.encodeDatagram(new Message.Ack(ping.seq(), List.of()));
+                counters.messagesOut.increment();
+                counters.bytesOut.add(ack.length + 4L);
+                return ack;
+            }
+            counters.drop("unknown-type");
+        } catch (DecodeException e) {
+            counters.drop(e.reason());
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- input
@@ -556,7 +610,8 @@ public final class Swim implements Transport.Handler {
 
     // ---------------------------------------------------------------- merging
 
-    void handleRecord(MemberRecord r, boolean local, boolean rebroadcast) {
+    void handleRecord(MemberRecord incoming, boolean local, boolean rebroadcast) {
+        MemberRecord r = interner == null ? incoming : interner.intern(incoming);
         long now = scheduler.nowMillis();
         if (r.id().equals(identity.id())) {
             MemberRecord self = selfEntry.record;
@@ -625,7 +680,8 @@ public final class Swim implements Transport.Handler {
         }
     }
 
-    void handleAccusation(Accusation a, boolean local) {
+    void handleAccusation(Accusation incoming, boolean local) {
+        Accusation a = interner == null ? incoming : interner.intern(incoming);
         if (a.target().equals(identity.id())) {
             if (leaving) {
                 return;

@@ -9,6 +9,7 @@ import org.ringfellow.api.ring.Endpoint;
 import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.ResourceAdvert;
 import org.ringfellow.api.ring.RingEvent;
+import org.ringfellow.ring.internal.codec.Interner;
 import org.ringfellow.ring.internal.config.RingConfig;
 import org.ringfellow.ring.internal.crypto.LocalIdentity;
 import org.ringfellow.ring.internal.crypto.SignatureVerifier;
@@ -43,6 +44,7 @@ public final class SimCluster {
             SimTransport t = network.transport(address, host);
             swim = new Swim(config, identity, "n" + index, advert, incarnation, t, clock.scheduler(host),
                     new Random(random.nextLong()), verifier, e -> listener.event(this, e));
+            swim.setInterner(interner);
             swim.start();
             return this;
         }
@@ -85,6 +87,7 @@ public final class SimCluster {
     private final Random random;
     private final SignatureVerifier verifier;
     private final List<Node> nodes = new ArrayList<>();
+    private final Interner interner = new Interner();
     private Listener listener = (n, e) -> { };
 
     /**

@@ -105,7 +105,7 @@ public final class SimNetwork {
     void datagram(SimTransport from, Endpoint to, byte[] payload) {
         datagrams++;
         datagramBytes += payload.length;
-        double p = linkLoss.getOrDefault(from.localAddress() + ">" + to, loss);
+        double p = linkLoss.isEmpty() ? loss : linkLoss.getOrDefault(from.localAddress() + ">" + to, loss);
         if (payload.length > Limits.MAX_DATAGRAM + 100 || partitioned(from.localAddress(), to)
                 || (p > 0 && random.nextDouble() < p)) {
             datagramsLost++;
@@ -120,21 +120,42 @@ public final class SimNetwork {
         });
     }
 
+    /**
+     * One direction of a stream exchange: the link delay plus TCP's retransmission timeouts
+     * (200 ms, doubling) for every segment lost to the link's loss rate; -1 if it gives up.
+     */
+    private long streamDelay(Endpoint from, Endpoint to) {
+        double p = linkLoss.isEmpty() ? loss : linkLoss.getOrDefault(from + ">" + to, loss);
+        long d = delay();
+        long rto = 200;
+        for (int attempt = 0; p > 0 && random.nextDouble() < p; attempt++) {
+            if (attempt >= 6) {
+                return -1;
+            }
+            d += rto;
+            rto *= 2;
+        }
+        return d;
+    }
+
     void request(SimTransport from, Endpoint to, byte[] payload, long timeoutMillis,
             BiConsumer<byte[], Throwable> callback) {
         Endpoint source = from.localAddress();
         SimTransport target = endpoints.get(to);
-        if (target == null || partitioned(source, to)) {
-            from.scheduleCallback(Math.min(timeoutMillis, 1000), () -> callback.accept(null,
-                    new java.io.IOException("connection to " + to + " failed")));
+        // Connection set-up (SYN / SYN-ACK) and the request, then the reply.
+        long there = streamDelay(source, to);
+        long handshake = streamDelay(to, source);
+        long back = streamDelay(to, source);
+        if (target == null || partitioned(source, to) || there < 0 || handshake < 0 || back < 0
+                || there + handshake + there + back > timeoutMillis) {
+            from.scheduleCallback(timeoutMillis, () -> callback.accept(null,
+                    new java.io.IOException("no reply from " + to + " within " + timeoutMillis + " ms")));
             return;
         }
-        long d1 = delay();
-        long d2 = delay();
-        clock.schedule(d1, () -> {
+        clock.schedule(there + handshake + there, () -> {
             SimTransport t = endpoints.get(to);
             byte[] reply = t == null || partitioned(source, to) ? null : t.handleRequest(source, payload);
-            from.scheduleCallback(d2, () -> {
+            from.scheduleCallback(back, () -> {
                 if (reply == null) {
                     callback.accept(null, new java.io.IOException("stream to " + to + " closed without a reply"));
                 } else {

@@ -32,6 +32,9 @@ final class RealBench {
         Map<Integer, Long> deadAt = new ConcurrentHashMap<>();
         AtomicInteger falseRemovals = new AtomicInteger();
         NodeId[] victim = {null};
+        NodeId[] late = {null};
+        @SuppressWarnings("unchecked")
+        Map<Integer, Long>[] lateSeen = new Map[1];
         long heap0 = SimBench.usedHeap();
         long wall0 = System.nanoTime();
         try {
@@ -43,6 +46,9 @@ final class RealBench {
                         ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> {
                             boolean isVictim = e.member().id().equals(victim[0]);
                             long now = System.nanoTime();
+                            if (e.type() == RingEvent.Type.JOINED && e.member().id().equals(late[0])) {
+                                lateSeen[0].putIfAbsent(index, now);
+                            }
                             if (isVictim && (e.type() == RingEvent.Type.SUSPECTED
                                     || e.type() == RingEvent.Type.DEAD)) {
                                 suspectAt.putIfAbsent(index, now);
@@ -63,14 +69,27 @@ final class RealBench {
             long converged = pollUntil(() -> allSee(members, n), 300_000);
             double heapPerMember = (SimBench.usedHeap() - heap0) / (double) n;
 
+            // One more member joins the converged ring: when does every member see it?
+            Map<Integer, Long> joinedAt = new ConcurrentHashMap<>();
+            LocalIdentity lateId = LocalIdentity.generate(LocalIdentity.seeded(6_999));
+            late[0] = lateId.id();
+            lateSeen[0] = joinedAt;
+            RingRuntime lateMember = RingRuntime.start(group.next(), RingConfig.defaultLanConfig(), lateId, "late",
+                    ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> { });
+            members.add(lateMember);
+            long lateStart = System.nanoTime();
+            lateMember.join(List.of(members.get(0).address()), 30_000);
+            long lateAll = pollUntil(() -> joinedAt.size() >= n, 120_000);
+
             int v = n / 2;
             victim[0] = ids.get(v);
             long crash = System.nanoTime();
             members.get(v).stop();
             long allSuspect = pollUntil(() -> suspectAt.size() >= n - 1, 120_000);
             long allDead = pollUntil(() -> deadAt.size() >= n - 1, 300_000);
-            report.real(String.format("| %,d | %d | %.2f s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, threads,
-                    (joinsIssued - start) / 1e9, since(converged, joinsIssued), since(allSuspect, crash),
+            report.real(String.format("| %,d | %d | %.2f s | %s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, threads,
+                    (joinsIssued - start) / 1e9, since(converged, joinsIssued), since(lateAll, lateStart),
+                    since(allSuspect, crash),
                     since(allDead, crash), falseRemovals.get(), heapPerMember / (1 << 20),
                     (System.nanoTime() - wall0) / 1e9));
         } finally {

@@ -1,0 +1,86 @@
+package org.ringfellow.node.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NodeSettingsTest {
+
+    private static final NodeSettings DEFAULTS = NodeSettings.defaults("host.example");
+
+    @ParameterizedTest
+    @CsvSource({"0,0", "1024,1024", "512m,536870912", "2g,2147483648", "2GiB,2147483648", "4 GB,4294967296",
+            "1k,1024", "1t,1099511627776"})
+    void givenSizeWithUnit_whenParsed_thenBytesArePowersOf1024(String text, long bytes) {
+        assertEquals(bytes, NodeSettings.parseSize("memory", text));
+    }
+
+    @Test
+    void givenNegativeMemory_whenParsed_thenRefusedNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("memory", "-1g"), DEFAULTS));
+        assertTrue(e.getMessage().contains("memory") && e.getMessage().contains("negative"), e.getMessage());
+    }
+
+    @Test
+    void givenUnknownUnit_whenParsed_thenRefusedNamingTheUnit() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("disk", "20x"), DEFAULTS));
+        assertTrue(e.getMessage().contains("unknown unit 'x'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "1.2345", "-1", "5000", "1e3"})
+    void givenBadCpus_whenParsed_thenRefused(String cpus) {
+        assertThrows(IllegalArgumentException.class, () -> NodeSettings.parse(Map.of("cpus", cpus), DEFAULTS));
+    }
+
+    @Test
+    void givenHugeSize_whenParsed_thenRefusedInsteadOfOverflowing() {
+        assertThrows(IllegalArgumentException.class, () -> NodeSettings.parseSize("disk", "9999999999999t"));
+    }
+
+    @Test
+    void givenFullConfig_whenParsed_thenEveryValueIsTaken() {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("name", "alice-laptop");
+        cfg.put("cpus", "1.5");
+        cfg.put("memory", "2g");
+        cfg.put("disk", "20g");
+        cfg.put("labels", "zone=eu, owner=alice");
+        NodeSettings s = NodeSettings.parse(cfg, DEFAULTS);
+        assertEquals("alice-laptop", s.name());
+        assertEquals(1500, s.contributed().milliCpus());
+        assertEquals(2L << 30, s.contributed().memoryBytes());
+        assertEquals(20L << 30, s.contributed().diskBytes());
+        assertEquals(Map.of("zone", "eu", "owner", "alice"), s.labels());
+    }
+
+    @Test
+    void givenSettings_whenWrittenAsPropertiesAndParsedBack_thenEqual() {
+        NodeSettings s = NodeSettings.parse(Map.of("name", "n1", "cpus", "2.25", "memory", "3g", "labels", "a=b"),
+                DEFAULTS);
+        Map<String, Object> back = new HashMap<>();
+        s.toProperties().forEach((k, v) -> back.put(k.toString(), v));
+        assertEquals(s, NodeSettings.parse(back, DEFAULTS));
+    }
+
+    @Test
+    void givenEmptyConfig_whenParsed_thenFallbackKept() {
+        assertEquals(DEFAULTS, NodeSettings.parse(Map.of(), DEFAULTS));
+    }
+
+    @Test
+    void givenBadNameOrLabel_whenParsed_thenRefused() {
+        assertThrows(IllegalArgumentException.class, () -> NodeSettings.parse(Map.of("name", "bad name!"), DEFAULTS));
+        assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("labels", "Zone=eu"), DEFAULTS));
+    }
+}

@@ -1,0 +1,72 @@
+package org.ringfellow.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/** A real node process, run as an operator runs it: bin/start, bin/client, bin/stop. */
+public class NodeProcessIT {
+
+    private static final Pattern NODE_ID = Pattern.compile("Node id\\s+:\\s+([0-9a-f]{12})\\s+\\(([0-9a-f]{64})\\)");
+
+    private KarafNode node;
+
+    @Before
+    public void unpack() throws Exception {
+        node = KarafNode.unpack("process-it");
+    }
+
+    @After
+    public void stopAndRemove() throws Exception {
+        node.close();
+        KarafNode.deleteTree(node.home());
+    }
+
+    @Test
+    public void givenNodeStartedWithBinStart_whenRestarted_thenTheIdIsTheSame() throws Exception {
+        node.start();
+        String first = idOf(node.console("node:info"));
+        node.stop();
+        assertFalse("the node is down after bin/stop", node.pid().isPresent());
+
+        node.start();
+        String second = idOf(node.console("node:info"));
+        assertEquals("node id survives a restart", first, second);
+    }
+
+    @Test
+    public void givenFreshNode_thenNoWellKnownPasswordAndConsoleOnLoopbackOnly() throws Exception {
+        node.start();
+        var users = Files.readAllLines(node.home().resolve("etc/users.properties"));
+        var userLines = users.stream().filter(l -> l.matches("^\\s*[A-Za-z0-9][^=#]*=.*")).toList();
+        assertEquals("exactly one generated console user: " + userLines, 1, userLines.size());
+        String password = userLines.get(0).split("=", 2)[1].split(",")[0].trim();
+        assertTrue("a long random password, not a well-known one", password.length() >= 32);
+        assertFalse(password.equals("karaf"));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(node.home().resolve("etc/users.properties"))));
+
+        String listening = new String(new ProcessBuilder("ss", "-ltnp").start().getInputStream().readAllBytes());
+        String sshPort = Files.readAllLines(node.home().resolve("etc/org.apache.karaf.shell.cfg")).stream()
+                .filter(l -> l.startsWith("sshPort")).findFirst().orElseThrow().split("=")[1].trim();
+        assertTrue("SSH console listens on 127.0.0.1:" + sshPort + ":\n" + listening,
+                listening.contains("127.0.0.1:" + sshPort + " ") || listening.contains("127.0.0.1]:" + sshPort + " "));
+        assertFalse("SSH console not on all interfaces", listening.contains("0.0.0.0:" + sshPort + " ")
+                || listening.contains("*:" + sshPort + " "));
+    }
+
+    private String idOf(String info) throws Exception {
+        Matcher m = NODE_ID.matcher(info);
+        assertTrue("node:info shows the id:\n" + info + "\n" + node.logTail(), m.find());
+        assertTrue(m.group(2).startsWith(m.group(1)));
+        return m.group(2);
+    }
+}

@@ -23,7 +23,7 @@ final class RealBench {
     private RealBench() {
     }
 
-    static void run(int n, int threads, Report report) throws Exception {
+    static void run(int n, int threads, long joinSpacingMillis, Report report) throws Exception {
         NioEventLoopGroup group = new NioEventLoopGroup(threads);
         List<RingRuntime> members = new ArrayList<>();
         List<NodeId> ids = new ArrayList<>();
@@ -62,10 +62,22 @@ final class RealBench {
                         }));
             }
             long start = System.nanoTime();
+            int failedJoins = 0;
             for (int i = 1; i < n; i++) {
-                members.get(i).join(List.of(members.get(0).address()), 30_000);
+                try {
+                    if (members.get(i).join(List.of(members.get(0).address()), 60_000) == 0) {
+                        failedJoins++;
+                    }
+                } catch (IOException e) {
+                    failedJoins++;
+                }
+                // Members arrive one by one, not all in the same millisecond.
+                Thread.sleep(joinSpacingMillis);
             }
             long joinsIssued = System.nanoTime();
+            if (failedJoins > 0) {
+                System.out.println("joins that got no answer from the seed: " + failedJoins);
+            }
             long converged = pollUntil(() -> allSee(members, n), 300_000);
             double heapPerMember = (SimBench.usedHeap() - heap0) / (double) n;
 

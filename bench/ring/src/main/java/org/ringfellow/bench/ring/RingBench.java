@@ -22,6 +22,7 @@ public final class RingBench {
         long fp20Seconds = 120;
         long bandwidthSeconds = 400;
         int threads = 2;
+        long joinSpacing = 20;
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
                 sizes = ints(a.substring(8));
@@ -35,6 +36,8 @@ public final class RingBench {
                 fp20Seconds = Long.parseLong(a.substring(15));
             } else if (a.startsWith("--bandwidth-seconds=")) {
                 bandwidthSeconds = Long.parseLong(a.substring(20));
+            } else if (a.startsWith("--join-spacing-ms=")) {
+                joinSpacing = Long.parseLong(a.substring(18));
             } else if (a.startsWith("--threads=")) {
                 threads = Integer.parseInt(a.substring(10));
             } else {
@@ -65,7 +68,7 @@ public final class RingBench {
         }
         if (sections.contains("real")) {
             for (int n : realSizes) {
-                RealBench.run(n, threads, report);
+                RealBench.run(n, threads, joinSpacing, report);
             }
         }
         report.print(SimBench.heapPerRecord());

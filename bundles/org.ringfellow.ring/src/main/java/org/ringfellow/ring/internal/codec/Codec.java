@@ -161,7 +161,7 @@ public final class Codec {
             if (len > Limits.MAX_RECORD) {
                 throw new DecodeException("oversized", "record of " + len + " bytes");
             }
-            return MemberRecord.decode(r.bytes(len));
+            return Decoded.record(r.bytes(len));
         }
         if (kind == KIND_ACCUSATION) {
             if (len > Limits.MAX_ACCUSATION) {
@@ -212,7 +212,7 @@ public final class Codec {
                 if (len > Limits.MAX_RECORD) {
                     throw new DecodeException("oversized", "record of " + len + " bytes");
                 }
-                records.add(MemberRecord.decode(r.bytes(len)));
+                records.add(Decoded.record(r.bytes(len)));
             }
             int nAcc = count(r);
             List<Accusation> accusations = new ArrayList<>(Math.min(nAcc, 1024));

@@ -23,7 +23,8 @@ final class RealBench {
     private RealBench() {
     }
 
-    static void run(int n, int threads, long joinSpacingMillis, Report report) throws Exception {
+    static void run(int n, int threads, long joinSpacingMillis, long convergeTimeoutMillis, Report report)
+            throws Exception {
         NioEventLoopGroup group = new NioEventLoopGroup(threads);
         List<RingRuntime> members = new ArrayList<>();
         List<NodeId> ids = new ArrayList<>();
@@ -78,7 +79,20 @@ final class RealBench {
             if (failedJoins > 0) {
                 System.out.println("joins that got no answer from the seed: " + failedJoins);
             }
-            long converged = pollUntil(() -> allSee(members, n), 300_000);
+            System.out.printf("N=%d: %d joins issued in %.1f s%n", n, n - 1, (joinsIssued - start) / 1e9);
+            long[] lastReport = {System.nanoTime()};
+            long converged = pollUntil(() -> {
+                if (System.nanoTime() - lastReport[0] > 10_000_000_000L) {
+                    lastReport[0] = System.nanoTime();
+                    System.out.printf("  %.0f s after the last join: fewest alive in a view %d, members seeing all %d%n",
+                            (lastReport[0] - joinsIssued) / 1e9, minAlive(members), countSeeingAll(members, n));
+                }
+                return allSee(members, n);
+            }, convergeTimeoutMillis);
+            String convergedText = converged < 0
+                    ? "not reached in " + convergeTimeoutMillis / 1000 + " s (" + countSeeingAll(members, n) + " of " + n
+                            + " saw all)"
+                    : null;
             double heapPerMember = (SimBench.usedHeap() - heap0) / (double) n;
 
             // One more member joins the converged ring: when does every member see it?
@@ -93,14 +107,16 @@ final class RealBench {
             lateMember.join(List.of(members.get(0).address()), 30_000);
             long lateAll = pollUntil(() -> joinedAt.size() >= n, 120_000);
 
-            int v = n / 2;
+            // The first member to join: every other member has heard of it, converged or not.
+            int v = 1;
             victim[0] = ids.get(v);
             long crash = System.nanoTime();
             members.get(v).stop();
             long allSuspect = pollUntil(() -> suspectAt.size() >= n - 1, 120_000);
-            long allDead = pollUntil(() -> deadAt.size() >= n - 1, 300_000);
+            long allDead = pollUntil(() -> deadAt.size() >= n - 1, 120_000);
             report.real(String.format("| %,d | %d | %.2f s | %s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, threads,
-                    (joinsIssued - start) / 1e9, since(converged, joinsIssued), since(lateAll, lateStart),
+                    (joinsIssued - start) / 1e9, convergedText != null ? convergedText : since(converged, joinsIssued),
+                    since(lateAll, lateStart),
                     since(allSuspect, crash),
                     since(allDead, crash), falseRemovals.get(), heapPerMember / (1 << 20),
                     (System.nanoTime() - wall0) / 1e9));
@@ -114,6 +130,32 @@ final class RealBench {
 
     private static String since(long t, long from) {
         return t < 0 ? "not reached" : String.format("%.2f s", (t - from) / 1e9);
+    }
+
+    private static int minAlive(List<RingRuntime> members) {
+        int min = Integer.MAX_VALUE;
+        for (RingRuntime r : members) {
+            try {
+                min = Math.min(min, r.call(s -> s.countInState(MemberState.ALIVE)));
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return min;
+    }
+
+    private static int countSeeingAll(List<RingRuntime> members, int n) {
+        int c = 0;
+        for (RingRuntime r : members) {
+            try {
+                if (r.call(s -> s.countInState(MemberState.ALIVE)) >= n) {
+                    c++;
+                }
+            } catch (IOException e) {
+                // not counted
+            }
+        }
+        return c;
     }
 
     private static boolean allSee(List<RingRuntime> members, int n) {

@@ -19,10 +19,11 @@ public final class RingBench {
         int[] realSizes = {100, 1_000};
         int[] fpSizes = {1_000};
         long fp5Seconds = 3_600;
-        long fp20Seconds = 120;
-        long bandwidthSeconds = 400;
+        long fp20Seconds = 60;
+        long bandwidthSeconds = 200;
         int threads = 2;
         long joinSpacing = 20;
+        long convergeTimeout = 240;
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
                 sizes = ints(a.substring(8));
@@ -36,6 +37,8 @@ public final class RingBench {
                 fp20Seconds = Long.parseLong(a.substring(15));
             } else if (a.startsWith("--bandwidth-seconds=")) {
                 bandwidthSeconds = Long.parseLong(a.substring(20));
+            } else if (a.startsWith("--converge-timeout-s=")) {
+                convergeTimeout = Long.parseLong(a.substring(21));
             } else if (a.startsWith("--join-spacing-ms=")) {
                 joinSpacing = Long.parseLong(a.substring(18));
             } else if (a.startsWith("--threads=")) {
@@ -68,7 +71,7 @@ public final class RingBench {
         }
         if (sections.contains("real")) {
             for (int n : realSizes) {
-                RealBench.run(n, threads, joinSpacing, report);
+                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, report);
             }
         }
         report.print(SimBench.heapPerRecord());

@@ -24,6 +24,7 @@ public final class RingBench {
         int threads = 2;
         long joinSpacing = 20;
         long convergeTimeout = 240;
+        boolean preformed = false;
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
                 sizes = ints(a.substring(8));
@@ -37,6 +38,8 @@ public final class RingBench {
                 fp20Seconds = Long.parseLong(a.substring(15));
             } else if (a.startsWith("--bandwidth-seconds=")) {
                 bandwidthSeconds = Long.parseLong(a.substring(20));
+            } else if (a.equals("--preformed")) {
+                preformed = true;
             } else if (a.startsWith("--converge-timeout-s=")) {
                 convergeTimeout = Long.parseLong(a.substring(21));
             } else if (a.startsWith("--join-spacing-ms=")) {
@@ -71,7 +74,7 @@ public final class RingBench {
         }
         if (sections.contains("real")) {
             for (int n : realSizes) {
-                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, report);
+                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, preformed, report);
             }
         }
         report.print(SimBench.heapPerRecord());

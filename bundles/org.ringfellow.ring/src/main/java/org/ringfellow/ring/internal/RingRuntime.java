@@ -76,6 +76,19 @@ public final class RingRuntime {
         }
     }
 
+    /** Runs {@code f} on the protocol thread without waiting. */
+    public <T> CompletableFuture<T> callAsync(Function<Swim, T> f) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        transport.loop().execute(() -> {
+            try {
+                result.complete(f.apply(swim));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** Joins through seeds; @return how many answered */
     public int join(List<Endpoint> seeds, long timeoutMillis) throws IOException {
         CompletableFuture<Integer> answered = new CompletableFuture<>();

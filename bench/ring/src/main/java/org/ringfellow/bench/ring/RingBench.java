@@ -16,7 +16,7 @@ public final class RingBench {
     public static void main(String[] args) throws Exception {
         List<String> sections = new ArrayList<>();
         int[] sizes = {100, 1_000};
-        int[] realSizes = {100, 1_000};
+        int[] realSizes = {100, 300};
         int[] fpSizes = {1_000};
         long fp5Seconds = 3_600;
         long fp20Seconds = 60;

@@ -1,0 +1,207 @@
+package org.ringfellow.bench.ring;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.ring.MemberState;
+import org.ringfellow.api.ring.ResourceAdvert;
+import org.ringfellow.api.ring.RingEvent;
+import org.ringfellow.ring.internal.RingRuntime;
+import org.ringfellow.ring.internal.config.RingConfig;
+import org.ringfellow.ring.internal.crypto.LocalIdentity;
+import org.ringfellow.ring.internal.crypto.SignatureVerifier;
+
+/** N members in one JVM on real loopback UDP and TCP, one socket pair per member, default LAN timings. */
+final class RealBench {
+
+    private RealBench() {
+    }
+
+    static void run(int n, int threads, long joinSpacingMillis, long convergeTimeoutMillis, boolean preformed,
+            Report report)
+            throws Exception {
+        NioEventLoopGroup group = new NioEventLoopGroup(threads);
+        List<RingRuntime> members = new ArrayList<>();
+        List<NodeId> ids = new ArrayList<>();
+        SignatureVerifier verifier = new SignatureVerifier(1 << 16);
+        Map<Integer, Long> suspectAt = new ConcurrentHashMap<>();
+        Map<Integer, Long> deadAt = new ConcurrentHashMap<>();
+        AtomicInteger falseRemovals = new AtomicInteger();
+        NodeId[] victim = {null};
+        NodeId[] late = {null};
+        @SuppressWarnings("unchecked")
+        Map<Integer, Long>[] lateSeen = new Map[1];
+        long heap0 = SimBench.usedHeap();
+        long wall0 = System.nanoTime();
+        try {
+            for (int i = 0; i < n; i++) {
+                LocalIdentity id = LocalIdentity.generate(LocalIdentity.seeded(7_000 + i));
+                ids.add(id.id());
+                int index = i;
+                members.add(RingRuntime.start(group.next(), RingConfig.defaultLanConfig(), id, "m" + i,
+                        ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> {
+                            boolean isVictim = e.member().id().equals(victim[0]);
+                            long now = System.nanoTime();
+                            if (e.type() == RingEvent.Type.JOINED && e.member().id().equals(late[0])) {
+                                lateSeen[0].putIfAbsent(index, now);
+                            }
+                            if (isVictim && (e.type() == RingEvent.Type.SUSPECTED
+                                    || e.type() == RingEvent.Type.DEAD)) {
+                                suspectAt.putIfAbsent(index, now);
+                            }
+                            if (isVictim && e.type() == RingEvent.Type.DEAD) {
+                                deadAt.putIfAbsent(index, now);
+                            }
+                            if (!isVictim && (e.type() == RingEvent.Type.DEAD || e.type() == RingEvent.Type.LEFT)) {
+                                falseRemovals.incrementAndGet();
+                            }
+                        }));
+            }
+            System.out.printf("N=%d: %d members started in %.1f s%n", n, n, (System.nanoTime() - wall0) / 1e9);
+            long start = System.nanoTime();
+            int failedJoins = 0;
+            if (preformed) {
+                // Bench shortcut: every member adopts every record as if the ring had formed long ago,
+                // skipping the N-squared join storm; probing, gossip and failure detection are real.
+                List<org.ringfellow.ring.internal.codec.MemberRecord> records = new ArrayList<>();
+                for (RingRuntime r : members) {
+                    records.add(r.call(s -> s.selfRecord()));
+                }
+                // Queued on every loop at once, so no member gossips before all have adopted.
+                List<java.util.concurrent.CompletableFuture<Object>> adopted = new ArrayList<>();
+                for (RingRuntime r : members) {
+                    adopted.add(r.callAsync(s -> {
+                        s.adoptForSimulation(records);
+                        return null;
+                    }));
+                }
+                for (var f : adopted) {
+                    f.get(300, TimeUnit.SECONDS);
+                }
+            }
+            for (int i = 1; i < n && !preformed; i++) {
+                try {
+                    if (members.get(i).join(List.of(members.get(0).address()), 60_000) == 0) {
+                        failedJoins++;
+                    }
+                } catch (IOException e) {
+                    failedJoins++;
+                }
+                // Members arrive one by one, not all in the same millisecond.
+                Thread.sleep(joinSpacingMillis);
+            }
+            long joinsIssued = System.nanoTime();
+            if (failedJoins > 0) {
+                System.out.println("joins that got no answer from the seed: " + failedJoins);
+            }
+            System.out.printf("N=%d: %d joins issued in %.1f s%n", n, n - 1, (joinsIssued - start) / 1e9);
+            long[] lastReport = {System.nanoTime()};
+            long converged = pollUntil(() -> {
+                if (System.nanoTime() - lastReport[0] > 10_000_000_000L) {
+                    lastReport[0] = System.nanoTime();
+                    System.out.printf("  %.0f s after the last join: fewest alive in a view %d, members seeing all %d%n",
+                            (lastReport[0] - joinsIssued) / 1e9, minAlive(members), countSeeingAll(members, n));
+                }
+                return allSee(members, n);
+            }, convergeTimeoutMillis);
+            String convergedText = converged < 0
+                    ? "not reached in " + convergeTimeoutMillis / 1000 + " s (" + countSeeingAll(members, n) + " of " + n
+                            + " saw all)"
+                    : null;
+            double heapPerMember = (SimBench.usedHeap() - heap0) / (double) n;
+
+            // One more member joins the converged ring: when does every member see it?
+            Map<Integer, Long> joinedAt = new ConcurrentHashMap<>();
+            LocalIdentity lateId = LocalIdentity.generate(LocalIdentity.seeded(6_999));
+            late[0] = lateId.id();
+            lateSeen[0] = joinedAt;
+            RingRuntime lateMember = RingRuntime.start(group.next(), RingConfig.defaultLanConfig(), lateId, "late",
+                    ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> { });
+            members.add(lateMember);
+            long lateStart = System.nanoTime();
+            lateMember.join(List.of(members.get(0).address()), 30_000);
+            long lateAll = pollUntil(() -> joinedAt.size() >= n, 120_000);
+
+            // The first member to join: every other member has heard of it, converged or not.
+            int v = 1;
+            victim[0] = ids.get(v);
+            long crash = System.nanoTime();
+            members.get(v).stop();
+            long allSuspect = pollUntil(() -> suspectAt.size() >= n - 1, 120_000);
+            long allDead = pollUntil(() -> deadAt.size() >= n - 1, 120_000);
+            report.real(String.format("| %,d%s | %d | %.2f s | %s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, preformed ? " (pre-formed)" : "", threads,
+                    (joinsIssued - start) / 1e9, convergedText != null ? convergedText : since(converged, joinsIssued),
+                    since(lateAll, lateStart),
+                    since(allSuspect, crash),
+                    since(allDead, crash), falseRemovals.get(), heapPerMember / (1 << 20),
+                    (System.nanoTime() - wall0) / 1e9));
+        } finally {
+            for (RingRuntime r : members) {
+                r.stop();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static String since(long t, long from) {
+        return t < 0 ? "not reached" : String.format("%.2f s", (t - from) / 1e9);
+    }
+
+    private static int minAlive(List<RingRuntime> members) {
+        int min = Integer.MAX_VALUE;
+        for (RingRuntime r : members) {
+            try {
+                min = Math.min(min, r.call(s -> s.countInState(MemberState.ALIVE)));
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return min;
+    }
+
+    private static int countSeeingAll(List<RingRuntime> members, int n) {
+        int c = 0;
+        for (RingRuntime r : members) {
+            try {
+                if (r.call(s -> s.countInState(MemberState.ALIVE)) >= n) {
+                    c++;
+                }
+            } catch (IOException e) {
+                // not counted
+            }
+        }
+        return c;
+    }
+
+    private static boolean allSee(List<RingRuntime> members, int n) {
+        for (RingRuntime r : members) {
+            try {
+                if (r.call(s -> s.countInState(MemberState.ALIVE)) < n) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the nanoTime when the condition first held, or -1 */
+    private static long pollUntil(java.util.function.BooleanSupplier c, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (c.getAsBoolean()) {
+                return System.nanoTime();
+            }
+            Thread.sleep(10);
+        }
+        return -1;
+    }
+}

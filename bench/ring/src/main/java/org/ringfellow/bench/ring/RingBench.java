@@ -1,0 +1,91 @@
+package org.ringfellow.bench.ring;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ring benchmarks. Usage: {@code RingBench [sim] [bw] [fp] [real] [--sizes=100,1000] [--fp5-seconds=3600] [--fp20-seconds=120]
+ * [--bandwidth-seconds=400]
+ * [--real-sizes=100,1000] [--threads=2]}; with no section, runs all three.
+ */
+public final class RingBench {
+
+    private RingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> sections = new ArrayList<>();
+        int[] sizes = {100, 1_000};
+        int[] realSizes = {100, 300};
+        int[] fpSizes = {1_000};
+        long fp5Seconds = 3_600;
+        long fp20Seconds = 60;
+        long bandwidthSeconds = 200;
+        int threads = 2;
+        long joinSpacing = 20;
+        long convergeTimeout = 240;
+        boolean preformed = false;
+        for (String a : args) {
+            if (a.startsWith("--sizes=")) {
+                sizes = ints(a.substring(8));
+            } else if (a.startsWith("--real-sizes=")) {
+                realSizes = ints(a.substring(13));
+            } else if (a.startsWith("--fp-sizes=")) {
+                fpSizes = ints(a.substring(11));
+            } else if (a.startsWith("--fp5-seconds=")) {
+                fp5Seconds = Long.parseLong(a.substring(14));
+            } else if (a.startsWith("--fp20-seconds=")) {
+                fp20Seconds = Long.parseLong(a.substring(15));
+            } else if (a.startsWith("--bandwidth-seconds=")) {
+                bandwidthSeconds = Long.parseLong(a.substring(20));
+            } else if (a.equals("--preformed")) {
+                preformed = true;
+            } else if (a.startsWith("--converge-timeout-s=")) {
+                convergeTimeout = Long.parseLong(a.substring(21));
+            } else if (a.startsWith("--join-spacing-ms=")) {
+                joinSpacing = Long.parseLong(a.substring(18));
+            } else if (a.startsWith("--threads=")) {
+                threads = Integer.parseInt(a.substring(10));
+            } else {
+                sections.add(a);
+            }
+        }
+        if (sections.isEmpty()) {
+            sections = List.of("sim", "bw", "fp", "real");
+        }
+        System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime()
+                .availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        Report report = new Report();
+        if (sections.contains("sim")) {
+            for (int n : sizes) {
+                SimBench.convergence(n, 42 + n, report);
+            }
+        }
+        if (sections.contains("bw")) {
+            for (int n : sizes) {
+                SimBench.bandwidth(n, bandwidthSeconds, 0.0, 9, report);
+            }
+        }
+        if (sections.contains("fp")) {
+            for (int n : fpSizes) {
+                SimBench.falsePositives(n, 0.05, fp5Seconds, 7, report);
+                SimBench.falsePositives(n, 0.20, fp20Seconds, 8, report);
+            }
+        }
+        if (sections.contains("real")) {
+            for (int n : realSizes) {
+                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, preformed, report);
+            }
+        }
+        report.print(SimBench.heapPerRecord());
+    }
+
+    private static int[] ints(String csv) {
+        String[] parts = csv.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Integer.parseInt(parts[i].trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package org.ringfellow.ring.internal.codec;
+
+import java.util.List;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.ring.Endpoint;
+
+/** The messages of the protocol. Datagrams carry piggybacked updates; push-pull goes over TCP. */
+public sealed interface Message {
+
+    /** Direct probe; {@code target} stops a new node at a reused address from answering for the old one. */
+    record Ping(long seq, NodeId target, List<Update> updates) implements Message {
+    }
+
+    /** Ask the receiver to probe {@code target} on the sender's behalf. */
+    record PingReq(long seq, NodeId target, Endpoint targetAddress, List<Update> updates) implements Message {
+    }
+
+    record Ack(long seq, List<Update> updates) implements Message {
+    }
+
+    /** Lifeguard: the intermediary could not reach the target, but is itself alive. */
+    record Nack(long seq, List<Update> updates) implements Message {
+    }
+
+    record Gossip(List<Update> updates) implements Message {
+    }
+
+    /** Full state exchange; {@code join} marks the first one of a joining node. */
+    record PushPull(boolean join, List<MemberRecord> records, List<Accusation> accusations) implements Message {
+    }
+}

@@ -1,0 +1,37 @@
+package org.ringfellow.ring.internal.membership;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Traffic and drop counters; written on the protocol thread, read from any. */
+public final class Counters {
+
+    final LongAdder messagesIn = new LongAdder();
+    final LongAdder messagesOut = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    private final Map<String, AtomicLong> drops = new ConcurrentHashMap<>();
+
+    public void drop(String reason) {
+        drops.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    public long messagesIn() { return messagesIn.sum(); }
+    public long messagesOut() { return messagesOut.sum(); }
+    public long bytesIn() { return bytesIn.sum(); }
+    public long bytesOut() { return bytesOut.sum(); }
+
+    public long drops(String reason) {
+        AtomicLong v = drops.get(reason);
+        return v == null ? 0 : v.get();
+    }
+
+    public Map<String, Long> drops() {
+        Map<String, Long> out = new TreeMap<>();
+        drops.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}

@@ -1,0 +1,886 @@
+package org.ringfellow.ring.internal.membership;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.ring.Endpoint;
+import org.ringfellow.api.ring.Member;
+import org.ringfellow.api.ring.MemberState;
+import org.ringfellow.api.ring.ResourceAdvert;
+import org.ringfellow.api.ring.RingEvent;
+import org.ringfellow.api.ring.RingStats;
+import org.ringfellow.ring.internal.clock.Scheduler;
+import org.ringfellow.ring.internal.codec.Accusation;
+import org.ringfellow.ring.internal.codec.Codec;
+import org.ringfellow.ring.internal.codec.DecodeException;
+import org.ringfellow.ring.internal.codec.Interner;
+import org.ringfellow.ring.internal.codec.Limits;
+import org.ringfellow.ring.internal.codec.MemberRecord;
+import org.ringfellow.ring.internal.codec.Message;
+import org.ringfellow.ring.internal.codec.Update;
+import org.ringfellow.ring.internal.config.RingConfig;
+import org.ringfellow.ring.internal.crypto.SignatureVerifier;
+import org.ringfellow.ring.internal.gossip.BroadcastQueue;
+import org.ringfellow.ring.internal.transport.Transport;
+
+/**
+ * One member's SWIM protocol with Lifeguard: probing (ping, ping-req, nack), suspicion with
+ * dynamic timeouts and refutation, dissemination piggybacked on every datagram plus gossip
+ * rounds, and push-pull state sync. Single-threaded: every method runs on the scheduler's
+ * thread, so the same code runs on a Netty event loop or on a virtual clock.
+ */
+public final class Swim implements Transport.Handler {
+
+    private enum Kind { PROBE, RELAY }
+
+    private static final class Pending {
+        final long seq;
+        final Kind kind;
+        final NodeId target;
+        long originSeq;
+        Endpoint requester;
+        int expectedNacks;
+        int nacks;
+        final List<Scheduler.Cancellable> timers = new ArrayList<>(2);
+
+        Pending(long seq, Kind kind, NodeId target) {
+            this.seq = seq;
+            this.kind = kind;
+            this.target = target;
+        }
+
+        void cancel() {
+            timers.forEach(Scheduler.Cancellable::cancel);
+        }
+    }
+
+    private final RingConfig config;
+    private final NodeIdentity identity;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final Random random;
+    private final SignatureVerifier verifier;
+    private final Consumer<RingEvent> listener;
+    private final Counters counters = new Counters();
+    private final Awareness awareness;
+    private final BroadcastQueue broadcasts = new BroadcastQueue();
+    private final Map<NodeId, MemberEntry> members = new HashMap<>();
+    private final List<MemberEntry> probeList = new ArrayList<>();
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private final MemberEntry selfEntry;
+    private Interner interner;
+    private int probeIndex;
+    private long nextSeq;
+    private boolean running;
+    private boolean leaving;
+    private Scheduler.Cancellable probeTimer;
+    private Scheduler.Cancellable gossipTimer;
+    private Scheduler.Cancellable pushPullTimer;
+
+    /**
+     * @param initialIncarnation where this life's incarnation starts; a wall-clock value makes a
+     *     restarted node outrank its previous life's records without having to refute them
+     */
+    public Swim(RingConfig config, NodeIdentity identity, String name, ResourceAdvert advert, long initialIncarnation,
+            Transport transport, Scheduler scheduler, Random random, SignatureVerifier verifier,
+            Consumer<RingEvent> listener) {
+        this.config = config;
+        this.identity = identity;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.verifier = verifier;
+        this.listener = listener;
+        this.awareness = new Awareness(config.awarenessMaxMultiplier());
+        this.nextSeq = random.nextInt() & 0x7fffffffL;
+        MemberRecord self = MemberRecord.sign(identity, name, transport.localAddress(), initialIncarnation, false,
+                advert);
+        this.selfEntry = new MemberEntry(self, MemberState.ALIVE, scheduler.nowMillis());
+        members.put(self.id(), selfEntry);
+    }
+
+    /** Simulations only: share decoded statements between simulated members. */
+    public void setInterner(Interner interner) {
+        this.interner = interner;
+    }
+
+    /** Starts listening and the protocol's timers; with no join this member is a ring of one. */
+    public void start() {
+        running = true;
+        transport.start(this);
+        broadcasts.queue(selfEntry.record);
+        probeTimer = scheduler.schedule(random.nextInt((int) config.probeIntervalMillis()), this::probeRound);
+        gossipTimer = scheduler.schedule(random.nextInt((int) config.gossipIntervalMillis()), this::gossipRound);
+        if (config.pushPullIntervalMillis() > 0) {
+            // A random first delay, as memberlist staggers it, so members started together never sync together.
+            pushPullTimer = scheduler.schedule((long) (random.nextDouble() * config.pushPullIntervalMillis()),
+                    this::pushPullRound);
+        }
+    }
+
+    /** Stops without a word to anyone: what a crash looks like to the others. */
+    public void stop() {
+        running = false;
+        cancel(probeTimer);
+        cancel(gossipTimer);
+        cancel(pushPullTimer);
+        pending.values().forEach(Pending::cancel);
+        pending.clear();
+        members.values().forEach(e -> {
+            if (e.suspicion != null) {
+                e.suspicion.cancel();
+            }
+        });
+        transport.close();
+    }
+
+    private static void cancel(Scheduler.Cancellable c) {
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    // ---------------------------------------------------------------- joining and leaving
+
+    /**
+     * Push-pull with every seed; {@code done} receives how many answered.
+     */
+    public void join(List<Endpoint> seeds, IntConsumer done) {
+        List<Endpoint> targets = new ArrayList<>();
+        for (Endpoint s : seeds) {
+            if (!s.equals(transport.localAddress()) && !targets.contains(s)) {
+                targets.add(s);
+            }
+        }
+        if (targets.isEmpty()) {
+            done.accept(0);
+            return;
+        }
+        int[] outstanding = {targets.size()};
+        int[] ok = {0};
+        for (Endpoint seed : targets) {
+            pushPull(seed, true, success -> {
+                if (success) {
+                    ok[0]++;
+                }
+                if (--outstanding[0] == 0) {
+                    done.accept(ok[0]);
+                }
+            });
+        }
+    }
+
+    /**
+     * Announces a graceful departure: a LEFT record signed by this member, sent at once to a few
+     * members and gossiped for a few rounds; then stops and calls {@code done}.
+     */
+    public void leave(Runnable done) {
+        if (!running || leaving) {
+            done.run();
+            return;
+        }
+        leaving = true;
+        cancel(probeTimer);
+        MemberRecord left = MemberRecord.sign(identity, selfEntry.record.name(), selfEntry.record.address(),
+                selfEntry.record.incarnation() + 1, true, selfEntry.record.advert());
+        selfEntry.record = left;
+        setState(selfEntry, MemberState.LEFT);
+        broadcasts.clear();
+        broadcasts.queue(left);
+        for (MemberEntry e : randomMembers(Math.max(config.gossipNodes(), config.indirectChecks()) * 2, null, false)) {
+            sendDatagram(e.record.address(), new Message.Gossip(List.of(left)));
+        }
+        long grace = Math.max(3 * config.gossipIntervalMillis(), config.probeTimeoutMillis());
+        scheduler.schedule(grace, () -> {
+            stop();
+            done.run();
+        });
+    }
+
+    /** Re-signs this member's record with a new advert (or name) and gossips it. */
+    public void updateAdvert(String name, ResourceAdvert advert) {
+        if (!running || leaving) {
+            return;
+        }
+        MemberRecord current = selfEntry.record;
+        if (current.name().equals(name) && current.advert().equals(advert)) {
+            return;
+        }
+        selfEntry.record = MemberRecord.sign(identity, name, current.address(), current.incarnation() + 1, false,
+                advert);
+        broadcasts.queue(selfEntry.record);
+    }
+
+    // ---------------------------------------------------------------- probing
+
+    private void probeRound() {
+        if (!running || leaving) {
+            return;
+        }
+        MemberEntry target = nextProbeTarget();
+        if (target != null) {
+            probe(target);
+        }
+        probeTimer = scheduler.schedule(awareness.scale(config.probeIntervalMillis()), this::probeRound);
+    }
+
+    private MemberEntry nextProbeTarget() {
+        for (int checked = 0; checked <= probeList.size(); checked++) {
+            if (probeIndex >= probeList.size()) {
+                resetProbeList();
+                if (probeList.isEmpty()) {
+                    return null;
+                }
+            }
+            MemberEntry e = probeList.get(probeIndex++);
+            if (!e.gone() && members.get(e.record.id()) == e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** New round: reap members gone for longer than gossip-to-the-dead, then shuffle. */
+    private void resetProbeList() {
+        long now = scheduler.nowMillis();
+        probeList.removeIf(e -> {
+            boolean reap = e.gone() && now - e.stateSince >= config.gossipToTheDeadMillis();
+            if (reap && members.get(e.record.id()) == e) {
+                members.remove(e.record.id());
+            }
+            return reap || members.get(e.record.id()) != e;
+        });
+        Collections.shuffle(probeList, random);
+        probeIndex = 0;
+    }
+
+    private void probe(MemberEntry target) {
+        long seq = nextSeq++;
+        Pending p = new Pending(seq, Kind.PROBE, target.record.id());
+        pending.put(seq, p);
+        // Lifeguard's buddy system: tell a suspect directly that it is suspected, so it refutes now.
+        List<Update> forced = target.state == MemberState.SUSPECT && target.accusation != null
+                ? List.of(target.accusation) : List.of();
+        Message.Ping ping = new Message.Ping(seq, target.record.id(), List.of());
+        sendDatagram(target.record.address(),
+                new Message.Ping(seq, target.record.id(), piggyback(Codec.headerSize(ping), forced)));
+        long timeout = awareness.scale(config.probeTimeoutMillis());
+        long interval = awareness.scale(config.probeIntervalMillis());
+        Endpoint targetAddress = target.record.address();
+        p.timers.add(scheduler.schedule(timeout, () -> indirectProbe(p, targetAddress)));
+        p.timers.add(scheduler.schedule(interval, () -> probeFailed(p)));
+    }
+
+    private void indirectProbe(Pending p, Endpoint targetAddress) {
+        if (pending.get(p.seq) != p || !running) {
+            return;
+        }
+        List<MemberEntry> helpers = randomMembers(config.indirectChecks(), p.target, true);
+        p.expectedNacks = helpers.size();
+        for (MemberEntry helper : helpers) {
+            Message.PingReq req = new Message.PingReq(p.seq, p.target, targetAddress, List.of());
+            sendDatagram(helper.record.address(), new Message.PingReq(p.seq, p.target, targetAddress,
+                    piggyback(Codec.headerSize(req), List.of())));
+        }
+        // memberlist's TCP fallback: a reliable stream gets through random datagram loss, so a
+        // lossy network alone does not make a healthy member suspect.
+        long remaining = awareness.scale(config.probeIntervalMillis()) - awareness.scale(config.probeTimeoutMillis());
+        if (remaining > 0) {
+            byte[] ping = Codec.encodeDatagram(new Message.Ping(p.seq, p.target, List.of()));
+            counters.messagesOut.increment();
+            counters.bytesOut.add(ping.length + 4L);
+            transport.request(targetAddress, ping, remaining, (reply, error) -> {
+                if (reply == null || !running) {
+                    return;
+                }
+                counters.messagesIn.increment();
+                counters.bytesIn.add(reply.length + 4L);
+                try {
+                    if (Codec.decodeDatagram(reply) instanceof Message.Ack ack && ack.seq() == p.seq
+                            && pending.get(p.seq) == p) {
+                        onAck(p.seq, targetAddress);
+                    }
+                } catch (DecodeException e) {
+                    counters.drop(e.reason());
+                }
+            });
+        }
+    }
+
+    private void probeFailed(Pending p) {
+        if (pending.remove(p.seq) != p || !running || leaving) {
+            return;
+        }
+        // Lifeguard: missing nacks mean our own messages are not getting through.
+        awareness.apply(p.expectedNacks > 0 ? p.expectedNacks - p.nacks : 1);
+        MemberEntry target = members.get(p.target);
+        if (target == null || target.gone()) {
+            return;
+        }
+        if (target.state == MemberState.SUSPECT && target.accusation != null
+                && target.accusation.incarnation() >= target.record.incarnation()
+                && (target.suspicion != null && target.suspicion.hasConfirmed(identity.id())
+                        || target.accusation.accuser().equals(identity.id()))) {
+            return;
+        }
+        handleAccusation(Accusation.sign(identity, p.target, target.record.incarnation(), MemberState.SUSPECT),
+                true);
+    }
+
+    private void onAck(long seq, Endpoint from) {
+        Pending p = pending.remove(seq);
+        if (p == null) {
+            return;
+        }
+        p.cancel();
+        if (p.kind == Kind.PROBE) {
+            awareness.apply(-1);
+        } else {
+            sendDatagram(p.requester, new Message.Ack(p.originSeq, piggyback(Codec.headerSize(
+                    new Message.Ack(0, List.of())), List.of())));
+        }
+    }
+
+    private void onNack(long seq) {
+        Pending p = pending.get(seq);
+        if (p != null && p.kind == Kind.PROBE) {
+            p.nacks++;
+        }
+    }
+
+    private void onPingReq(Message.PingReq req, Endpoint from) {
+        long seq = nextSeq++;
+        Pending p = new Pending(seq, Kind.RELAY, req.target());
+        p.originSeq = req.seq();
+        p.requester = from;
+        pending.put(seq, p);
+        Message.Ping ping = new Message.Ping(seq, req.target(), List.of());
+        sendDatagram(req.targetAddress(), new Message.Ping(seq, req.target(),
+                piggyback(Codec.headerSize(ping), List.of())));
+        // Lifeguard: answer "could not reach it" before the requester's own deadline.
+        p.timers.add(scheduler.schedule(config.probeTimeoutMillis() * 4 / 5, () -> {
+            if (pending.remove(seq) == p) {
+                sendDatagram(from, new Message.Nack(req.seq(), piggyback(Codec.headerSize(
+                        new Message.Nack(0, List.of())), List.of())));
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- gossip
+
+    private void gossipRound() {
+        if (!running) {
+            return;
+        }
+        if (broadcasts.size() > 0) {
+            for (MemberEntry e : randomMembers(config.gossipNodes(), null, false)) {
+                List<Update> updates = piggyback(Codec.headerSize(new Message.Gossip(List.of())), List.of());
+                if (updates.isEmpty()) {
+                    break;
+                }
+                sendDatagram(e.record.address(), new Message.Gossip(updates));
+            }
+        }
+        gossipTimer = scheduler.schedule(config.gossipIntervalMillis(), this::gossipRound);
+    }
+
+    private List<Update> piggyback(int headerSize, List<Update> forced) {
+        int budget = Limits.MAX_DATAGRAM - headerSize;
+        List<Update> out = new ArrayList<>(forced);
+        for (Update u : forced) {
+            budget -= u.encoded().length + Codec.UPDATE_OVERHEAD;
+        }
+        out.addAll(broadcasts.take(budget, Limits.MAX_PIGGYBACK - out.size(),
+                BroadcastQueue.retransmitLimit(config.retransmitMult(), members.size())));
+        return out;
+    }
+
+    /**
+     * Up to {@code n} distinct random members other than this one and {@code exclude}: alive
+     * (and suspect, unless {@code aliveOnly}), or recently gone so they hear their own obituary.
+     */
+    private List<MemberEntry> randomMembers(int n, NodeId exclude, boolean aliveOnly) {
+        List<MemberEntry> out = new ArrayList<>(n);
+        int size = probeList.size();
+        if (size == 0) {
+            return out;
+        }
+        long now = scheduler.nowMillis();
+        for (int tries = 0; tries < 3 * n + 8 && out.size() < n; tries++) {
+            MemberEntry e = probeList.get(random.nextInt(size));
+            if (members.get(e.record.id()) != e || out.contains(e) || e.record.id().equals(exclude)) {
+                continue;
+            }
+            boolean eligible = aliveOnly ? e.state == MemberState.ALIVE
+                    : e.state == MemberState.ALIVE || e.state == MemberState.SUSPECT
+                            || now - e.stateSince < config.gossipToTheDeadMillis();
+            if (eligible) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- push-pull
+
+    private long pushPullInterval() {
+        int n = members.size();
+        if (n <= 32) {
+            return config.pushPullIntervalMillis();
+        }
+        // memberlist's scaling keeps the total sync load flat as the ring grows.
+        double mult = Math.ceil(Math.log(n) / Math.log(2) - Math.log(32) / Math.log(2)) + 1.0;
+        return (long) (config.pushPullIntervalMillis() * mult);
+    }
+
+    private void pushPullRound() {
+        if (!running || leaving) {
+            return;
+        }
+        List<MemberEntry> peer = randomMembers(1, null, true);
+        if (!peer.isEmpty()) {
+            pushPull(peer.get(0).record.address(), false, ok -> { });
+        }
+        pushPullTimer = scheduler.schedule(pushPullInterval(), this::pushPullRound);
+    }
+
+    private void pushPull(Endpoint to, boolean join, Consumer<Boolean> done) {
+        byte[] request = Codec.encodeStream(localState(join));
+        counters.messagesOut.increment();
+        counters.bytesOut.add(request.length + 4L);
+        transport.request(to, request, config.tcpTimeoutMillis(), (reply, error) -> {
+            if (error != null || reply == null || !running) {
+                done.accept(false);
+                return;
+            }
+            counters.messagesIn.increment();
+            counters.bytesIn.add(reply.length + 4L);
+            try {
+                mergeState(Codec.decodeStream(reply), !join);
+                done.accept(true);
+            } catch (DecodeException e) {
+                counters.drop(e.reason());
+                done.accept(false);
+            }
+        });
+    }
+
+    private Message.PushPull localState(boolean join) {
+        List<MemberRecord> records = new ArrayList<>(members.size());
+        List<Accusation> accusations = new ArrayList<>();
+        for (MemberEntry e : members.values()) {
+            records.add(e.record);
+            if (e.accusation != null && (e.state == MemberState.SUSPECT || e.state == MemberState.DEAD)) {
+                accusations.add(e.accusation);
+            }
+        }
+        return new Message.PushPull(join, records, accusations);
+    }
+
+    private void mergeState(Message.PushPull state, boolean rebroadcast) {
+        for (MemberRecord r : state.records()) {
+            handleRecord(r, false, rebroadcast);
+        }
+        for (Accusation a : state.accusations()) {
+            handleAccusation(a, false);
+        }
+    }
+
+    @Override
+    public byte[] onRequest(Endpoint from, byte[] data) {
+        counters.messagesIn.increment();
+        counters.bytesIn.add(data.length + 4L);
+        if (!running) {
+            return null;
+        }
+        if (data.length > 3 && data[3] == Codec.PING) {
+            return tcpPing(data);
+        }
+        Message.PushPull remote;
+        try {
+            remote = Codec.decodeStream(data);
+        } catch (DecodeException e) {
+            counters.drop(e.reason());
+            return null;
+        }
+        byte[] reply = Codec.encodeStream(localState(false));
+        mergeState(remote, true);
+        counters.messagesOut.increment();
+        counters.bytesOut.add(reply.length + 4L);
+        return reply;
+    }
+
+    private byte[] tcpPing(byte[] data) {
+        try {
+            if (Codec.decodeDatagram(data) instanceof Message.Ping ping) {
+                if (!ping.target().equals(identity.id())) {
+                    counters.drop("wrong-target");
+                    return null;
+                }
+                byte[] ack = Codec.encodeDatagram(new Message.Ack(ping.seq(), List.of()));
+                counters.messagesOut.increment();
+                counters.bytesOut.add(ack.length + 4L);
+                return ack;
+            }
+            counters.drop("unknown-type");
+        } catch (DecodeException e) {
+            counters.drop(e.reason());
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void onDatagram(Endpoint from, byte[] data) {
+        counters.messagesIn.increment();
+        counters.bytesIn.add(data.length);
+        if (!running) {
+            return;
+        }
+        Message m;
+        try {
+            m = Codec.decodeDatagram(data);
+        } catch (DecodeException e) {
+            counters.drop(e.reason());
+            return;
+        }
+        try {
+            dispatch(m, from);
+        } catch (RuntimeException e) {
+            // A bug must cost one message, not the member.
+            counters.drop("internal-error");
+        }
+    }
+
+    @Override
+    public void onDrop(String reason) {
+        counters.drop(reason);
+    }
+
+    private void dispatch(Message m, Endpoint from) {
+        if (m instanceof Message.Ping p) {
+            applyUpdates(p.updates());
+            if (!p.target().equals(identity.id())) {
+                counters.drop("wrong-target");
+                return;
+            }
+            sendDatagram(from, new Message.Ack(p.seq(), piggyback(Codec.headerSize(new Message.Ack(0, List.of())),
+                    List.of())));
+        } else if (m instanceof Message.PingReq r) {
+            applyUpdates(r.updates());
+            onPingReq(r, from);
+        } else if (m instanceof Message.Ack a) {
+            onAck(a.seq(), from);
+            applyUpdates(a.updates());
+        } else if (m instanceof Message.Nack n) {
+            onNack(n.seq());
+            applyUpdates(n.updates());
+        } else if (m instanceof Message.Gossip g) {
+            applyUpdates(g.updates());
+        }
+    }
+
+    private void applyUpdates(List<Update> updates) {
+        // Records first: an accusation in the same packet may need its accuser's key.
+        for (Update u : updates) {
+            if (u instanceof MemberRecord r) {
+                handleRecord(r, false, true);
+            }
+        }
+        for (Update u : updates) {
+            if (u instanceof Accusation a) {
+                handleAccusation(a, false);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- merging
+
+    void handleRecord(MemberRecord incoming, boolean local, boolean rebroadcast) {
+        MemberRecord r = interner == null ? incoming : interner.intern(incoming);
+        long now = scheduler.nowMillis();
+        if (r.id().equals(identity.id())) {
+            MemberRecord self = selfEntry.record;
+            if (r.sameAs(self) || r.incarnation() < self.incarnation() || leaving) {
+                return;
+            }
+            if (!r.verify(verifier)) {
+                counters.drop("bad-signature");
+                return;
+            }
+            // Our own statement from an earlier life is circulating: outrank it.
+            refute(r.incarnation());
+            return;
+        }
+        MemberEntry e = members.get(r.id());
+        if (e != null && !Merge.recordSupersedes(r, e.record)) {
+            if (!r.left() && e.accusation != null && e.accusation.incarnation() >= r.incarnation()
+                    && !r.sameAs(e.record) && now - e.lastRegossip >= config.probeIntervalMillis()) {
+                // A restarted member is still speaking at an accused incarnation: tell it, so it refutes.
+                e.lastRegossip = now;
+                sendDatagram(r.address(), new Message.Gossip(List.of(e.accusation)));
+            }
+            return;
+        }
+        if (!local && !r.verify(verifier)) {
+            counters.drop("bad-signature");
+            return;
+        }
+        MemberState before;
+        if (e == null) {
+            before = null;
+            e = new MemberEntry(r, MemberState.ALIVE, now);
+            members.put(r.id(), e);
+            int pos = probeList.isEmpty() ? 0 : random.nextInt(probeList.size() + 1);
+            probeList.add(pos, e);
+            if (pos < probeIndex) {
+                probeIndex++;
+            }
+        } else {
+            before = e.state;
+            e.record = r;
+            if (e.accusation != null && e.accusation.incarnation() < r.incarnation()) {
+                e.accusation = null;
+            }
+        }
+        MemberState after = Merge.effectiveState(e.record, e.accusation);
+        if (after != MemberState.SUSPECT && e.suspicion != null) {
+            e.suspicion.cancel();
+            e.suspicion = null;
+        }
+        setState(e, after);
+        if (rebroadcast) {
+            broadcasts.queue(r);
+        }
+        if (after == MemberState.ALIVE) {
+            if (before == null || before == MemberState.DEAD || before == MemberState.LEFT) {
+                // Every entry of the view other than self is in the probe list until it is reaped.
+                emit(RingEvent.Type.JOINED, e);
+            } else if (before == MemberState.SUSPECT) {
+                emit(RingEvent.Type.ALIVE, e);
+            } else {
+                emit(RingEvent.Type.UPDATED, e);
+            }
+        } else if (after == MemberState.LEFT && before != MemberState.LEFT) {
+            emit(RingEvent.Type.LEFT, e);
+        }
+    }
+
+    void handleAccusation(Accusation incoming, boolean local) {
+        Accusation a = interner == null ? incoming : interner.intern(incoming);
+        if (a.target().equals(identity.id())) {
+            if (leaving) {
+                return;
+            }
+            MemberEntry accuser = members.get(a.accuser());
+            if (!local && (accuser == null || !a.verify(verifier, accuser.record.publicKey()))) {
+                counters.drop(accuser == null ? "unknown-accuser" : "bad-signature");
+                return;
+            }
+            if (a.incarnation() >= selfEntry.record.incarnation()) {
+                refute(a.incarnation());
+            }
+            return;
+        }
+        if (a.accuser().equals(a.target())) {
+            counters.drop("malformed");
+            return;
+        }
+        MemberEntry e = members.get(a.target());
+        if (e == null || !Merge.accusationApplies(a, e.record, e.accusation)
+                && !isNewConfirmation(a, e)) {
+            return;
+        }
+        MemberEntry accuser = a.accuser().equals(identity.id()) ? selfEntry : members.get(a.accuser());
+        if (accuser == null) {
+            counters.drop("unknown-accuser");
+            return;
+        }
+        if (!local && !a.verify(verifier, accuser.record.publicKey())) {
+            counters.drop("bad-signature");
+            return;
+        }
+        if (isNewConfirmation(a, e)) {
+            if (e.suspicion.confirm(a.accuser())) {
+                broadcasts.queue(a);
+            }
+            return;
+        }
+        e.accusation = a;
+        broadcasts.queue(a);
+        if (a.state() == MemberState.SUSPECT) {
+            startSuspicion(e, a);
+            setState(e, MemberState.SUSPECT);
+            emit(RingEvent.Type.SUSPECTED, e);
+        } else {
+            if (e.suspicion != null) {
+                e.suspicion.cancel();
+                e.suspicion = null;
+            }
+            boolean wasDead = e.state == MemberState.DEAD;
+            setState(e, MemberState.DEAD);
+            if (!wasDead) {
+                emit(RingEvent.Type.DEAD, e);
+            }
+        }
+    }
+
+    private static boolean isNewConfirmation(Accusation a, MemberEntry e) {
+        return a.state() == MemberState.SUSPECT && e.state == MemberState.SUSPECT && e.suspicion != null
+                && e.accusation != null && e.accusation.incarnation() == a.incarnation()
+                && !e.suspicion.hasConfirmed(a.accuser());
+    }
+
+    private void startSuspicion(MemberEntry e, Accusation a) {
+        if (e.suspicion != null) {
+            e.suspicion.cancel();
+        }
+        int n = members.size();
+        int k = config.suspicionMult() - 2;
+        if (n - 2 < k) {
+            k = 0;
+        }
+        long min = (long) (config.suspicionMult() * Math.max(1.0, Math.log10(Math.max(1, n)))
+                * config.probeIntervalMillis());
+        long max = config.suspicionMaxTimeoutMult() * min;
+        NodeId target = e.record.id();
+        long incarnation = a.incarnation();
+        e.suspicion = new Suspicion(scheduler, a.accuser(), k, min, max, () -> {
+            MemberEntry now = members.get(target);
+            if (running && now != null && now.state == MemberState.SUSPECT && now.accusation != null
+                    && now.accusation.incarnation() == incarnation) {
+                handleAccusation(Accusation.sign(identity, target, incarnation, MemberState.DEAD), true);
+            }
+        });
+    }
+
+    private void refute(long accusedIncarnation) {
+        long inc = Math.max(selfEntry.record.incarnation(), accusedIncarnation) + 1;
+        MemberRecord cur = selfEntry.record;
+        selfEntry.record = MemberRecord.sign(identity, cur.name(), cur.address(), inc, false, cur.advert());
+        broadcasts.queue(selfEntry.record);
+        awareness.apply(1);
+    }
+
+    private void setState(MemberEntry e, MemberState s) {
+        if (e.state != s) {
+            e.state = s;
+            e.stateSince = scheduler.nowMillis();
+        }
+    }
+
+    private void emit(RingEvent.Type type, MemberEntry e) {
+        try {
+            listener.accept(new RingEvent(type, e.toMember()));
+        } catch (RuntimeException ex) {
+            counters.drop("listener-error");
+        }
+    }
+
+    private void sendDatagram(Endpoint to, Message m) {
+        byte[] b = Codec.encodeDatagram(m);
+        counters.messagesOut.increment();
+        counters.bytesOut.add(b.length);
+        transport.sendDatagram(to, b);
+    }
+
+    // ---------------------------------------------------------------- views (protocol thread)
+
+    public Member self() {
+        return selfEntry.toMember();
+    }
+
+    /** @return this member's current signed record */
+    public MemberRecord selfRecord() {
+        return selfEntry.record;
+    }
+
+    public NodeId id() {
+        return identity.id();
+    }
+
+    public List<Member> members() {
+        List<Member> out = new ArrayList<>(members.size());
+        members.values().forEach(e -> out.add(e.toMember()));
+        return out;
+    }
+
+    public Optional<Member> member(NodeId id) {
+        MemberEntry e = members.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.toMember());
+    }
+
+    /** @return this view's state of a member, or null if it does not know it (cheap, for simulations) */
+    public MemberState stateOf(NodeId id) {
+        MemberEntry e = members.get(id);
+        return e == null ? null : e.state;
+    }
+
+    public int size() {
+        return members.size();
+    }
+
+    public long incarnation() {
+        return selfEntry.record.incarnation();
+    }
+
+    public int healthScore() {
+        return awareness.score();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public RingStats stats() {
+        Map<MemberState, Integer> byState = new EnumMap<>(MemberState.class);
+        for (MemberState s : MemberState.values()) {
+            byState.put(s, 0);
+        }
+        members.values().forEach(e -> byState.merge(e.state, 1, Integer::sum));
+        return new RingStats(counters.messagesIn(), counters.messagesOut(), counters.bytesIn(), counters.bytesOut(),
+                counters.drops(), awareness.scale(config.probeIntervalMillis()), awareness.score(), byState);
+    }
+
+    /** For tests and simulations: every member this view holds records of, without copying records. */
+    public int countInState(MemberState s) {
+        int n = 0;
+        for (MemberEntry e : members.values()) {
+            if (e.state == s) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Simulations only: pre-forms a converged view without a join storm, as if these records
+     * had been received and verified long ago. No events, no gossip.
+     */
+    public void adoptForSimulation(List<MemberRecord> records) {
+        long now = scheduler.nowMillis();
+        for (MemberRecord r : records) {
+            if (!r.id().equals(identity.id()) && !members.containsKey(r.id())) {
+                MemberEntry e = new MemberEntry(r, MemberState.ALIVE, now);
+                members.put(r.id(), e);
+                probeList.add(e);
+            }
+        }
+        Collections.shuffle(probeList, random);
+        probeIndex = 0;
+    }
+}

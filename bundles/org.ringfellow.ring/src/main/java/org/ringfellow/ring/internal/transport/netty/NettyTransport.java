@@ -1,0 +1,283 @@
+package org.ringfellow.ring.internal.transport.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import org.ringfellow.api.ring.Endpoint;
+import org.ringfellow.ring.internal.clock.ExecutorScheduler;
+import org.ringfellow.ring.internal.clock.Scheduler;
+import org.ringfellow.ring.internal.codec.Limits;
+import org.ringfellow.ring.internal.transport.Transport;
+
+/**
+ * UDP for probes and gossip, TCP for push-pull, on one port and one event loop per member:
+ * one datagram socket and one listening socket, whatever the size of the ring. The protocol
+ * runs on the same event loop, so no lock is needed anywhere between socket and protocol.
+ */
+public final class NettyTransport implements Transport {
+
+    private static final int RECEIVE_BUFFER = 2048;
+
+    private final EventLoop loop;
+    private final Channel udp;
+    private final Channel tcp;
+    private final Endpoint advertised;
+    private final int maxStreamBytes;
+    private volatile Handler handler;
+
+    private NettyTransport(EventLoop loop, Channel udp, Channel tcp, Endpoint advertised, int maxStreamBytes) {
+        this.loop = loop;
+        this.udp = udp;
+        this.tcp = tcp;
+        this.advertised = advertised;
+        this.maxStreamBytes = maxStreamBytes;
+    }
+
+    /**
+     * Binds UDP and TCP on the same port (0 picks a free one). Must not be called on {@code loop}.
+     *
+     * @param advertiseHost the host others should send to; blank for the bound address
+     */
+    public static NettyTransport bind(EventLoop loop, String bindHost, int port, String advertiseHost,
+            int advertisePort) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < (port == 0 ? 10 : 1); attempt++) {
+            Holder h = new Holder();
+            Channel tcp = null;
+            try {
+                tcp = new ServerBootstrap().group(loop, loop).channel(NioServerSocketChannel.class)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                h.transport.initServerChild(ch);
+                            }
+                        }).bind(bindHost, port).sync().channel();
+                int boundPort = ((InetSocketAddress) tcp.localAddress()).getPort();
+                Channel udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                        .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                        .handler(new ChannelInitializer<NioDatagramChannel>() {
+                            @Override
+                            protected void initChannel(NioDatagramChannel ch) {
+                                ch.pipeline().addLast(new DatagramHandler(h));
+                            }
+                        }).bind(bindHost, boundPort).sync().channel();
+                String host = advertiseHost == null || advertiseHost.isBlank()
+                        ? ((InetSocketAddress) tcp.localAddress()).getAddress().getHostAddress() : advertiseHost;
+                Endpoint adv = new Endpoint(host, advertisePort > 0 ? advertisePort : boundPort);
+                h.transport = new NettyTransport(loop, udp, tcp, adv, Limits.MAX_STREAM);
+                return h.transport;
+            } catch (Exception e) {
+                if (tcp != null) {
+                    tcp.close();
+                }
+                last = e instanceof IOException io ? io : new IOException("cannot bind " + bindHost + ":" + port
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        throw last;
+    }
+
+    private static final class Holder {
+        volatile NettyTransport transport;
+    }
+
+    /** @return a scheduler on this transport's event loop, for the protocol */
+    public Scheduler scheduler() {
+        return new ExecutorScheduler(loop, loop::inEventLoop);
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Endpoint localAddress() {
+        return advertised;
+    }
+
+    @Override
+    public void start(Handler h) {
+        this.handler = h;
+    }
+
+    @Override
+    public void sendDatagram(Endpoint to, byte[] payload) {
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(to.host(), to.port());
+        } catch (RuntimeException e) {
+            drop("bad-address");
+            return;
+        }
+        if (address.isUnresolved()) {
+            drop("unresolved-address");
+            return;
+        }
+        udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), address), udp.voidPromise());
+    }
+
+    private void drop(String reason) {
+        Handler h = handler;
+        if (h != null) {
+            h.onDrop(reason);
+        }
+    }
+
+    @Override
+    public void request(Endpoint to, byte[] payload, long timeoutMillis, BiConsumer<byte[], Throwable> callback) {
+        boolean[] done = {false};
+        BiConsumer<byte[], Throwable> once = (reply, error) -> {
+            if (!done[0]) {
+                done[0] = true;
+                callback.accept(reply, error);
+            }
+        };
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxStreamBytes, 0, 4, 0, 4),
+                                new SimpleChannelInboundHandler<ByteBuf>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                        once.accept(ByteBufUtil.getBytes(msg), null);
+                                        ctx.close();
+                                    }
+
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        once.accept(null, new IOException("stream closed without a reply"));
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        if (cause instanceof TooLongFrameException) {
+                                            drop("oversized");
+                                        }
+                                        once.accept(null, cause);
+                                        ctx.close();
+                                    }
+                                });
+                    }
+                }).connect(to.host(), to.port()).addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        once.accept(null, f.cause());
+                        return;
+                    }
+                    f.channel().writeAndFlush(frame(payload));
+                    loop.schedule(() -> {
+                        if (!done[0]) {
+                            once.accept(null, new TimeoutException("no push-pull reply from " + to));
+                            f.channel().close();
+                        }
+                    }, timeoutMillis, TimeUnit.MILLISECONDS);
+                });
+    }
+
+    private static ByteBuf frame(byte[] payload) {
+        return Unpooled.wrappedBuffer(Unpooled.copyInt(payload.length), Unpooled.wrappedBuffer(payload));
+    }
+
+    private void initServerChild(SocketChannel ch) {
+        // A peer that connects and says nothing must not hold the socket for ever.
+        loop.schedule(() -> {
+            ch.close();
+        }, 10, TimeUnit.SECONDS);
+        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxStreamBytes, 0, 4, 0, 4),
+                new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        Handler h = handler;
+                        byte[] reply = null;
+                        if (h != null) {
+                            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+                            try {
+                                reply = h.onRequest(new Endpoint(remote.getHostString(), remote.getPort()),
+                                        ByteBufUtil.getBytes(msg));
+                            } catch (RuntimeException e) {
+                                h.onDrop("internal-error");
+                            }
+                        }
+                        if (reply == null) {
+                            ctx.close();
+                        } else {
+                            ctx.writeAndFlush(frame(reply)).addListener(ChannelFutureListener.CLOSE);
+                        }
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        drop(cause instanceof TooLongFrameException ? "oversized" : "stream-error");
+                        ctx.close();
+                    }
+                });
+    }
+
+    private static final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Holder holder;
+
+        DatagramHandler(Holder holder) {
+            this.holder = holder;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            NettyTransport t = holder.transport;
+            Handler h = t == null ? null : t.handler;
+            if (h == null) {
+                return;
+            }
+            ByteBuf content = packet.content();
+            // A datagram that filled the receive buffer may have been cut: either way it is too big.
+            if (content.readableBytes() > Limits.MAX_DATAGRAM) {
+                h.onDrop("oversized");
+                return;
+            }
+            InetSocketAddress sender = packet.sender();
+            try {
+                h.onDatagram(new Endpoint(sender.getHostString(), sender.getPort()), ByteBufUtil.getBytes(content));
+            } catch (RuntimeException e) {
+                h.onDrop("internal-error");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            NettyTransport t = holder.transport;
+            if (t != null) {
+                t.drop("socket-error");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        handler = null;
+        udp.close();
+        tcp.close();
+    }
+}

@@ -1,0 +1,146 @@
+package org.ringfellow.ring.internal.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.ringfellow.api.ring.MemberState;
+import org.ringfellow.api.ring.RingEvent;
+import org.ringfellow.ring.internal.config.RingConfig;
+import org.ringfellow.ring.internal.sim.SimCluster;
+
+/** SWIM + Lifeguard on the simulated network: every assertion is about simulated time and views. */
+class SwimSimulationTest {
+
+    private static final RingConfig LAN = RingConfig.defaultLanConfig();
+
+    @Test
+    void givenTwentyMembersJoiningOneSeed_whenTimePasses_thenEveryoneSeesEveryoneAlive() {
+        SimCluster c = new SimCluster(LAN, 1);
+        c.grow(20, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000), "20 members should converge");
+    }
+
+    @Test
+    void givenAConvergedRing_whenAMemberCrashes_thenOthersSuspectItThenDeclareItDead() {
+        SimCluster c = new SimCluster(LAN, 2);
+        c.grow(10, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node victim = c.node(7);
+        victim.crash();
+        List<RingEvent.Type> seenBy0 = new ArrayList<>();
+        c.setListener((at, e) -> {
+            if (at.index == 0 && e.member().id().equals(victim.identity.id())) {
+                seenBy0.add(e.type());
+            }
+        });
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.DEAD) == c.running(victim), 100,
+                120_000), "all survivors should declare the crashed member dead");
+        assertEquals(List.of(RingEvent.Type.SUSPECTED, RingEvent.Type.DEAD), seenBy0);
+    }
+
+    @Test
+    void givenASuspectedMember_whenItIsAliveAfterAll_thenItRefutesWithAHigherIncarnation() {
+        SimCluster c = new SimCluster(LAN, 3);
+        c.grow(8, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node victim = c.node(3);
+        long before = victim.swim.incarnation();
+        // Cut the victim off long enough to be suspected, not long enough to be declared dead.
+        c.forEach(n -> c.network().setLinkLoss(n.address, victim.address, 1.0));
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.SUSPECT) > 0, 50, 20_000),
+                "someone should suspect the unreachable member");
+        c.forEach(n -> c.network().setLinkLoss(n.address, victim.address, 0.0));
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.ALIVE) == c.running(victim), 50,
+                20_000), "the suspicion should be refuted everywhere");
+        assertTrue(victim.swim.incarnation() > before, "refutation raises the incarnation");
+        assertEquals(0, c.countSeeing(victim, MemberState.DEAD));
+    }
+
+    @Test
+    void givenALossyDirectLink_whenProbing_thenIndirectProbesKeepTheMemberAlive() {
+        SimCluster c = new SimCluster(LAN, 4);
+        c.grow(8, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node a = c.node(1);
+        SimCluster.Node b = c.node(2);
+        c.network().setLinkLoss(a.address, b.address, 1.0);
+        c.network().setLinkLoss(b.address, a.address, 1.0);
+        List<RingEvent> suspicions = new ArrayList<>();
+        c.setListener((at, e) -> {
+            if (e.type() == RingEvent.Type.SUSPECTED || e.type() == RingEvent.Type.DEAD) {
+                suspicions.add(e);
+            }
+        });
+        c.clock().advance(120_000);
+        assertEquals(0, suspicions.size(), "ping-req through others must save both ends of a broken link");
+        assertTrue(a.swim.counters().messagesOut() > 0);
+    }
+
+    @Test
+    void givenAPartition_whenItHeals_thenBothSidesMergeAgain() {
+        SimCluster c = new SimCluster(LAN.withPushPullIntervalMillis(5_000), 5);
+        c.grow(10, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        for (int i = 5; i < 10; i++) {
+            c.network().setPartition(c.node(i).address, 1);
+        }
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(c.node(9), MemberState.DEAD) >= 5, 500, 300_000),
+                "the other side should be declared dead during the partition");
+        c.network().heal();
+        assertTrue(c.clock().runUntil(c::converged, 500, 300_000), "after healing, everyone is alive again");
+    }
+
+    @Test
+    void givenADeadMember_whenItRestartsWithAHigherIncarnation_thenItIsAliveAgain() {
+        SimCluster c = new SimCluster(LAN, 6);
+        c.grow(8, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node victim = c.node(5);
+        long oldIncarnation = victim.swim.incarnation();
+        victim.crash();
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.DEAD) == c.running(victim), 100,
+                120_000));
+        victim.start();
+        victim.join(c.node(0).address);
+        assertTrue(victim.swim.incarnation() > oldIncarnation);
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.ALIVE) == c.running(victim), 100,
+                60_000), "the restarted member should be alive in every view");
+    }
+
+    @Test
+    void givenARestartedMemberWithALowIncarnation_whenOthersHoldItDead_thenItRefutesTheStaleDeath() {
+        SimCluster c = new SimCluster(LAN, 7);
+        c.grow(6, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node victim = c.node(4);
+        victim.crash();
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.DEAD) == c.running(victim), 100,
+                120_000));
+        victim.startWithIncarnation(1);
+        victim.join(c.node(0).address);
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(victim, MemberState.ALIVE) == c.running(victim), 100,
+                60_000), "the stale death must be refuted");
+    }
+
+    @Test
+    void givenAMemberThatLeaves_whenTheLeaveIsGossiped_thenEveryoneSeesItLeft() {
+        SimCluster c = new SimCluster(LAN, 8);
+        c.grow(12, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node leaver = c.node(6);
+        leaver.leave();
+        assertTrue(c.clock().runUntil(() -> c.countSeeing(leaver, MemberState.LEFT) == c.running(leaver), 50,
+                10_000), "the leave should reach everyone");
+        assertEquals(0, c.countSeeing(leaver, MemberState.DEAD));
+    }
+
+    @Test
+    void givenTwoHundredMembers_whenTheyJoinOneSeed_thenTheRingConverges() {
+        SimCluster c = new SimCluster(LAN, 9);
+        c.grow(200, 20);
+        assertTrue(c.clock().runUntil(c::converged, 500, 120_000), "200 members should converge");
+    }
+}

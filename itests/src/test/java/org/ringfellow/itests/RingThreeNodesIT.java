@@ -1,0 +1,134 @@
+package org.ringfellow.itests;
+
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * Three real node processes on loopback form a Ring, see a member killed with kill -9 become
+ * dead, and see it rejoin when it starts again. Polls with generous timeouts; asserts no timing.
+ */
+public class RingThreeNodesIT {
+
+    private static final Pattern NODE_ID = Pattern.compile("Node id\\s+:\\s+([0-9a-f]{12})");
+    private static final long TIMEOUT_MILLIS = 120_000;
+
+    private final List<KarafNode> nodes = new ArrayList<>();
+
+    @After
+    public void stopAndRemove() throws Exception {
+        for (KarafNode n : nodes) {
+            n.close();
+            if (!Boolean.getBoolean("itests.keep")) {
+                KarafNode.deleteTree(n.home());
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        // The Ring uses one port for UDP and TCP: take one that is free for both.
+        for (int i = 0; i < 50; i++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException e) {
+                    // taken for UDP; try another
+                }
+            }
+        }
+        throw new IOException("no port free for both TCP and UDP");
+    }
+
+    private KarafNode node(String name, int port, Integer seedPort) throws Exception {
+        KarafNode n = KarafNode.unpack(name);
+        String cfg = "etc/org.ringfellow.ring.cfg";
+        n.setProperty(cfg, "bindHost", "127.0.0.1");
+        n.setProperty(cfg, "port", Integer.toString(port));
+        if (seedPort != null) {
+            n.setProperty(cfg, "seeds", "127.0.0.1:" + seedPort);
+        }
+        nodes.add(n);
+        return n;
+    }
+
+    private static String shortId(KarafNode n) throws Exception {
+        String info = n.console("node:info");
+        Matcher m = NODE_ID.matcher(info);
+        assertTrue("node:info shows the id:\n" + info, m.find());
+        return m.group(1);
+    }
+
+    /** @return the state column of the ring:members row of {@code id}, or "" if absent */
+    private static String stateOf(KarafNode viewer, String id) throws Exception {
+        for (String line : viewer.console("ring:members").split("\\R")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length >= 4 && cols[0].equals(id)) {
+                return cols[3];
+            }
+        }
+        return "";
+    }
+
+    private static int aliveCount(KarafNode viewer) throws Exception {
+        int n = 0;
+        for (String line : viewer.console("ring:members").split("\\R")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static boolean poll(Check check) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (check.holds()) {
+                return true;
+            }
+            Thread.sleep(1_000);
+        }
+        return check.holds();
+    }
+
+    @Test
+    public void givenThreeNodesOnLoopback_whenOneIsKilledAndRestarted_thenItIsSeenDeadThenAliveAgain()
+            throws Exception {
+        int seedPort = freePort();
+        KarafNode a = node("ring-a", seedPort, null);
+        KarafNode b = node("ring-b", freePort(), seedPort);
+        KarafNode c = node("ring-c", freePort(), seedPort);
+        a.start();
+        b.start();
+        c.start();
+        String idC = shortId(c);
+
+        assertTrue("all three see three alive members:\n" + a.console("ring:members") + "\n" + c.logTail(),
+                poll(() -> aliveCount(a) == 3 && aliveCount(b) == 3 && aliveCount(c) == 3));
+
+        c.kill9();
+        assertTrue("a and b see the killed node dead:\n" + a.console("ring:members") + b.console("ring:members"),
+                poll(() -> stateOf(a, idC).equals("DEAD") && stateOf(b, idC).equals("DEAD")));
+
+        c.start();
+        assertTrue("the restarted node rejoins and is alive everywhere:\n" + a.console("ring:members")
+                + c.console("ring:members") + "\n" + c.logTail(),
+                poll(() -> stateOf(a, idC).equals("ALIVE") && stateOf(b, idC).equals("ALIVE") && aliveCount(c) == 3));
+        String stats = a.console("ring:stats");
+        assertTrue("ring:stats prints the counters:\n" + stats, stats.contains("messages in/out"));
+    }
+}

@@ -212,7 +212,17 @@ public final class RingComponent implements Ring, NodeListener {
                 new TreeSet<>(runtimes.values()), node.labels());
     }
 
+    /**
+     * Re-signs the advert on the Ring's own thread: callers are the node's configuration thread
+     * and SCR's bind threads, which must never wait for the Ring.
+     */
     private void refreshAdvert() {
+        if (!group.isShuttingDown()) {
+            group.execute(this::refreshAdvertNow);
+        }
+    }
+
+    private void refreshAdvertNow() {
         RingRuntime r = runtime;
         if (r == null) {
             return;

@@ -52,6 +52,11 @@ final class Suspicion {
         return true;
     }
 
+    /** @return true once {@code k} independent confirmations have shortened the timeout to its minimum */
+    boolean saturated() {
+        return confirmations.size() - 1 >= k;
+    }
+
     boolean hasConfirmed(NodeId from) {
         return confirmations.contains(from);
     }

@@ -79,6 +79,7 @@ public final class Swim implements Transport.Handler {
     private final MemberEntry selfEntry;
     private Interner interner;
     private int probeIndex;
+    private long probeDueAt;
     private long nextSeq;
     private boolean running;
     private boolean leaving;
@@ -230,11 +231,21 @@ public final class Swim implements Transport.Handler {
         if (!running || leaving) {
             return;
         }
-        MemberEntry target = nextProbeTarget();
-        if (target != null) {
-            probe(target);
+        // Lifeguard applied to our own thread: if this timer fired late, our acks are late too,
+        // and a probe now would blame others for our own slowness.
+        long now = scheduler.nowMillis();
+        if (probeDueAt > 0 && now - probeDueAt > config.probeTimeoutMillis() / 2) {
+            counters.drop("local-lag");
+            awareness.apply(1);
+        } else {
+            MemberEntry target = nextProbeTarget();
+            if (target != null) {
+                probe(target);
+            }
         }
-        probeTimer = scheduler.schedule(awareness.scale(config.probeIntervalMillis()), this::probeRound);
+        long delay = awareness.scale(config.probeIntervalMillis());
+        probeDueAt = now + delay;
+        probeTimer = scheduler.schedule(delay, this::probeRound);
     }
 
     private MemberEntry nextProbeTarget() {
@@ -332,8 +343,10 @@ public final class Swim implements Transport.Handler {
         }
         if (target.state == MemberState.SUSPECT && target.accusation != null
                 && target.accusation.incarnation() >= target.record.incarnation()
-                && (target.suspicion != null && target.suspicion.hasConfirmed(identity.id())
+                && (target.suspicion != null && (target.suspicion.hasConfirmed(identity.id())
+                        || target.suspicion.saturated())
                         || target.accusation.accuser().equals(identity.id()))) {
+            // Already accused by us, or confirmed enough: another signature would change nothing.
             return;
         }
         handleAccusation(Accusation.sign(identity, p.target, target.record.incarnation(), MemberState.SUSPECT),

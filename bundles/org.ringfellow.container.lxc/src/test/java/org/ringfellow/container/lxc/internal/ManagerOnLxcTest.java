@@ -1,5 +1,6 @@
 package org.ringfellow.container.lxc.internal;
 
+import org.ringfellow.container.tck.InMemoryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,8 +41,8 @@ class ManagerOnLxcTest {
     @TempDir
     Path dir;
     String nodeId;
-    NodeFakes.Store store;
-    NodeFakes.Node node;
+    InMemoryNode.Store store;
+    InMemoryNode node;
     FileImageStore images;
     String base;
     final List<ContainerManagerImpl> managers = new ArrayList<>();
@@ -51,8 +52,8 @@ class ManagerOnLxcTest {
         byte[] id = new byte[32];
         ThreadLocalRandom.current().nextBytes(id);
         nodeId = HexFormat.of().formatHex(id);
-        store = new NodeFakes.Store();
-        node = new NodeFakes.Node(dir, nodeId);
+        store = new InMemoryNode.Store();
+        node = new InMemoryNode(dir, nodeId);
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         Engines.require("LXC", driver().fingerprint());
         base = images.base().digest();
@@ -152,7 +153,7 @@ class ManagerOnLxcTest {
 
     @Test
     void givenASmallContribution_whenStartsWouldExceedIt_thenRefusedAndNothingStarted() throws Exception {
-        node.contributed = new Resources(1000, 100L << 20, 0);
+        node.contribute(new Resources(1000, 100L << 20, 0));
         ContainerManagerImpl m = manager();
         m.bindDriver(driver(), props());
         m.run(sleeper("a").toBuilder().limits(new ResourceLimits(250, 64L << 20, 16)).build());

@@ -1,5 +1,6 @@
 package org.ringfellow.runtime.bundle.internal;
 
+import org.ringfellow.container.tck.InMemoryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class BundleRuntimeOnRuncTest {
         nodeId = HexFormat.of().formatHex(id);
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         assumeTrue(driver().fingerprint().health() == Health.HEALTHY, driver().fingerprint().reason());
-        manager = new ContainerManagerImpl(new NodeFakes.Node(dir, nodeId), new NodeFakes.Store(), images,
+        manager = new ContainerManagerImpl(new InMemoryNode(dir, nodeId), new InMemoryNode.Store(), images,
                 new ContainerManagerImpl.Config() {
                     @Override
                     public Class<? extends Annotation> annotationType() {

@@ -1,5 +1,6 @@
 package org.ringfellow.runtime.command.internal;
 
+import org.ringfellow.container.tck.InMemoryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,7 +77,7 @@ class CommandRuntimeOnRuncTest {
         nodeId = HexFormat.of().formatHex(id);
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         assumeTrue(driver().fingerprint().health() == Health.HEALTHY, driver().fingerprint().reason());
-        manager = new ContainerManagerImpl(new NodeFakes.Node(dir, nodeId), new NodeFakes.Store(), images,
+        manager = new ContainerManagerImpl(new InMemoryNode(dir, nodeId), new InMemoryNode.Store(), images,
                 new ContainerManagerImpl.Config() {
                     @Override
                     public Class<? extends Annotation> annotationType() {

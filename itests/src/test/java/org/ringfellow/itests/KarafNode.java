@@ -58,6 +58,8 @@ public final class KarafNode implements AutoCloseable {
         run(List.of("tar", "-xzf", tarball.toString(), "-C", dir.toString(), "--strip-components=1"), dir);
         KarafNode node = new KarafNode(dir, freePort(), List.of());
         node.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(node.sshPort));
+        // Several nodes on one host must not all take the fellowship channel's default port.
+        node.setProperty("etc/org.ringfellow.fellowship.cfg", "channelPort", Integer.toString(freePort()));
         return node;
     }
 

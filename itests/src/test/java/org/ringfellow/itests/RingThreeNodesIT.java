@@ -20,7 +20,7 @@ import org.junit.Test;
 public class RingThreeNodesIT {
 
     private static final Pattern NODE_ID = Pattern.compile("Node id\\s+:\\s+([0-9a-f]{12})");
-    private static final long TIMEOUT_MILLIS = 120_000;
+    private static final long TIMEOUT_MILLIS = 180_000;
 
     private final List<KarafNode> nodes = new ArrayList<>();
 
@@ -59,6 +59,17 @@ public class RingThreeNodesIT {
         }
         nodes.add(n);
         return n;
+    }
+
+    /** What each node sees and counts, for a failure message. */
+    private static String views(KarafNode... all) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (KarafNode n : all) {
+            sb.append("== ").append(n.home().getFileName()).append('\n')
+                    .append(n.console("ring:members", "ring:stats", "bundle:list -s | grep -i ringfellow"))
+                    .append('\n').append(n.logTail()).append('\n');
+        }
+        return sb.toString();
     }
 
     private static String shortId(KarafNode n) throws Exception {
@@ -117,7 +128,7 @@ public class RingThreeNodesIT {
         c.start();
         String idC = shortId(c);
 
-        assertTrue("all three see three alive members:\n" + a.console("ring:members") + "\n" + c.logTail(),
+        assertTrue("all three see three alive members:\n" + views(a, b, c),
                 poll(() -> aliveCount(a) == 3 && aliveCount(b) == 3 && aliveCount(c) == 3));
 
         c.kill9();

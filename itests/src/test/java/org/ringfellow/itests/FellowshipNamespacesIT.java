@@ -62,6 +62,9 @@ public class FellowshipNamespacesIT {
                 n.setProperty(ring, "seeds", net.address(1) + ":7946");
             }
             n.setProperty("etc/org.ringfellow.fellowship.cfg", "advertisedHost", net.address(i));
+            // Each host has a network stack of its own, and members dial a peer's channel on the
+            // default port unless its advert names another: keep the default here.
+            n.setProperty("etc/org.ringfellow.fellowship.cfg", "channelPort", "7790");
             nodes.add(n);
         }
         for (KarafNode n : nodes) {

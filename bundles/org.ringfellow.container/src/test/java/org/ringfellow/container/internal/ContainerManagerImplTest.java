@@ -22,22 +22,23 @@ import org.ringfellow.api.container.DriverException.Kind;
 import org.ringfellow.api.container.Image;
 import org.ringfellow.api.container.ResourceLimits;
 import org.ringfellow.api.node.Resources;
+import org.ringfellow.container.tck.InMemoryNode;
 import org.ringfellow.container.internal.image.FileImageStore;
 
 class ContainerManagerImplTest {
 
     @TempDir
     Path dir;
-    Fakes.Store store;
-    Fakes.Node node;
+    InMemoryNode.Store store;
+    InMemoryNode node;
     Fakes.Engine engine;
     FileImageStore images;
     Image image;
 
     @BeforeEach
     void setUp() throws Exception {
-        store = new Fakes.Store();
-        node = new Fakes.Node(dir);
+        store = new InMemoryNode.Store();
+        node = new InMemoryNode(dir, Fakes.NODE);
         engine = new Fakes.Engine();
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         Path tar = dir.resolve("t.tar");
@@ -142,7 +143,7 @@ class ContainerManagerImplTest {
 
     @Test
     void givenTheNodesContribution_whenAStartWouldExceedIt_thenRefusedWithTheReason() throws Exception {
-        node.contributed = new Resources(1000, 200L << 20, 0);
+        node.contribute(new Resources(1000, 200L << 20, 0));
         ContainerManagerImpl m = manager("");
         Fakes.Driver d = new Fakes.Driver("runc", engine);
         m.bindDriver(d, Fakes.props("runc"));

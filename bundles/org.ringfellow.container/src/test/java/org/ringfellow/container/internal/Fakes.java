@@ -1,7 +1,6 @@
 package org.ringfellow.container.internal;
 
 import java.lang.annotation.Annotation;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,109 +23,13 @@ import org.ringfellow.api.container.ExitStatus;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.LogChunk;
-import org.ringfellow.api.node.NodeId;
-import org.ringfellow.api.node.NodeIdentity;
-import org.ringfellow.api.node.NodeInfo;
-import org.ringfellow.api.node.NodeService;
-import org.ringfellow.api.node.NodeStore;
-import org.ringfellow.api.node.Resources;
 
-/** Small in-memory stand-ins for the node and an engine, for the manager's unit tests. */
+/** A small in-memory engine and driver for the manager's unit tests (the node is the kit's InMemoryNode). */
 final class Fakes {
 
     static final String NODE = "ab".repeat(32);
 
     private Fakes() {
-    }
-
-    static final class Store implements NodeStore {
-        final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
-
-        @Override
-        public Namespace namespace(String namespace) {
-            Map<String, String> m = data.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
-            return new Namespace() {
-                @Override
-                public Optional<String> get(String key) {
-                    return Optional.ofNullable(m.get(key));
-                }
-
-                @Override
-                public void put(String key, String value) {
-                    m.put(key, value);
-                }
-
-                @Override
-                public boolean remove(String key) {
-                    return m.remove(key) != null;
-                }
-
-                @Override
-                public Map<String, String> entries() {
-                    return Map.copyOf(m);
-                }
-            };
-        }
-    }
-
-    static final class Node implements NodeService {
-        volatile Resources contributed = new Resources(2000, 1L << 30, 0);
-        final Path dataDir;
-
-        Node(Path dataDir) {
-            this.dataDir = dataDir;
-        }
-
-        @Override
-        public NodeIdentity identity() {
-            return new NodeIdentity() {
-                @Override
-                public NodeId id() {
-                    return new NodeId(NODE);
-                }
-
-                @Override
-                public byte[] publicKey() {
-                    return new byte[0];
-                }
-
-                @Override
-                public byte[] sign(byte[] data) {
-                    return new byte[64];
-                }
-
-                @Override
-                public boolean verify(byte[] publicKey, byte[] data, byte[] signature) {
-                    return false;
-                }
-            };
-        }
-
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public Resources contributed() {
-            return contributed;
-        }
-
-        @Override
-        public Map<String, String> labels() {
-            return Map.of();
-        }
-
-        @Override
-        public NodeInfo info() {
-            return new NodeInfo(identity().id(), "test", "0", contributed, Map.of(), List.of(), List.of(),
-                    Optional.empty());
-        }
-
-        @Override
-        public Path dataDirectory() {
-            return dataDir;
-        }
     }
 
     /** The "engine": survives driver instances, like runc's state on disk. */

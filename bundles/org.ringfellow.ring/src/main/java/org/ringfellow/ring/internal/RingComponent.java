@@ -4,11 +4,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +43,8 @@ import org.ringfellow.api.ring.RingStats;
 import org.ringfellow.api.runtime.ApplicationRuntime;
 import org.ringfellow.ring.internal.crypto.SignatureVerifier;
 import org.ringfellow.ring.internal.discovery.Discovery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Ring service of a Karaf node: binds the sockets from configuration, joins the seeds,
@@ -53,9 +56,11 @@ import org.ringfellow.ring.internal.discovery.Discovery;
 @Designate(ocd = RingConfiguration.class)
 public final class RingComponent implements Ring, NodeListener {
 
-    private static final System.Logger LOG = System.getLogger(RingComponent.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RingComponent.class);
     private static final long JOIN_TIMEOUT_MILLIS = 15_000;
     private static final long LEAVE_TIMEOUT_MILLIS = 5_000;
+    private static final long DROP_REPORT_SECONDS = 60;
+    private static final long START_RETRY_SECONDS = 5;
 
     private final NodeService node;
     private final EventLoopGroup group;
@@ -69,6 +74,7 @@ public final class RingComponent implements Ring, NodeListener {
     private volatile String startProblem;
     private volatile boolean leftOnPurpose;
     private ScheduledFuture<?> joinRetry;
+    private volatile Map<String, Long> lastDrops = Map.of();
 
     @Activate
     public RingComponent(@Reference(name = "node") NodeService node, RingConfiguration config) {
@@ -78,11 +84,12 @@ public final class RingComponent implements Ring, NodeListener {
         try {
             parsed = RingOptions.parse(config);
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.ERROR, "Ring configuration refused, using the defaults: " + e.getMessage());
+            LOG.error("Ring configuration refused, using the defaults: {}", e.getMessage());
             parsed = RingOptions.parse(Defaults.INSTANCE);
         }
         this.options = parsed;
         startRuntime();
+        group.scheduleWithFixedDelay(this::reportDrops, DROP_REPORT_SECONDS, DROP_REPORT_SECONDS, TimeUnit.SECONDS);
     }
 
     @Modified
@@ -91,13 +98,20 @@ public final class RingComponent implements Ring, NodeListener {
         try {
             parsed = RingOptions.parse(config);
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.ERROR, "Ring configuration refused, keeping the last good one: " + e.getMessage());
+            LOG.error("Ring configuration refused, keeping the last good one: {}", e.getMessage());
             return;
         }
-        if (parsed.equals(options)) {
+        RingOptions previous = options;
+        if (parsed.equals(previous)) {
             return;
         }
-        LOG.log(Level.INFO, "Ring configuration changed, restarting the member: " + parsed);
+        if (parsed.sameSockets(previous)) {
+            // Seeds and timings only: no leave, no new life; the member keeps its address and view.
+            LOG.info("Ring configuration changed, applied in place: {}", parsed);
+            applyInPlace(parsed);
+            return;
+        }
+        LOG.info("Ring address changed, the member leaves and starts again: {}", parsed);
         List<Endpoint> known = aliveAddresses();
         stopRuntime(true);
         options = parsed;
@@ -121,19 +135,59 @@ public final class RingComponent implements Ring, NodeListener {
                     o.bindHost(), o.port(), o.effectiveAdvertiseHost(), o.advertisePort(), verifier, this::dispatch);
             startProblem = null;
             leftOnPurpose = false;
-            LOG.log(Level.INFO, "Ring member " + node.identity().id().shortId() + " listening on "
-                    + runtime.address());
+            LOG.info("Ring member {} listening on {}, incarnation {}", node.identity().id().shortId(),
+                    runtime.address(), incarnation(runtime));
         } catch (IOException e) {
             runtime = null;
             startProblem = e.getMessage();
-            LOG.log(Level.ERROR, "Ring member cannot start: " + e.getMessage());
+            LOG.error("Ring member cannot start, trying again in {} s: {}", START_RETRY_SECONDS, e.getMessage());
+            if (!group.isShuttingDown()) {
+                joinRetry = group.schedule(this::retryStart, START_RETRY_SECONDS, TimeUnit.SECONDS);
+            }
             return;
+        }
+        lastDrops = Map.of();
+        scheduleJoins(o, runtime);
+    }
+
+    private synchronized void applyInPlace(RingOptions o) {
+        options = o;
+        RingRuntime r = runtime;
+        if (r == null) {
+            if (!leftOnPurpose) {
+                stopRuntime(false);
+                startRuntime();
+            }
+            return;
+        }
+        try {
+            r.call(s -> {
+                s.reconfigure(o.protocol());
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.warn("Ring timings not applied: {}", e.getMessage());
+        }
+        scheduleJoins(o, r);
+    }
+
+    /** Joins the seeds now, and again while this member knows no one else alive (seeds may start later). */
+    private synchronized void scheduleJoins(RingOptions o, RingRuntime r) {
+        if (joinRetry != null) {
+            joinRetry.cancel(false);
+            joinRetry = null;
         }
         if (o.joinRetrySeconds() > 0 && !o.seeds().isEmpty()) {
             joinRetry = group.scheduleWithFixedDelay(this::retryJoin, 0, o.joinRetrySeconds(), TimeUnit.SECONDS);
         } else if (!o.seeds().isEmpty()) {
-            RingRuntime r = runtime;
             group.execute(() -> joinQuietly(r, o.seeds()));
+        }
+    }
+
+    /** After a failed start (the port taken, say), tries again rather than stay out of the Ring for good. */
+    private synchronized void retryStart() {
+        if (runtime == null && !leftOnPurpose && !group.isShuttingDown()) {
+            startRuntime();
         }
     }
 
@@ -148,19 +202,24 @@ public final class RingComponent implements Ring, NodeListener {
                 joinQuietly(r, options.seeds());
             }
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "join retry: " + e.getMessage());
+            LOG.debug("Ring join retry: {}", e.getMessage());
         }
     }
 
     private void joinQuietly(RingRuntime r, List<Endpoint> seeds) {
         try {
             r.call(s -> {
-                s.join(seeds, n -> LOG.log(n > 0 ? Level.INFO : Level.DEBUG,
-                        "Ring join: " + n + " of " + seeds.size() + " seeds answered"));
+                s.join(seeds, n -> {
+                    if (n > 0) {
+                        LOG.info("Ring join: {} of {} seeds answered", n, seeds.size());
+                    } else {
+                        LOG.debug("Ring join: none of the seeds {} answered", seeds);
+                    }
+                });
                 return null;
             });
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "Ring join failed: " + e.getMessage());
+            LOG.warn("Ring join failed: {}", e.getMessage());
         }
     }
 
@@ -178,7 +237,7 @@ public final class RingComponent implements Ring, NodeListener {
             try {
                 r.leave(LEAVE_TIMEOUT_MILLIS);
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "Ring leave did not complete: " + e.getMessage());
+                LOG.warn("Ring leave did not complete: {}", e.getMessage());
             }
         }
         r.stop();
@@ -235,17 +294,61 @@ public final class RingComponent implements Ring, NodeListener {
                 return null;
             });
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "Ring advert not refreshed: " + e.getMessage());
+            LOG.warn("Ring advert not refreshed: {}", e.getMessage());
         }
     }
 
     private void dispatch(RingEvent event) {
+        logEvent(event);
         for (RingListener l : listeners) {
             try {
                 l.ringChanged(event);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "RingListener " + l + " failed", e);
+                LOG.warn("RingListener {} failed", l, e);
             }
+        }
+    }
+
+    private static void logEvent(RingEvent event) {
+        Member m = event.member();
+        switch (event.type()) {
+            case UPDATED -> LOG.debug("Ring member {} ({}) at {} updated its record, incarnation {}",
+                    m.id().shortId(), m.name(), m.address(), m.incarnation());
+            case SUSPECTED, DEAD -> LOG.warn("Ring member {} ({}) at {} is {}, incarnation {}", m.id().shortId(),
+                    m.name(), m.address(), event.type() == RingEvent.Type.DEAD ? "dead" : "suspected",
+                    m.incarnation());
+            default -> LOG.info("Ring member {} ({}) at {} {}, incarnation {}", m.id().shortId(), m.name(),
+                    m.address(), switch (event.type()) {
+                        case JOINED -> "joined";
+                        case ALIVE -> "refuted its suspicion and is alive";
+                        default -> "left";
+                    }, m.incarnation());
+        }
+    }
+
+    /** Logs the packets dropped since the last report, by reason, so operators see them in karaf.log. */
+    private void reportDrops() {
+        RingRuntime r = runtime;
+        if (r == null) {
+            return;
+        }
+        Map<String, Long> now;
+        try {
+            now = r.call(s -> s.counters().drops());
+        } catch (IOException e) {
+            return;
+        }
+        Map<String, Long> delta = new TreeMap<>();
+        now.forEach((reason, n) -> {
+            long d = n - lastDrops.getOrDefault(reason, 0L);
+            if (d > 0) {
+                delta.put(reason, d);
+            }
+        });
+        lastDrops = now;
+        if (!delta.isEmpty()) {
+            LOG.warn("Ring dropped {} messages in the last {} s, by reason: {}",
+                    delta.values().stream().mapToLong(Long::longValue).sum(), DROP_REPORT_SECONDS, delta);
         }
     }
 
@@ -296,7 +399,7 @@ public final class RingComponent implements Ring, NodeListener {
             map.put(ref, s.trim());
         } else {
             map.remove(ref);
-            LOG.log(Level.WARNING, "service " + ref + " has no " + property + " property; not advertised");
+            LOG.warn("service {} has no {} property; not advertised", ref, property);
         }
         refreshAdvert();
     }
@@ -363,6 +466,14 @@ public final class RingComponent implements Ring, NodeListener {
             }
         } catch (IOException e) {
             throw new RingException("join failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static long incarnation(RingRuntime r) {
+        try {
+            return r.call(s -> s.incarnation());
+        } catch (IOException e) {
+            return -1;
         }
     }
 

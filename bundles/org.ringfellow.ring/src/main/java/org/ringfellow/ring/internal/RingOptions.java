@@ -62,6 +62,12 @@ record RingOptions(String bindHost, int port, String advertiseHost, int advertis
         return new RingOptions(bind, c.port(), adv, c.advertisePort(), seeds, protocol, c.joinRetrySeconds());
     }
 
+    /** @return true if both bind and advertise the same sockets: a change of seeds or timings only */
+    boolean sameSockets(RingOptions other) {
+        return other != null && bindHost.equals(other.bindHost) && port == other.port
+                && advertiseHost.equals(other.advertiseHost) && advertisePort == other.advertisePort;
+    }
+
     private static void check(String name, long v, long min, long max) {
         if (v < min || v > max) {
             throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", got " + v);

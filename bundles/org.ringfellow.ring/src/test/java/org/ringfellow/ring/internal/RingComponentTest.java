@@ -150,6 +150,34 @@ class RingComponentTest {
     }
 
     @Test
+    void givenAJoinedNode_whenOnlyItsTimingsAndSeedsChange_thenItStaysInTheRingWithoutLeaving() throws Exception {
+        FakeNode a = new FakeNode(6, "zeta", Resources.NONE, Map.of());
+        FakeNode b = new FakeNode(7, "eta", Resources.NONE, Map.of());
+        RingComponent ca = start(a, loopback());
+        Map<String, Object> cfgB = loopback();
+        cfgB.put("seeds", new String[] {ca.self().address().toString()});
+        RingComponent cb = start(b, cfgB);
+        assertTrue(poll(() -> ca.members().size() == 2 && cb.members().size() == 2));
+        List<RingEvent> eventsAtA = new CopyOnWriteArrayList<>();
+        ca.addListener(eventsAtA::add);
+        Member before = cb.self();
+
+        Map<String, Object> changed = loopback();
+        changed.put("seeds", new String[] {ca.self().address().toString(), "127.0.0.1:1"});
+        changed.put("probeIntervalMillis", 300L);
+        cb.modified(config(changed));
+
+        Member after = cb.self();
+        assertEquals(before.address(), after.address());
+        assertEquals(before.incarnation(), after.incarnation(), "no new life: the incarnation stays");
+        assertEquals(MemberState.ALIVE, after.state());
+        var stats = cb.stats();
+        assertEquals(300L * (stats.healthMultiplier() + 1), stats.protocolPeriodMillis(), "the new period applies");
+        assertEquals(MemberState.ALIVE, ca.member(b.identity.id()).orElseThrow().state());
+        assertTrue(eventsAtA.stream().noneMatch(e -> e.type() == RingEvent.Type.LEFT), eventsAtA.toString());
+    }
+
+    @Test
     void givenANodeThatLeft_whenJoiningAgain_thenItRestartsAndJoins() throws Exception {
         FakeNode a = new FakeNode(4, "delta", Resources.NONE, Map.of());
         FakeNode b = new FakeNode(5, "epsilon", Resources.NONE, Map.of());

@@ -63,7 +63,7 @@ public final class Swim implements Transport.Handler {
         }
     }
 
-    private final RingConfig config;
+    private RingConfig config;
     private final NodeIdentity identity;
     private final Transport transport;
     private final Scheduler scheduler;
@@ -71,7 +71,7 @@ public final class Swim implements Transport.Handler {
     private final SignatureVerifier verifier;
     private final Consumer<RingEvent> listener;
     private final Counters counters = new Counters();
-    private final Awareness awareness;
+    private Awareness awareness;
     private final BroadcastQueue broadcasts = new BroadcastQueue();
     private final Map<NodeId, MemberEntry> members = new HashMap<>();
     private final List<MemberEntry> probeList = new ArrayList<>();
@@ -86,6 +86,7 @@ public final class Swim implements Transport.Handler {
     private Scheduler.Cancellable probeTimer;
     private Scheduler.Cancellable gossipTimer;
     private Scheduler.Cancellable pushPullTimer;
+    private Scheduler.Cancellable reconnectTimer;
 
     /**
      * @param initialIncarnation where this life's incarnation starts; a wall-clock value makes a
@@ -126,6 +127,28 @@ public final class Swim implements Transport.Handler {
             pushPullTimer = scheduler.schedule((long) (random.nextDouble() * config.pushPullIntervalMillis()),
                     this::pushPullRound);
         }
+        reconnectTimer = scheduler.schedule((long) (random.nextDouble() * reconnectInterval()), this::reconnectRound);
+    }
+
+    /**
+     * Applies new timings without a restart: this member keeps its sockets, incarnation and view.
+     * Each timer picks the new values up when it next fires.
+     */
+    public void reconfigure(RingConfig next) {
+        RingConfig previous = config;
+        config = next;
+        if (next.awarenessMaxMultiplier() != previous.awarenessMaxMultiplier()) {
+            awareness = new Awareness(next.awarenessMaxMultiplier());
+        }
+        if (running && !leaving && next.pushPullIntervalMillis() > 0 && previous.pushPullIntervalMillis() == 0) {
+            pushPullTimer = scheduler.schedule((long) (random.nextDouble() * next.pushPullIntervalMillis()),
+                    this::pushPullRound);
+        }
+    }
+
+    /** @return the timings in force */
+    public RingConfig config() {
+        return config;
     }
 
     /** Stops without a word to anyone: what a crash looks like to the others. */
@@ -134,6 +157,7 @@ public final class Swim implements Transport.Handler {
         cancel(probeTimer);
         cancel(gossipTimer);
         cancel(pushPullTimer);
+        cancel(reconnectTimer);
         pending.values().forEach(Pending::cancel);
         pending.clear();
         members.values().forEach(e -> {
@@ -460,7 +484,7 @@ public final class Swim implements Transport.Handler {
     }
 
     private void pushPullRound() {
-        if (!running || leaving) {
+        if (!running || leaving || config.pushPullIntervalMillis() == 0) {
             return;
         }
         List<MemberEntry> peer = randomMembers(1, null, true);
@@ -468,6 +492,59 @@ public final class Swim implements Transport.Handler {
             pushPull(peer.get(0).record.address(), false, ok -> { });
         }
         pushPullTimer = scheduler.schedule(pushPullInterval(), this::pushPullRound);
+    }
+
+    private long reconnectInterval() {
+        // A few attempts per gone member before it is reaped, and never more often than probes.
+        return Math.max(config.probeIntervalMillis(), config.gossipToTheDeadMillis() / 3);
+    }
+
+    /**
+     * serf's reconnect: now and then, knock on a member held dead or left. Its node may have
+     * restarted with no seed that reaches us (a seed restarts alone): probes skip it and no
+     * push-pull picks it, so without this the two sides would never meet again. A TCP ping
+     * first, so a member that is really gone costs a few bytes; an answer from its new life
+     * brings a full state exchange, after which its newer incarnation outranks the old record.
+     */
+    private void reconnectRound() {
+        if (!running || leaving) {
+            return;
+        }
+        MemberEntry gone = randomGone();
+        if (gone != null) {
+            Endpoint address = gone.record.address();
+            NodeId id = gone.record.id();
+            byte[] ping = Codec.encodeDatagram(new Message.Ping(nextSeq++, id, List.of()));
+            counters.messagesOut.increment();
+            counters.bytesOut.add(ping.length + 4L);
+            transport.request(address, ping, config.probeTimeoutMillis(), (reply, error) -> {
+                if (reply == null || !running || leaving) {
+                    return;
+                }
+                counters.messagesIn.increment();
+                counters.bytesIn.add(reply.length + 4L);
+                try {
+                    if (Codec.decodeDatagram(reply) instanceof Message.Ack) {
+                        pushPull(address, false, ok -> { });
+                    }
+                } catch (DecodeException e) {
+                    counters.drop(e.reason());
+                }
+            });
+        }
+        reconnectTimer = scheduler.schedule(reconnectInterval(), this::reconnectRound);
+    }
+
+    /** A random member held dead or left and not yet reaped, found by sampling: cheap at any size. */
+    private MemberEntry randomGone() {
+        int size = probeList.size();
+        for (int tries = 0; tries < 16 && size > 0; tries++) {
+            MemberEntry e = probeList.get(random.nextInt(size));
+            if (e.gone() && members.get(e.record.id()) == e) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private void pushPull(Endpoint to, boolean join, Consumer<Boolean> done) {

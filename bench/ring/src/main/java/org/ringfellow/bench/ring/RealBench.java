@@ -24,7 +24,7 @@ final class RealBench {
     }
 
     static void run(int n, int threads, long joinSpacingMillis, long convergeTimeoutMillis, boolean preformed,
-            Report report)
+            RingConfig config, Report report)
             throws Exception {
         NioEventLoopGroup group = new NioEventLoopGroup(threads);
         List<RingRuntime> members = new ArrayList<>();
@@ -44,7 +44,7 @@ final class RealBench {
                 LocalIdentity id = LocalIdentity.generate(LocalIdentity.seeded(7_000 + i));
                 ids.add(id.id());
                 int index = i;
-                members.add(RingRuntime.start(group.next(), RingConfig.defaultLanConfig(), id, "m" + i,
+                members.add(RingRuntime.start(group.next(), config, id, "m" + i,
                         ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> {
                             boolean isVictim = e.member().id().equals(victim[0]);
                             long now = System.nanoTime();
@@ -121,7 +121,7 @@ final class RealBench {
             LocalIdentity lateId = LocalIdentity.generate(LocalIdentity.seeded(6_999));
             late[0] = lateId.id();
             lateSeen[0] = joinedAt;
-            RingRuntime lateMember = RingRuntime.start(group.next(), RingConfig.defaultLanConfig(), lateId, "late",
+            RingRuntime lateMember = RingRuntime.start(group.next(), config, lateId, "late",
                     ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> { });
             members.add(lateMember);
             long lateStart = System.nanoTime();
@@ -135,7 +135,7 @@ final class RealBench {
             members.get(v).stop();
             long allSuspect = pollUntil(() -> suspectAt.size() >= n - 1, 120_000);
             long allDead = pollUntil(() -> deadAt.size() >= n - 1, 120_000);
-            report.real(String.format("| %,d%s | %d | %.2f s | %s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, preformed ? " (pre-formed)" : "", threads,
+            report.real(String.format("| %,d%s | %s | %d | %.2f s | %s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, preformed ? " (pre-formed)" : "", timings(config), threads,
                     (joinsIssued - start) / 1e9, convergedText != null ? convergedText : since(converged, joinsIssued),
                     since(lateAll, lateStart),
                     since(allSuspect, crash),
@@ -147,6 +147,10 @@ final class RealBench {
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    private static String timings(RingConfig c) {
+        return c.probeIntervalMillis() + " / " + c.probeTimeoutMillis() + " ms";
     }
 
     private static String since(long t, long from) {

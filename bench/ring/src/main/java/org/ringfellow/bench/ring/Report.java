@@ -50,12 +50,12 @@ final class Report {
         System.out.println();
         System.out.println("| N | loss | simulated | suspicions | members declared dead | dead views "
                 + "| false deaths per member-hour | alive everywhere at end | bytes/node/s | wall |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         fp.forEach(System.out::println);
         System.out.println();
         System.out.println("### Real loopback sockets (one UDP + one TCP socket per member, one JVM)");
         System.out.println();
-        System.out.println("| N | event-loop threads | issuing N joins | all see all, after last join "
+        System.out.println("| N | probe / timeout | event-loop threads | issuing N joins | all see all, after last join "
                 + "| one more join seen by all | all suspect after crash | all dead after crash | false removals "
                 + "| heap/member | wall |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");

@@ -2,11 +2,13 @@ package org.ringfellow.bench.ring;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ringfellow.ring.internal.config.RingConfig;
 
 /**
  * Ring benchmarks. Usage: {@code RingBench [sim] [bw] [fp] [real] [--sizes=100,1000] [--fp5-seconds=3600] [--fp20-seconds=120]
  * [--bandwidth-seconds=400]
- * [--real-sizes=100,1000] [--threads=2]}; with no section, runs all three.
+ * [--real-sizes=100,1000] [--threads=2] [--probe-ms=1000] [--probe-timeout-ms=500] [--preformed]}; with no
+ * section, runs all four.
  */
 public final class RingBench {
 
@@ -25,6 +27,8 @@ public final class RingBench {
         long joinSpacing = 20;
         long convergeTimeout = 240;
         boolean preformed = false;
+        long probeMillis = 1_000;
+        long probeTimeoutMillis = 500;
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
                 sizes = ints(a.substring(8));
@@ -38,6 +42,10 @@ public final class RingBench {
                 fp20Seconds = Long.parseLong(a.substring(15));
             } else if (a.startsWith("--bandwidth-seconds=")) {
                 bandwidthSeconds = Long.parseLong(a.substring(20));
+            } else if (a.startsWith("--probe-ms=")) {
+                probeMillis = Long.parseLong(a.substring(11));
+            } else if (a.startsWith("--probe-timeout-ms=")) {
+                probeTimeoutMillis = Long.parseLong(a.substring(19));
             } else if (a.equals("--preformed")) {
                 preformed = true;
             } else if (a.startsWith("--converge-timeout-s=")) {
@@ -74,10 +82,19 @@ public final class RingBench {
         }
         if (sections.contains("real")) {
             for (int n : realSizes) {
-                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, preformed, report);
+                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, preformed,
+                        timings(probeMillis, probeTimeoutMillis), report);
             }
         }
         report.print(SimBench.heapPerRecord());
+    }
+
+    /** The LAN defaults with another probe period and timeout (the timeout may not exceed the period). */
+    private static RingConfig timings(long probeMillis, long timeoutMillis) {
+        RingConfig c = RingConfig.defaultLanConfig();
+        return timeoutMillis <= c.probeIntervalMillis()
+                ? c.withProbeTimeoutMillis(timeoutMillis).withProbeIntervalMillis(probeMillis)
+                : c.withProbeIntervalMillis(probeMillis).withProbeTimeoutMillis(timeoutMillis);
     }
 
     private static int[] ints(String csv) {

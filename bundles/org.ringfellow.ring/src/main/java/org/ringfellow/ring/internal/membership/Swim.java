@@ -80,6 +80,7 @@ public final class Swim implements Transport.Handler {
     private Interner interner;
     private int probeIndex;
     private long probeDueAt;
+    private boolean skippedForLag;
     private long nextSeq;
     private boolean running;
     private boolean leaving;
@@ -257,11 +258,16 @@ public final class Swim implements Transport.Handler {
         }
         // Lifeguard applied to our own thread: if this timer fired late, our acks are late too,
         // and a probe now would blame others for our own slowness.
+        // Never two rounds in a row, though: under lasting load the multiplier has already
+        // stretched the timeouts, and a member that never probes would never detect anything
+        // nor reap its dead.
         long now = scheduler.nowMillis();
-        if (probeDueAt > 0 && now - probeDueAt > config.probeTimeoutMillis() / 2) {
+        if (probeDueAt > 0 && now - probeDueAt > config.probeTimeoutMillis() / 2 && !skippedForLag) {
             counters.drop("local-lag");
             awareness.apply(1);
+            skippedForLag = true;
         } else {
+            skippedForLag = false;
             MemberEntry target = nextProbeTarget();
             if (target != null) {
                 probe(target);
@@ -473,14 +479,23 @@ public final class Swim implements Transport.Handler {
 
     // ---------------------------------------------------------------- push-pull
 
-    private long pushPullInterval() {
+    /** Members up to which the push-pull period is the configured one. */
+    static final int PUSH_PULL_BASE_MEMBERS = 32;
+
+    /**
+     * The push-pull period grows in proportion to the ring beyond 32 members. A full sync
+     * carries every record, so its cost per member is (N records) / period: memberlist's log N
+     * scaling still lets it grow with N (at 10,000 members, 30 s x 10 = 300 s for 2.5 MB each
+     * way), while a period in proportion to N keeps bytes per member per second flat. The ring
+     * as a whole still runs one sync per period / 32 (about one a second with the defaults), and
+     * gossip, not push-pull, is what spreads changes; push-pull is the backstop.
+     */
+    long pushPullInterval() {
         int n = members.size();
-        if (n <= 32) {
+        if (n <= PUSH_PULL_BASE_MEMBERS) {
             return config.pushPullIntervalMillis();
         }
-        // memberlist's scaling keeps the total sync load flat as the ring grows.
-        double mult = Math.ceil(Math.log(n) / Math.log(2) - Math.log(32) / Math.log(2)) + 1.0;
-        return (long) (config.pushPullIntervalMillis() * mult);
+        return (long) (config.pushPullIntervalMillis() * ((double) n / PUSH_PULL_BASE_MEMBERS));
     }
 
     private void pushPullRound() {
@@ -972,5 +987,10 @@ public final class Swim implements Transport.Handler {
         }
         Collections.shuffle(probeList, random);
         probeIndex = 0;
+        if (running && pushPullTimer != null) {
+            // A ring that has run for long: each member's next sync anywhere in its (scaled) period.
+            pushPullTimer.cancel();
+            pushPullTimer = scheduler.schedule((long) (random.nextDouble() * pushPullInterval()), this::pushPullRound);
+        }
     }
 }

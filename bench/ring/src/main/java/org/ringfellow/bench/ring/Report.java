@@ -35,9 +35,9 @@ final class Report {
         System.out.println();
         System.out.println("### Simulated convergence (virtual clock, LAN defaults, 1-5 ms delay, no loss)");
         System.out.println();
-        System.out.println("| net | N | join 99.9% | join 100% | crash: suspect 99.9% | suspect 100% | dead 99.9% "
-                + "| dead 100% | bytes/node/s | heap/view entry | false deaths | cost |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| net | N | join 99.9% | join 100% | crash: first suspects | suspect 99.9% | suspect 100% "
+                + "| first dead | dead 99.9% | dead 100% | bytes/node/s (10 s) | heap/view entry | false deaths | cost |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         sim.forEach(System.out::println);
         System.out.println();
         System.out.println("### Steady-state traffic per member (probes, gossip and push-pull)");

@@ -868,9 +868,31 @@ public final class Swim implements Transport.Handler {
             MemberEntry now = members.get(target);
             if (running && now != null && now.state == MemberState.SUSPECT && now.accusation != null
                     && now.accusation.incarnation() == incarnation) {
-                handleAccusation(Accusation.sign(identity, target, incarnation, MemberState.DEAD), true);
+                if (now.accusation.accuser().equals(identity.id())) {
+                    handleAccusation(Accusation.sign(identity, target, incarnation, MemberState.DEAD), true);
+                } else {
+                    declareDeadLocally(now);
+                }
             }
         });
+    }
+
+    /**
+     * A suspicion timed out here, and someone else accused: the member is dead in this view,
+     * without a statement of ours. Only the accuser signs and gossips DEAD (its own timer
+     * started first). memberlist has every member broadcast its own "dead"; with signatures
+     * that is N signatures and N x N verifications per death, which on a ring of 1,000 in one
+     * JVM was most of the CPU and turned every false suspicion into an overload spiral. The
+     * held SUSPECT accusation stays, so push-pull passes the suspicion on and a newer record
+     * from the member's owner still revives it.
+     */
+    private void declareDeadLocally(MemberEntry e) {
+        if (e.suspicion != null) {
+            e.suspicion.cancel();
+            e.suspicion = null;
+        }
+        setState(e, MemberState.DEAD);
+        emit(RingEvent.Type.DEAD, e);
     }
 
     private void refute(long accusedIncarnation) {

@@ -64,6 +64,11 @@ public final class RingBench {
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime()
                 .availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         Report report = new Report();
+        if (sections.contains("crypto")) {
+            System.out.println("| operation | JDK 17 provider | Bouncy Castle | ratio |");
+            System.out.println("|---|---|---|---|");
+            CryptoBench.run(2_000);
+        }
         if (sections.contains("sim")) {
             for (int n : sizes) {
                 SimBench.convergence(n, 42 + n, report);

@@ -180,7 +180,7 @@ final class SimBench {
                 stillAliveEverywhere, n, bytesPerNodeSecond, (System.nanoTime() - wall0) / 1e9));
     }
 
-    /** Steady-state traffic per member, push-pull anti-entropy included (its period scales with log N). */
+    /** Steady-state traffic per member, push-pull anti-entropy included (its period grows in proportion to N). */
     static void bandwidth(int n, long simSeconds, double loss, long seed, Report report) {
         long wall0 = System.nanoTime();
         SimCluster c = converged(n, seed, loss);

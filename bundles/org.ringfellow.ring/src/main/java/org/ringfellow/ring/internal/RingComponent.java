@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * advertises the node's resources and the drivers and runtimes present, and tells
  * {@link RingListener} services about membership changes.
  */
-@Component(service = {Ring.class, NodeListener.class}, configurationPid = "org.ringfellow.ring",
+@Component(service = Ring.class, configurationPid = "org.ringfellow.ring",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = RingConfiguration.class)
 public final class RingComponent implements Ring, NodeListener {
@@ -69,6 +71,7 @@ public final class RingComponent implements Ring, NodeListener {
     // Driver and runtime types from service properties only: their classes are never loaded here.
     private final ConcurrentHashMap<ServiceReference<?>, String> drivers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ServiceReference<?>, String> runtimes = new ConcurrentHashMap<>();
+    private final ServiceRegistration<NodeListener> nodeListener;
     private volatile RingOptions options;
     private volatile RingRuntime runtime;
     private volatile String startProblem;
@@ -76,8 +79,17 @@ public final class RingComponent implements Ring, NodeListener {
     private ScheduledFuture<?> joinRetry;
     private volatile Map<String, Long> lastDrops = Map.of();
 
+    /**
+     * @param context where this component registers itself as a {@link NodeListener} once it
+     *     exists; null outside OSGi (tests). Not a DS-provided service: the node component binds
+     *     every NodeListener while it is created, and creating this component needs the node
+     *     service, so SCR would meet a cycle (ServiceFactory.getService() resulted in a cycle)
+     *     and, depending on which of the two started first, leave the Ring never activated on
+     *     that node: the integration tests' "one node is never seen by the others".
+     */
     @Activate
-    public RingComponent(@Reference(name = "node") NodeService node, RingConfiguration config) {
+    public RingComponent(BundleContext context, @Reference(name = "node") NodeService node,
+            RingConfiguration config) {
         this.node = node;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("ringfellow-ring", true));
         RingOptions parsed;
@@ -90,6 +102,12 @@ public final class RingComponent implements Ring, NodeListener {
         this.options = parsed;
         startRuntime();
         group.scheduleWithFixedDelay(this::reportDrops, DROP_REPORT_SECONDS, DROP_REPORT_SECONDS, TimeUnit.SECONDS);
+        this.nodeListener = context == null ? null : context.registerService(NodeListener.class, this, null);
+    }
+
+    /** Outside OSGi (tests). */
+    RingComponent(NodeService node, RingConfiguration config) {
+        this(null, node, config);
     }
 
     @Modified
@@ -124,6 +142,13 @@ public final class RingComponent implements Ring, NodeListener {
 
     @Deactivate
     void deactivate() {
+        if (nodeListener != null) {
+            try {
+                nodeListener.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
         stopRuntime(true);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }

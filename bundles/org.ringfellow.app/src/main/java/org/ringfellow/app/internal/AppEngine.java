@@ -428,6 +428,32 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     }
 
     @Override
+    public int send(String name, String member, String topic, byte[] payload) throws AppException {
+        AppInstance i = instance(name);
+        Fellowship f = fellowship(name);
+        byte[] body;
+        try {
+            body = Wire.encode(new Wire.Envelope(topic, payload));
+        } catch (IllegalArgumentException e) {
+            throw new AppException(e.getMessage(), e);
+        }
+        List<NodeId> targets = "*".equals(member) ? f.roster().members().stream().map(FellowshipMember::node).toList()
+                : List.of(memberByPrefix(f, member));
+        for (NodeId to : targets) {
+            if (to.equals(self())) {
+                i.deliver(new BridgeEvent.Message(ref(name, to), topic, payload));
+            } else {
+                try {
+                    f.send(to, Wire.MESSAGE, body);
+                } catch (FellowshipException e) {
+                    throw new AppException("could not send to " + to.shortId() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return targets.size();
+    }
+
+    @Override
     public void undeploy(String name) throws AppException {
         Optional<AppRecord> r = loadRecord(name);
         Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));

@@ -98,6 +98,11 @@ public class AppEngineComponent implements AppService, AppGateway, FellowshipLis
     }
 
     @Override
+    public int send(String name, String member, String topic, byte[] payload) throws AppException {
+        return engine.send(name, member, topic, payload);
+    }
+
+    @Override
     public void undeploy(String name) throws AppException {
         engine.undeploy(name);
     }

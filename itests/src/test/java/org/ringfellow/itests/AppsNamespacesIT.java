@@ -101,8 +101,8 @@ public class AppsNamespacesIT {
         }
 
         // events from one sender reach a member's app in the order sent
-        String target = upperMembers.keySet().stream().filter(id -> !id.equals(shortId(founder))).findFirst()
-                .orElseThrow();
+        String founderId = shortId(founder);
+        String target = upperMembers.keySet().stream().filter(id -> !id.equals(founderId)).findFirst().orElseThrow();
         List<String> sends = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
             sends.add("app:send upper " + target + " seq n" + i);

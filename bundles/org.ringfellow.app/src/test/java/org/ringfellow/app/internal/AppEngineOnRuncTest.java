@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -35,18 +30,7 @@ import org.ringfellow.api.app.AppStatus;
 import org.ringfellow.api.app.HttpRequest;
 import org.ringfellow.api.app.HttpResponse;
 import org.ringfellow.api.app.MemberStatus;
-import org.ringfellow.api.container.ContainerDriver;
-import org.ringfellow.api.container.ContainerHandle;
-import org.ringfellow.api.container.Health;
 import org.ringfellow.api.fellowship.FellowshipMessage;
-import org.ringfellow.api.node.NodeId;
-import org.ringfellow.api.runtime.ApplicationRuntime;
-import org.ringfellow.container.internal.ContainerManagerImpl;
-import org.ringfellow.container.internal.image.FileImageStore;
-import org.ringfellow.container.runc.internal.RuncDriver;
-import org.ringfellow.container.runc.internal.RuncOptions;
-import org.ringfellow.container.tck.InMemoryNode;
-import org.ringfellow.runtime.command.internal.CommandRuntime;
 
 /**
  * Real engines, each with its own node store, container manager, runc driver and command
@@ -56,68 +40,14 @@ import org.ringfellow.runtime.command.internal.CommandRuntime;
 class AppEngineOnRuncTest {
 
     static final Path UPPER = Path.of("..", "org.ringfellow.runtime.command", "examples", "upper");
-    static final AppEngine.Timing FAST = new AppEngine.Timing(Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     @TempDir
     Path dir;
     final FakeFellowships net = new FakeFellowships();
     final List<TestNode> nodes = new ArrayList<>();
 
-    /** One node: everything real except the fellowship. */
-    final class TestNode {
-        final String name;
-        final NodeId id;
-        final Path data;
-        final InMemoryNode node;
-        final InMemoryNode.Store store = new InMemoryNode.Store();
-        final FileImageStore images;
-        final RuncDriver driver;
-        final ContainerManagerImpl manager;
-        final Map<String, ApplicationRuntime> runtimes = new java.util.concurrent.ConcurrentHashMap<>();
-        final AppEngine engine;
-        final List<String> seen = new CopyOnWriteArrayList<>();
-
-        TestNode(String name) throws Exception {
-            this.name = name;
-            byte[] raw = new byte[32];
-            ThreadLocalRandom.current().nextBytes(raw);
-            this.id = new NodeId(HexFormat.of().formatHex(raw));
-            this.data = Files.createDirectories(dir.resolve(name));
-            this.node = new InMemoryNode(data, id.hex());
-            this.images = new FileImageStore(data.resolve("images"), Path.of("/bin/busybox"));
-            this.driver = RuncDriver.create(RuncOptions.defaults(data.resolve("runc")), images, id.hex());
-            assumeTrue(driver.fingerprint().health() == Health.HEALTHY, driver.fingerprint().reason());
-            this.manager = new ContainerManagerImpl(node, store, images, new ContainerManagerImpl.Config() {
-                @Override
-                public Class<? extends Annotation> annotationType() {
-                    return ContainerManagerImpl.Config.class;
-                }
-
-                @Override
-                public String defaultDriver() {
-                    return "";
-                }
-            });
-            manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
-            runtimes.put("command", new CommandRuntime(images));
-            net.add(id, name);
-            this.engine = new AppEngine(node, store, net.serviceOf(id), manager,
-                    t -> Optional.ofNullable(runtimes.get(t)), net.ringOf(id), FAST);
-            net.listen(id, e -> {
-                seen.add(e.type() + e.message().map(m -> " " + m.topic()).orElse(""));
-                engine.onEvent(e);
-            });
-            engine.start();
-        }
-
-        Path appsDir() {
-            return data.resolve("apps");
-        }
-    }
-
     TestNode node(String name) throws Exception {
-        TestNode n = new TestNode(name);
+        TestNode n = new TestNode(dir, net, name, TestNode.RUNC);
         nodes.add(n);
         return n;
     }
@@ -129,9 +59,7 @@ class AppEngineOnRuncTest {
         }
         net.close();
         for (TestNode n : nodes) {
-            for (String cid : n.driver.listOwned(n.id.hex())) {
-                n.driver.destroy(new ContainerHandle(cid, "runc", java.time.Instant.now(), Map.of()));
-            }
+            n.destroyOwnedContainers();
         }
     }
 

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.ringfellow.api.app.AppGateway;
 import org.ringfellow.api.app.HttpRequest;
@@ -40,8 +42,9 @@ import org.ringfellow.api.app.HttpResponse;
 
 /**
  * The HTTP ingress on a booted node: installed as a feature (it is not in the boot features),
- * serving real HTTP on a free port set through {@code org.ops4j.pax.web}, with a fake
- * {@link AppGateway} registered by the test in place of the deployment engine.
+ * serving real HTTP on a free port set through {@code org.ops4j.pax.web}; first in front of the
+ * deployment engine's gateway (and of none while the engine is stopped), then of a fake
+ * {@link AppGateway} the test registers above it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -164,22 +167,47 @@ public class IngressIT extends RingfellowTestSupport {
         await("the ingress bundle is active", () -> bundle("org.ringfellow.ingress") != null
                 && bundle("org.ringfellow.ingress").getState() == Bundle.ACTIVE);
 
-        // no gateway yet: 503, told to retry, and why
+        // the deployment engine in ringfellow-core is the gateway: an app nobody runs is a 404 from it
         Reply[] first = new Reply[1];
         await("the ingress answers on port " + System.getProperty("ingress.it.port"), () -> {
             try {
-                first[0] = call("GET", "/apps/calculator/", null);
-                return first[0].status() == 503;
+                first[0] = call("GET", "/apps/nobody/", null);
+                return first[0].status() == 404 && first[0].body().contains("no app named 'nobody'");
             } catch (IOException e) {
                 return false;
             }
         });
-        assertEquals(first[0].body(), 503, first[0].status());
-        assertEquals("5", first[0].header("Retry-After"));
-        assertTrue(first[0].body(), first[0].body().contains("no app gateway"));
+
+        // the engine stopped: no gateway, so 503, told to retry, and why; back when it starts again
+        Bundle engine = bundle("org.ringfellow.app");
+        engine.stop();
+        try {
+            await("503 without a gateway", () -> {
+                try {
+                    first[0] = call("GET", "/apps/calculator/", null);
+                    return first[0].status() == 503;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertEquals("5", first[0].header("Retry-After"));
+            assertTrue(first[0].body(), first[0].body().contains("no app gateway"));
+        } finally {
+            engine.start();
+        }
+        await("the engine's gateway is used again", () -> {
+            try {
+                return call("GET", "/apps/nobody/", null).status() == 404;
+            } catch (IOException e) {
+                return false;
+            }
+        });
 
         FakeGateway gateway = new FakeGateway();
-        ServiceRegistration<AppGateway> reg = bundleContext.registerService(AppGateway.class, gateway, null);
+        // ranked above the engine's: the ingress's greedy reference moves to it
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+        ServiceRegistration<AppGateway> reg = bundleContext.registerService(AppGateway.class, gateway, props);
         try {
             await("the ingress uses the gateway", () -> {
                 try {
@@ -244,10 +272,11 @@ public class IngressIT extends RingfellowTestSupport {
         } finally {
             reg.unregister();
         }
-        // the gateway gone again: back to 503
-        await("503 once the gateway is gone", () -> {
+        // the test's gateway gone: back to the engine's, which runs no app named echo
+        await("the engine answers again once the test's gateway is gone", () -> {
             try {
-                return call("GET", "/apps/echo/", null).status() == 503;
+                Reply r = call("GET", "/apps/echo/", null);
+                return r.status() == 404 && r.body().contains("no app named 'echo'");
             } catch (IOException e) {
                 return false;
             }

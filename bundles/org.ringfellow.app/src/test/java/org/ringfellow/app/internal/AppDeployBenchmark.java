@@ -24,8 +24,8 @@ import org.ringfellow.container.lxc.internal.LxcDriver;
 import org.ringfellow.container.lxc.internal.LxcOptions;
 
 /**
- * Time from {@code deploy} to every member started, per driver: the {@code upper} example
- * (command runtime) on three engines, each with its own node store, container manager and
+ * Time from {@code deploy} to every member started, per driver and runtime: the {@code upper}
+ * example (command runtime) and the test app bundle {@code echo} (bundle runtime) on three engines, each with its own node store, container manager and
  * driver, over the in-JVM fellowship. Rounds alternate between drivers in one run. What is
  * timed is the engine's whole deploy: artifact stored and read, preflight, recruitment,
  * record and artifact fetched by two members, runtime prepared, bridge opened, container
@@ -74,22 +74,41 @@ class AppDeployBenchmark {
             }
             assertTrue(clusters.containsKey("runc"), "runc must be available");
             List<String> order = new ArrayList<>(clusters.keySet());
+            Map<String, Path> apps = new LinkedHashMap<>();
+            apps.put("upper", jar);
+            apps.put("echo", testApp());
+            for (String k : List.copyOf(times.keySet())) {
+                times.remove(k);
+                for (String app : apps.keySet()) {
+                    times.put(k + " " + app, new ArrayList<>());
+                }
+            }
             for (int r = -2; r < rounds; r++) {
                 for (int k = 0; k < order.size(); k++) {
                     String driver = order.get((k + Math.max(r, 0)) % order.size());
                     List<TestNode> nodes = clusters.get(driver);
-                    long t0 = System.nanoTime();
-                    var status = nodes.get(0).engine.deploy(jar.toUri(), l -> { });
-                    long elapsed = System.nanoTime() - t0;
-                    assertEquals(AppState.RUNNING, status.state());
-                    status.members().forEach(m -> assertEquals(driver, m.driver()));
-                    nodes.get(0).engine.undeploy("upper");
-                    for (TestNode n : nodes) {
-                        AppEngineOnRuncTest.await(n.name + " clean", () -> n.manager.list().isEmpty()
-                                && n.engine.status("upper").isEmpty());
-                    }
-                    if (r >= 0) {
-                        times.get(driver).add(elapsed / 1_000_000);
+                    for (Map.Entry<String, Path> app : apps.entrySet()) {
+                        long t0 = System.nanoTime();
+                        var status = nodes.get(0).engine.deploy(app.getValue().toUri(), l -> { });
+                        long elapsed = System.nanoTime() - t0;
+                        assertEquals(AppState.RUNNING, status.state());
+                        status.members().forEach(m -> assertEquals(driver, m.driver()));
+                        if (r == rounds - 1) {
+                            for (TestNode n : nodes) {
+                                for (var c : n.manager.list()) {
+                                    System.out.printf("BENCH memory %s %s: %.1f MiB%n", driver, app.getKey(),
+                                            n.manager.stats(c.id()).memoryBytes() / 1048576.0);
+                                }
+                            }
+                        }
+                        nodes.get(0).engine.undeploy(app.getKey());
+                        for (TestNode n : nodes) {
+                            AppEngineOnRuncTest.await(n.name + " clean", () -> n.manager.list().isEmpty()
+                                    && n.engine.status(app.getKey()).isEmpty());
+                        }
+                        if (r >= 0) {
+                            times.get(driver + " " + app.getKey()).add(elapsed / 1_000_000);
+                        }
                     }
                 }
             }
@@ -108,6 +127,15 @@ class AppDeployBenchmark {
             System.out.printf("BENCH deploy %s: %d rounds, 3 members, median %d ms, p90 %d ms, min %d ms, max %d ms%n",
                     e.getKey(), t.size(), t.get(t.size() / 2), t.get((int) Math.ceil(t.size() * 0.9) - 1), t.get(0),
                     t.get(t.size() - 1));
+        }
+    }
+
+    /** The small bundle app (bundle runtime), built by its own module before this one. */
+    static Path testApp() throws Exception {
+        Path target = Path.of("..", "org.ringfellow.runtime.bundle.testapp", "target");
+        try (var s = Files.list(target)) {
+            return s.filter(p -> p.getFileName().toString().matches("org\\.ringfellow\\.runtime\\.bundle\\.testapp-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("build the test app first: " + target));
         }
     }
 

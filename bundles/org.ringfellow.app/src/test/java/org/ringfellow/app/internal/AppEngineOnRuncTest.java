@@ -244,6 +244,7 @@ class AppEngineOnRuncTest {
         AppException e2 = assertThrows(AppException.class, () -> a.engine.deploy(greedy.toUri(), l -> { }));
         assertTrue(e2.getMessage().contains("more than this node contributes"), e2.getMessage());
 
+        a.runtimes.remove("bundle");
         Manifest bundleApp = new Manifest();
         bundleApp.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         bundleApp.getMainAttributes().putValue("Ringfellow-App", "jvmapp");

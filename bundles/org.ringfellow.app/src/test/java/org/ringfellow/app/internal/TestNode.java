@@ -23,6 +23,7 @@ import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
 import org.ringfellow.container.runc.internal.RuncOptions;
 import org.ringfellow.container.tck.InMemoryNode;
+import org.ringfellow.runtime.bundle.internal.BundleRuntime;
 import org.ringfellow.runtime.command.internal.CommandRuntime;
 
 /** One node for engine tests: node store, image store, container manager, a real driver, the command runtime. */
@@ -74,6 +75,7 @@ final class TestNode {
         });
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, driver.type()));
         runtimes.put("command", new CommandRuntime(images));
+        runtimes.put("bundle", new BundleRuntime(images));
         net.add(id, name);
         this.engine = new AppEngine(node, store, net.serviceOf(id), manager,
                 t -> Optional.ofNullable(runtimes.get(t)), net.ringOf(id), FAST);

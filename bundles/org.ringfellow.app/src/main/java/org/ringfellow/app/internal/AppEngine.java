@@ -390,7 +390,70 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     @Override
     public AppStatus scale(String name, int size) throws AppException {
-        throw new AppException("scaling is not available yet");
+        if (size < 1 || size > AppDescriptor.MAX_SIZE) {
+            throw new AppException("app size must be 1.." + AppDescriptor.MAX_SIZE + ", got " + size);
+        }
+        instance(name);
+        Fellowship f = fellowship(name);
+        if (f.isCoordinator()) {
+            scaleAsCoordinator(name, f, size);
+        } else {
+            Wire.Answer a = ask(f, f.roster().coordinator(), Wire.SCALE, Wire.encode(new Wire.Scale(size)),
+                    timing.start().plusSeconds(10));
+            if (!a.ok()) {
+                throw new AppException("the coordinator could not scale " + name + ": " + a.error());
+            }
+        }
+        return awaitSize(name, size);
+    }
+
+    /** Checks that the Ring can give the new size, tells every member, and resizes the fellowship. */
+    private void scaleAsCoordinator(String name, Fellowship f, int size) throws AppException {
+        AppRecord r = loadRecord(name).orElseThrow(() -> new AppException("no record of app " + name));
+        AppDescriptor d = r.descriptor();
+        int have = f.roster().members().size();
+        if (size > have) {
+            Set<NodeId> in = new java.util.HashSet<>();
+            f.roster().members().forEach(m -> in.add(m.node()));
+            long more = ring.find(query(d)).stream().filter(m -> !in.contains(m.id())).count();
+            if (have + more < size) {
+                throw new AppException("app " + name + " cannot grow to " + size + ": the Ring offers " + more
+                        + " more member(s) with " + limits(d) + " free and runtime " + d.runtime());
+            }
+        }
+        saveRecord(r.withSize(size));
+        try {
+            if (f.roster().members().size() > 1) {
+                f.broadcast(Wire.SIZE, Wire.encode(new Wire.Scale(size)));
+            }
+            f.resize(size);
+        } catch (FellowshipException e) {
+            throw new AppException("could not resize the fellowship of " + name + ": " + e.getMessage(), e);
+        }
+        LOG.info("App {}: scaling from {} to {} member(s)", name, have, size);
+    }
+
+    private AppStatus awaitSize(String name, int size) throws AppException {
+        long deadline = System.nanoTime() + timing.start().toNanos();
+        while (true) {
+            Optional<AppStatus> s = status(name);
+            if (s.isPresent() && s.get().state() == AppState.RUNNING && s.get().members().size() == size) {
+                return s.get();
+            }
+            if (s.isPresent() && s.get().state() == AppState.FAILED) {
+                throw new AppException("app " + name + " failed while scaling: " + s.get().message());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AppException("app " + name + " did not reach " + size + " running member(s) within "
+                        + timing.start().toSeconds() + " s; now: " + s.map(AppStatus::message).orElse("gone"));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AppException("interrupted while app " + name + " scaled", e);
+            }
+        }
     }
 
     @Override
@@ -617,8 +680,22 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                     x.deliver(new BridgeEvent.MemberLeft(new MemberRef(m.hex(), name(m), false)));
                 }
             });
-            case COORDINATOR_CHANGED -> instances.get(name).deliver(new BridgeEvent.CoordinatorChanged(
-                    ref(name, event.roster().coordinator())));
+            case COORDINATOR_CHANGED -> {
+                instances.get(name).deliver(new BridgeEvent.CoordinatorChanged(ref(name,
+                        event.roster().coordinator())));
+                if (event.roster().coordinator().equals(self())) {
+                    // the size the app was last scaled to outlives its coordinator
+                    loadRecord(name).filter(r -> r.size() != f.get().spec().targetSize()).ifPresent(r ->
+                            workers.execute(() -> {
+                                try {
+                                    f.get().resize(r.size());
+                                } catch (FellowshipException e) {
+                                    LOG.warn("App {}: could not restore its size {}: {}", name, r.size(),
+                                            e.getMessage());
+                                }
+                            }));
+                }
+            }
             case MESSAGE -> event.message().ifPresent(m -> onMessage(name, f.get(), m));
             default -> {
             }
@@ -691,6 +768,32 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                     countMalformed(m, e);
                 }
             }
+            case Wire.SIZE -> {
+                try {
+                    Wire.Scale q = Wire.decode(m.payload(), Wire.Scale.class);
+                    if (!m.from().equals(f.roster().coordinator()) || q.size() < 1 || q.size() > AppDescriptor.MAX_SIZE) {
+                        throw new IOException("a size not from the coordinator, or out of range");
+                    }
+                    loadRecord(name).ifPresent(r -> saveRecord(r.withSize(q.size())));
+                } catch (IOException e) {
+                    countMalformed(m, e);
+                }
+            }
+            case Wire.SCALE -> workers.execute(() -> {
+                try {
+                    Wire.Scale q = Wire.decode(m.payload(), Wire.Scale.class);
+                    if (!f.isCoordinator()) {
+                        throw new AppException("this member is not the coordinator");
+                    }
+                    if (q.size() < 1 || q.size() > AppDescriptor.MAX_SIZE) {
+                        throw new AppException("app size must be 1.." + AppDescriptor.MAX_SIZE + ", got " + q.size());
+                    }
+                    scaleAsCoordinator(name, f, q.size());
+                    reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
+                } catch (AppException | IOException e) {
+                    reply(f, m, Wire.encode(Wire.Answer.error(e.getMessage())));
+                }
+            });
             case Wire.STOP -> workers.execute(() -> {
                 removeLocally(name, "undeployed by the coordinator");
                 reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));

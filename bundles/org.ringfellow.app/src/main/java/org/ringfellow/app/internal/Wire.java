@@ -36,6 +36,8 @@ final class Wire {
     static final String UNDEPLOY = "app.undeploy";
     /** Request to the coordinator: change the app's size, {@link Scale}. Reply {@link Answer}. */
     static final String SCALE = "app.scale";
+    /** Message from the coordinator: the app's size changed, {@link Scale}; members keep it in their record. */
+    static final String SIZE = "app.size";
     /** Request from the coordinator: stop and remove this member's part. Reply {@link Answer}. */
     static final String STOP = "app.stop";
 

@@ -229,6 +229,35 @@ class AppEngineOnRuncTest {
     }
 
     @Test
+    void givenARunningApp_whenScaledDownAndUp_thenMembersStopAndStartTheirParts() throws Exception {
+        TestNode a = node("a");
+        node("b");
+        node("c");
+        node("d");
+        AppStatus s = a.engine.deploy(upperJar(3).toUri(), l -> { });
+        TestNode member = members(s).stream().filter(n -> n != a).findFirst().orElseThrow();
+
+        AppException tooBig = assertThrows(AppException.class, () -> a.engine.scale("upper", 5));
+        assertTrue(tooBig.getMessage().contains("cannot grow to 5"), tooBig.getMessage());
+
+        // from a member that is not the coordinator: it asks the coordinator
+        AppStatus two = member.engine.scale("upper", 2);
+        assertEquals(2, two.members().size());
+        TestNode removed = members(s).stream().filter(n -> !members(two).contains(n)).findFirst().orElseThrow();
+        await("the removed member has no container, record or file left", () -> removed.manager.list().isEmpty()
+                && removed.engine.status("upper").isEmpty());
+        assertEquals(List.of(), files(removed.appsDir()));
+
+        AppStatus four = a.engine.scale("upper", 4);
+        assertEquals(4, four.members().size());
+        for (TestNode n : nodes) {
+            assertEquals(1, n.manager.list().size(), n.name);
+            await(n.name + " knows the new size", () -> n.engine.status("upper").map(x -> x.members().size() == 4
+                    && x.state() == AppState.RUNNING).orElse(false));
+        }
+    }
+
+    @Test
     void givenBadApps_whenDeployed_thenEachGetsAClearMessageAndNothingIsLeft() throws Exception {
         TestNode a = node("a");
         TestNode b = node("b");

@@ -69,7 +69,7 @@ final class FakeFellowships {
     }
 
     private final class Group {
-        final FellowshipSpec spec;
+        volatile FellowshipSpec spec;
         final List<NodeId> members = new ArrayList<>();
         long version = 1;
         long epoch = 1;
@@ -312,6 +312,33 @@ final class FakeFellowships {
             emitAll(g, FellowshipEvent.Type.MEMBER_LEFT, self);
             emit(self, new FellowshipEvent(FellowshipEvent.Type.MEMBER_LEFT, g.spec.id(), Optional.of(self),
                     Optional.empty(), g.roster()));
+        }
+
+        @Override
+        public void resize(int targetSize) throws FellowshipException {
+            if (!isCoordinator()) {
+                throw new FellowshipException("only the coordinator may resize");
+            }
+            FellowshipSpec s = g.spec;
+            g.spec = new FellowshipSpec(s.id(), targetSize, s.requirement(), s.reservation(), s.inviteTimeout());
+            while (true) {
+                NodeId gone;
+                synchronized (g) {
+                    if (g.members.size() <= targetSize) {
+                        break;
+                    }
+                    gone = g.members.remove(g.members.size() - 1);
+                    g.version++;
+                }
+                Roster r = g.roster();
+                for (FellowshipMember m : r.members()) {
+                    emit(m.node(), new FellowshipEvent(FellowshipEvent.Type.MEMBER_LEFT, g.spec.id(), Optional.of(gone),
+                            Optional.empty(), r));
+                }
+                emit(gone, new FellowshipEvent(FellowshipEvent.Type.MEMBER_LEFT, g.spec.id(), Optional.of(gone),
+                        Optional.empty(), r));
+            }
+            recruit(g);
         }
 
         @Override

@@ -627,6 +627,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         long now = System.nanoTime();
+        long versionBefore = m.roster.version();
         m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
         m.roster.members().stream().map(FellowshipMember::node)
                 .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)
@@ -638,6 +639,45 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     }
                     removeMembers(m, Set.of(n));
                 });
+        if (m.roster.version() == versionBefore && m.roster.members().size() > m.spec.targetSize()) {
+            // resized down: the last member in roster order leaves first, never the coordinator
+            List<FellowshipMember> ms = m.roster.members();
+            for (int i = ms.size() - 1; i >= 0; i--) {
+                if (!ms.get(i).node().equals(self())) {
+                    LOG.info("Fellowship {}: above its target size {}; removing {}", m.id, m.spec.targetSize(),
+                            ms.get(i).node().shortId());
+                    removeMembers(m, Set.of(ms.get(i).node()));
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Changes the target size (coordinator only): growing recruits on the next round, shrinking
+     * removes one member per acknowledged roster.
+     */
+    void resize(Membership m, int size) throws FellowshipException {
+        if (size < 1 || size > FellowshipSpec.MAX_SIZE) {
+            throw new FellowshipException("fellowship size must be 1.." + FellowshipSpec.MAX_SIZE + ", got " + size);
+        }
+        if (!m.isCoordinator()) {
+            throw new FellowshipException("only the coordinator may resize fellowship " + m.id + "; it is "
+                    + m.roster.coordinator().shortId());
+        }
+        onLoop(() -> {
+            if (m.gone) {
+                return;
+            }
+            FellowshipSpec s = m.spec;
+            if (s.targetSize() == size) {
+                return;
+            }
+            m.spec = new FellowshipSpec(s.id(), size, s.requirement(), s.reservation(), s.inviteTimeout());
+            LOG.info("Fellowship {}: target size {} -> {}", m.id, s.targetSize(), size);
+            advance(m);
+            recruit(m);
+        });
     }
 
     /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */

@@ -31,7 +31,8 @@ final class Membership implements Fellowship {
 
     final FellowshipEngine engine;
     final FellowshipId id;
-    final FellowshipSpec spec;
+    /** The spec; its target size changes when the coordinator resizes. */
+    volatile FellowshipSpec spec;
     private final List<FellowshipListener> listeners = new CopyOnWriteArrayList<>();
 
     volatile Roster roster;
@@ -159,6 +160,11 @@ final class Membership implements Fellowship {
     @Override
     public void dissolve() throws FellowshipException {
         engine.dissolve(this);
+    }
+
+    @Override
+    public void resize(int targetSize) throws FellowshipException {
+        engine.resize(this, targetSize);
     }
 
     @Override

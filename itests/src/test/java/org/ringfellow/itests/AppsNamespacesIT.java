@@ -87,8 +87,9 @@ public class AppsNamespacesIT {
         String deployed = founder.console("app:deploy " + upper);
         assertTrue(deployed + "\n" + founder.logTail(), deployed.contains("App upper is running on 3 member(s)."));
         assertTrue("progress is shown:\n" + deployed, deployed.contains("Recruiting 3 member(s)"));
-        Path testapp = Path.of(System.getProperty("ringfellow.testapp"));
-        String deployedEcho = founder.console("app:deploy " + testapp);
+        // the bundle app from the local Maven repository, through Karaf's mvn: URL handler
+        String deployedEcho = founder.console("app:deploy mvn:org.ringfellow/org.ringfellow.runtime.bundle.testapp/"
+                + System.getProperty("ringfellow.version"));
         assertTrue(deployedEcho + "\n" + founder.logTail(), deployedEcho.contains("App echo is running on 3 member(s)."));
 
         Map<String, String> upperMembers = members(founder, "upper");
@@ -132,6 +133,18 @@ public class AppsNamespacesIT {
         assertTrue("echo is back at full size:\n" + founder.console("app:status echo"),
                 poll(() -> founder.console("app:status echo").contains("State:    RUNNING")
                         && !members(founder, "echo").containsKey(target)));
+
+        // the founder restarts: its apps are still listed there, and the fellowship takes it back
+        founder.stop();
+        founder.start();
+        String listed = founder.console("app:list");
+        assertTrue(listed, listed.contains("upper") && listed.contains("echo"));
+        assertTrue("upper runs on 3 members again, the founder among them:\n" + founder.console("app:status upper"),
+                poll(() -> {
+                    Map<String, String> m = members(founder, "upper");
+                    return m.size() == 3 && m.containsKey(founderId)
+                            && m.values().stream().allMatch("runc RUNNING"::equals);
+                }));
 
         // undeploy: nothing left on any live node
         String out = founder.console("app:undeploy upper", "app:undeploy echo");

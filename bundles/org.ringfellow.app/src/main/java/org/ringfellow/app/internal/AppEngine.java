@@ -83,6 +83,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     private final NodeService node;
     private final NodeStore.Namespace store;
+    /** Containers to remove once their driver is present: container id to app name. */
+    private final NodeStore.Namespace leftovers;
     private final FellowshipService fellowships;
     private final ContainerManager containers;
     private final Function<String, Optional<ApplicationRuntime>> runtimes;
@@ -100,6 +102,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing) throws IOException {
         this.node = node;
         this.store = store.namespace(STORE_NAMESPACE);
+        this.leftovers = store.namespace(STORE_NAMESPACE + ".leftovers");
         this.fellowships = fellowships;
         this.containers = containers;
         this.runtimes = runtimes;
@@ -139,14 +142,9 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 continue;
             }
             if (r.containerId() != null) {
-                try {
-                    if (containers.get(r.containerId()).isPresent()) {
-                        containers.destroy(r.containerId());
-                    }
-                } catch (Exception x) {
-                    LOG.warn("Could not remove the container {} of app {}: {}", r.containerId(), r.name(),
-                            x.getMessage());
-                }
+                // removed now if its driver is here, else as soon as the driver returns (see sweepLeftovers)
+                leftovers.put(r.containerId(), r.name());
+                sweepLeftovers();
             }
             try {
                 AppInstance.deleteTree(appsDir.resolve(r.name()));
@@ -813,7 +811,36 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
     }
 
+    /**
+     * Removes containers of parts this node no longer runs (left over by a restart). A
+     * container whose driver is absent (detached) is retried on every round until its driver
+     * is back; the list is in the node store, so it outlives another restart.
+     */
+    private void sweepLeftovers() {
+        for (Map.Entry<String, String> e : leftovers.entries().entrySet()) {
+            String id = e.getKey();
+            try {
+                Optional<org.ringfellow.api.container.ContainerInfo> c = containers.get(id);
+                if (c.isEmpty() || c.get().state() == org.ringfellow.api.container.ContainerState.GONE) {
+                    leftovers.remove(id);
+                } else if (c.get().state() != org.ringfellow.api.container.ContainerState.DETACHED) {
+                    containers.stop(id, Duration.ofSeconds(2));
+                    containers.destroy(id);
+                    leftovers.remove(id);
+                    LOG.info("Removed container {} of app {}, left from before a restart", id, e.getValue());
+                }
+            } catch (Exception x) {
+                LOG.debug("Container {} of app {} not removed yet: {}", id, e.getValue(), x.getMessage());
+            }
+        }
+    }
+
+    void removeLater(String containerId, String app) {
+        leftovers.put(containerId, app);
+    }
+
     private void tick() {
+        sweepLeftovers();
         for (AppInstance i : instances.values()) {
             try {
                 i.sweep();

@@ -240,7 +240,9 @@ final class AppInstance {
                     engine.containers().destroy(id);
                 }
             } catch (DriverException | RuntimeException e) {
-                log.line("could not remove container " + id + ": " + message(e));
+                log.line("could not remove container " + id + " now (" + message(e) + "); it is removed as soon as "
+                        + "its driver can");
+                engine.removeLater(id, name);
             }
             containerId = null;
             AppRecord r = record;

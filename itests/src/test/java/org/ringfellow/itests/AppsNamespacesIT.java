@@ -156,6 +156,15 @@ public class AppsNamespacesIT {
             assertTrue("no app, container or reservation left on " + n.home() + ":\n" + n.console("app:list",
                     "container:list", "fellowship:policy"), poll(() -> isClean(n)));
         }
+        // Karaf's deploy folder: a dropped app jar is deployed, its removal undeploys it
+        Path dropped = founder.home().resolve("deploy/upper.jar");
+        Files.copy(upper, dropped);
+        assertTrue("the dropped app runs on 3 members:\n" + founder.console("app:status upper") + founder.logTail(),
+                poll(() -> founder.console("app:status upper").contains("State:    RUNNING")));
+        Files.delete(dropped);
+        assertTrue("removing the file undeploys the app:\n" + founder.console("app:list"),
+                poll(() -> isClean(founder)));
+
         // the killed node starts again and removes what its crash left
         victim.start();
         assertTrue("the restarted node removed its leftovers:\n" + victim.console("app:list", "container:list"),
@@ -173,7 +182,7 @@ public class AppsNamespacesIT {
             }
         }
         return apps.contains("No app is deployed") && !containers.contains("app-") && files.isEmpty()
-                && !n.console("fellowship:list").contains("app.");
+                && !n.console("fellowship:list", "fellowship:policy").contains("app.");
     }
 
     /** The upper example packed as its README says, its size 3. */

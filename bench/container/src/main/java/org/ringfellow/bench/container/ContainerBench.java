@@ -218,14 +218,24 @@ public final class ContainerBench {
         manager.list();
         long after = usedHeap();
         long rss = 0;
+        long pss = 0;
+        List<String> names = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
         for (String id : ids) {
             long init = Long.parseLong(Files.readString(dir.resolve("runc/containers").resolve(id).resolve("pid")).trim());
-            long monitor = ppid(init);
-            rss += vmRss(monitor) + vmRss(ppid(monitor));
+            // every process between the container's init and this JVM is the container's monitor
+            for (long p = ppid(init); p > 1 && p != self; p = ppid(p)) {
+                rss += memory(p, "Rss:");
+                pss += memory(p, "Pss:");
+                if (names.size() < 4) {
+                    names.add(Files.readString(Path.of("/proc", Long.toString(p), "comm")).trim());
+                }
+            }
         }
         System.out.printf("memory with %d running containers: node heap %.1f KiB per container (after GC); "
-                + "host RSS of each container's monitor (sh + runc run) %.1f MiB%n", n, (after - before) / 1024.0 / n,
-                rss / 1024.0 / 1024.0 / n);
+                + "host memory of each container's monitor %s: RSS %.2f MiB, PSS %.2f MiB%n", n,
+                (after - before) / 1024.0 / n, names.stream().distinct().toList(), rss / 1024.0 / 1024.0 / n,
+                pss / 1024.0 / 1024.0 / n);
         for (String id : ids) {
             manager.destroy(id);
         }
@@ -240,10 +250,11 @@ public final class ContainerBench {
         throw new IllegalStateException("no parent of " + pid);
     }
 
-    private static long vmRss(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+    /** A field of /proc/PID/smaps_rollup, in bytes: RSS counts shared pages in full, PSS by share. */
+    private static long memory(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
             }
         }
         return 0;

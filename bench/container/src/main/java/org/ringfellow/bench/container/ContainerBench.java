@@ -92,6 +92,7 @@ public final class ContainerBench {
         }
         report("start-to-running", driverStart, bareStart);
         report("stop-to-gone   ", driverStop, bareStop);
+        driver.close();
 
         memory(dir, images, nodeId, base, memContainers);
         deleteTree(dir);
@@ -239,6 +240,7 @@ public final class ContainerBench {
         for (String id : ids) {
             manager.destroy(id);
         }
+        driver.close();
     }
 
     private static long ppid(long pid) throws Exception {

@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -514,8 +515,9 @@ public final class RuncDriver implements ContainerDriver {
             Commands.runQuiet(List.of("umount", "-l", merged.toString()), CMD_TIMEOUT);
         }
         ContainerFiles.deleteTree(dir);
-        // the container's own cgroup (runc removed it unless the state was lost), then the node's empty parents
-        CgroupsV1.removeEmpty(cgroupsPath(id), List.of(), 3);
+        // the container's own cgroup, if runc has not removed it (its state was lost); the node's parent
+        // stays while the driver is active, so the next start need not make it again in every controller
+        CgroupsV1.removeEmpty(cgroupsPath(id), List.of(), 1);
     }
 
     @Override
@@ -685,7 +687,20 @@ public final class RuncDriver implements ContainerDriver {
 
     /** The cgroup of a container: one tree per node, so two nodes on one host never collide. */
     String cgroupsPath(String id) {
-        return "/ringfellow/" + nodeId.substring(0, Math.min(12, nodeId.length())) + "/" + id;
+        return nodeCgroup() + "/" + id;
+    }
+
+    private String nodeCgroup() {
+        return "/ringfellow/" + nodeId.substring(0, Math.min(12, nodeId.length()));
+    }
+
+    /**
+     * Removes the node's parent cgroups if no container is left in them (containers that outlive
+     * the driver keep them).
+     */
+    @Deactivate
+    public void close() {
+        CgroupsV1.removeEmpty(nodeCgroup(), List.of(), 2);
     }
 
     private Path bundle(String id) throws DriverException {

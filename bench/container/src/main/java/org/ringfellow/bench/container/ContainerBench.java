@@ -3,7 +3,6 @@ package org.ringfellow.bench.container;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
-import java.lang.annotation.Annotation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +204,7 @@ public final class ContainerBench {
     /** Heap the manager holds per container, and the host memory of each container's monitor. */
     private static void memory(Path dir, FileImageStore images, String nodeId, String base, int n) throws Exception {
         MapStore store = new MapStore();
-        ContainerManagerImpl manager = new ContainerManagerImpl(new Node(dir, nodeId), store, images, config());
+        ContainerManagerImpl manager = ContainerManagerImpl.create(new Node(dir, nodeId), store, images, "runc");
         RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
         long before = usedHeap();
@@ -280,20 +279,6 @@ public final class ContainerBench {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-    }
-
-    private static ContainerManagerImpl.Config config() {
-        return new ContainerManagerImpl.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ContainerManagerImpl.Config.class;
-            }
-
-            @Override
-            public String defaultDriver() {
-                return "runc";
-            }
-        };
     }
 
     private static final class MapStore implements NodeStore {

@@ -3,17 +3,13 @@ package org.ringfellow.container.docker.internal;
 import java.nio.file.Path;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ImageStore;
-import org.ringfellow.api.node.NodeStore;
-import org.ringfellow.container.internal.ContainerManagerImpl;
-import org.ringfellow.container.internal.image.FileImageStore;
-import org.ringfellow.container.tck.InMemoryNode;
-import org.ringfellow.container.tck.ManagerOnDriverConformance;
+import org.ringfellow.container.internal.LocalManagerOnDriverConformance;
 
 /**
  * The manager with the real Docker driver: containers outlive their driver and the JVM that
  * started them, and a restarted node reconciles with what dockerd holds (by owner label).
  */
-class ManagerOnDockerTest extends ManagerOnDriverConformance {
+class ManagerOnDockerTest extends LocalManagerOnDriverConformance {
 
     @Override
     protected String type() {
@@ -23,17 +19,6 @@ class ManagerOnDockerTest extends ManagerOnDriverConformance {
     @Override
     protected ContainerDriver newDriver(Path dir, ImageStore images, String nodeId) {
         return new DockerDriver(DockerOptions.defaults(""), images, nodeId);
-    }
-
-    @Override
-    protected ImageStore newImageStore(Path dir) {
-        return new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-    }
-
-    @Override
-    protected Manager newManager(InMemoryNode node, NodeStore store, ImageStore images) {
-        ContainerManagerImpl m = ContainerManagerImpl.create(node, store, images, "");
-        return new Manager(m, m::bindDriver, m::unbindDriver);
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.ringfellow.api.container.DriverException;
 
 /**
  * The per-container monitor, {@code ringfellow-monitor} (a small static C program shipped in this
@@ -39,9 +40,47 @@ public final class Monitor {
     public static final String PROGRAM = "ringfellow-monitor";
 
     private final Path program;
+    private final Optional<String> problem;
 
-    private Monitor(Path program) {
+    private Monitor(Path program, Optional<String> problem) {
         this.program = program;
+        this.problem = problem;
+    }
+
+    /**
+     * Installs the monitor in a directory, or records why it cannot be: a driver then reports
+     * itself unhealthy with that reason instead of failing to activate.
+     *
+     * @param dir the driver's state directory for programs
+     * @return the monitor, usable unless {@link #problem} says otherwise
+     */
+    public static Monitor installIn(Path dir) {
+        try {
+            return install(dir);
+        } catch (IOException e) {
+            return new Monitor(dir.resolve(PROGRAM), Optional.of("cannot install the container monitor: "
+                    + e.getMessage()));
+        }
+    }
+
+    /**
+     * Why this monitor cannot run containers.
+     *
+     * @return the reason; empty if it is installed
+     */
+    public Optional<String> problem() {
+        return problem;
+    }
+
+    /**
+     * Refuses to start a container without a monitor.
+     *
+     * @throws DriverException FAILED with the reason, if it is not installed
+     */
+    public void requireUsable() throws DriverException {
+        if (problem.isPresent()) {
+            throw new DriverException(DriverException.Kind.FAILED, problem.get());
+        }
     }
 
     /**
@@ -76,7 +115,7 @@ public final class Monitor {
                 Files.deleteIfExists(tmp);
             }
         }
-        return new Monitor(target);
+        return new Monitor(target, Optional.empty());
     }
 
     /**

@@ -114,8 +114,7 @@ public final class LxcDriver implements ContainerDriver {
     private final ImageStore images;
     private final String nodeId;
     private final Path lxcpath;
-    private final Optional<Monitor> monitor;
-    private final String monitorError;
+    private final Monitor monitor;
 
     /**
      * Activates the driver in the node's data directory.
@@ -147,16 +146,7 @@ public final class LxcDriver implements ContainerDriver {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the LXC driver's state in " + options.stateDir(), e);
         }
-        Optional<Monitor> m;
-        String error = "";
-        try {
-            m = Optional.of(Monitor.install(options.stateDir().resolve("bin")));
-        } catch (IOException e) {
-            m = Optional.empty();
-            error = "cannot install the container monitor: " + e.getMessage();
-        }
-        this.monitor = m;
-        this.monitorError = error;
+        this.monitor = Monitor.installIn(options.stateDir().resolve("bin"));
     }
 
     @Override
@@ -206,10 +196,10 @@ public final class LxcDriver implements ContainerDriver {
             return new Fingerprint(Health.UNHEALTHY, version, "the node must run as root to use LXC with cgroups",
                     attrs);
         }
-        if (monitor.isEmpty()) {
-            return new Fingerprint(Health.UNHEALTHY, version, monitorError, attrs);
+        attrs.put("monitor", monitor.program().toString());
+        if (monitor.problem().isPresent()) {
+            return new Fingerprint(Health.UNHEALTHY, version, monitor.problem().get(), attrs);
         }
-        attrs.put("monitor", monitor.get().program().toString());
         return new Fingerprint(Health.HEALTHY, version, "", attrs);
     }
 
@@ -245,9 +235,7 @@ public final class LxcDriver implements ContainerDriver {
             }
         }
         ContainerFiles.checkCommand(rootfs, spec);
-        if (monitor.isEmpty()) {
-            throw new DriverException(Kind.FAILED, monitorError);
-        }
+        monitor.requireUsable();
         Path dir = lxcpath.resolve(spec.name());
         try {
             Files.createDirectory(dir);
@@ -273,7 +261,7 @@ public final class LxcDriver implements ContainerDriver {
             List<String> cmd = new ArrayList<>(List.of(options.tool("lxc-execute").toString(), "-q", "-P",
                     lxcpath.toString(), "-n", id, "--"));
             cmd.addAll(spec.command());
-            monitor.get().start(dir, dir.resolve("log"), Optional.empty(), cmd);
+            monitor.start(dir, dir.resolve("log"), Optional.empty(), cmd);
             long deadline = System.nanoTime() + options.startTimeoutMillis() * 1_000_000;
             int spins = 0;
             // each poll must be cheap: on a busy host it competes with LXC for the CPU

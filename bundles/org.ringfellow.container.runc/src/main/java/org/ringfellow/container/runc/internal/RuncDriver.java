@@ -111,8 +111,7 @@ public final class RuncDriver implements ContainerDriver {
     private final Path containers;
     private final Path runc;
     private final boolean withInit;
-    private final Optional<Monitor> monitor;
-    private final String monitorError;
+    private final Monitor monitor;
     private final ObjectMapper json = new ObjectMapper();
     private final Set<Path> searchable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -162,16 +161,7 @@ public final class RuncDriver implements ContainerDriver {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the runc driver's state in " + options.stateDir(), e);
         }
-        Optional<Monitor> m;
-        String error = "";
-        try {
-            m = Optional.of(Monitor.install(options.stateDir().resolve("bin")));
-        } catch (IOException e) {
-            m = Optional.empty();
-            error = "cannot install the container monitor: " + e.getMessage();
-        }
-        this.monitor = m;
-        this.monitorError = error;
+        this.monitor = Monitor.installIn(options.stateDir().resolve("bin"));
     }
 
     @Override
@@ -227,10 +217,10 @@ public final class RuncDriver implements ContainerDriver {
             return new Fingerprint(Health.UNHEALTHY, version, "the node must run as root to use runc with cgroups",
                     attrs);
         }
-        if (monitor.isEmpty()) {
-            return new Fingerprint(Health.UNHEALTHY, version, monitorError, attrs);
+        attrs.put("monitor", monitor.program().toString());
+        if (monitor.problem().isPresent()) {
+            return new Fingerprint(Health.UNHEALTHY, version, monitor.problem().get(), attrs);
         }
-        attrs.put("monitor", monitor.get().program().toString());
         return new Fingerprint(Health.HEALTHY, version, "", attrs);
     }
 
@@ -264,9 +254,7 @@ public final class RuncDriver implements ContainerDriver {
             }
         }
         ContainerFiles.checkCommand(rootfs, spec);
-        if (monitor.isEmpty()) {
-            throw new DriverException(Kind.FAILED, monitorError);
-        }
+        monitor.requireUsable();
         Path dir = containers.resolve(spec.name());
         try {
             Files.createDirectory(dir);
@@ -295,7 +283,7 @@ public final class RuncDriver implements ContainerDriver {
                     OciConfig.build(json, spec, rootfs, cgroupsPath(id), nodeId, options, withInit)));
             Path log = Files.createFile(dir.resolve("log"));
             Path pidFile = dir.resolve("pid");
-            Process shim = monitor.get().start(dir, log, Optional.of(pidFile), List.of(runc.toString(), "--root",
+            Process shim = monitor.start(dir, log, Optional.of(pidFile), List.of(runc.toString(), "--root",
                     root.toString(), "--log", dir.resolve("runc.log").toString(), "run", "--detach", "--bundle",
                     dir.toString(), "--pid-file", pidFile.toString(), id));
             // the monitor says when runc run --detach has returned (the workload runs, the pid file is

@@ -22,8 +22,8 @@ import org.ringfellow.api.container.DriverException;
 
 /**
  * The per-container monitor, {@code ringfellow-monitor} (a small static C program shipped in this
- * package): it leaves the node's session, runs the engine's command as its child and writes the
- * container's exit code to the container's {@code exit} file when the container ends. The
+ * package): in a process group of its own, it runs the engine's command as its child and writes
+ * the container's exit code to the container's {@code exit} file when the container ends. The
  * container's streams are its output file, never pipes to the JVM, so the container and its exit
  * code outlive the driver, its bundle and the JVM.
  *

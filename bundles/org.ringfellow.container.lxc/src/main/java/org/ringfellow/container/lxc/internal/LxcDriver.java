@@ -60,7 +60,7 @@ import org.ringfellow.container.host.Monitor;
  * unprivileged user, a read-only root (or an overlay for a writable one) and cgroup limits.
  *
  * <p>{@code lxc-execute} in the foreground under a {@link Monitor} ({@code ringfellow-monitor}, a
- * small static program that leaves the node's session) is the container's monitor: LXC's own init
+ * small static program in a process group of its own) is the container's monitor: LXC's own init
  * ({@code init.lxc.static}) is PID 1 and passes the workload's exit code up to lxc-execute, whose
  * exit code the monitor writes to the {@code exit} file. {@code lxc-start -d} would lose that
  * code, and its console pty would turn the output's newlines into CR LF. The container's

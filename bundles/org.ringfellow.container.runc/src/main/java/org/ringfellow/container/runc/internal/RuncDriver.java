@@ -449,23 +449,30 @@ public final class RuncDriver implements ContainerDriver {
     /**
      * A PID 1 drops signals it neither handles nor blocks, so a SIGTERM sent in the instant
      * between runc's exec and tini blocking its signals would be lost and the stop would wait
-     * out the whole grace period. tini blocks them before it forks the workload, so once the
-     * init has a child the signal is safe; waits for that, briefly and boundedly. (The blocked
-     * mask itself cannot be read: sigtimedwait clears it while tini waits.)
+     * out the whole grace period. tini blocks them before it forks the workload, but with
+     * {@code -g} it forwards a signal to the workload's process group, which exists only once
+     * the child has called {@code setpgid}; before that the forwarded signal is lost too. So this
+     * waits, briefly and boundedly, until tini's child has exec'd the workload (its name is no
+     * longer tini's), which it does after {@code setpgid}. (tini's blocked mask itself cannot be
+     * read: sigtimedwait clears it while tini waits.) A CPU-limited container on a loaded host
+     * can take a good part of a second to get there.
      */
     private void awaitSignalsHandled(Path dir) throws InterruptedException {
         long pid = pid(dir);
         if (!withInit || pid <= 0) {
             return;
         }
-        Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+        Path initName = Path.of("/proc", Long.toString(pid), "comm");
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() < deadline && !Monitor.exited(dir)) {
             try {
-                if (!Files.readString(children).isBlank()) {
+                List<Long> children = ContainerFiles.children(pid);
+                if (!children.isEmpty() && !Files.readString(Path.of("/proc", Long.toString(children.get(0)), "comm"))
+                        .equals(Files.readString(initName))) {
                     return;
                 }
             } catch (IOException e) {
+                // the init or its child is gone: nothing to wait for
                 return;
             }
             LockSupport.parkNanos(200_000);

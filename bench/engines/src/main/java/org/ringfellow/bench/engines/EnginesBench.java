@@ -200,8 +200,6 @@ public final class EnginesBench {
             System.out.println("lxc: containers left behind: " + driver.listOwned(nodeId));
         }
         driver.close();
-        // the bare containers' parent cgroups, kept between rounds as the driver keeps its node's
-        removeCgroupsOnce("/ringfellow-lxc-bench/" + node12, "", true);
     }
 
     private static int lines(Path p) {
@@ -212,18 +210,15 @@ public final class EnginesBench {
         }
     }
 
-    /**
-     * lxc-stop -k answers before LXC's monitor has removed its cgroups: retry for a while
-     * (untimed). The parents stay, as the driver keeps its node's parent cgroup between containers.
-     */
+    /** lxc-stop -k answers before LXC's monitor has removed its cgroups: retry for a while (untimed). */
     private static void removeCgroups(String cgroupDir, String name) throws InterruptedException {
-        for (int i = 0; i < 100 && removeCgroupsOnce(cgroupDir, name, false); i++) {
+        for (int i = 0; i < 100 && removeCgroupsOnce(cgroupDir, name); i++) {
             Thread.sleep(20);
         }
     }
 
     /** Returns true if something is left. */
-    private static boolean removeCgroupsOnce(String cgroupDir, String name, boolean parents) {
+    private static boolean removeCgroupsOnce(String cgroupDir, String name) {
         boolean left = false;
         File[] controllers = new File("/sys/fs/cgroup").listFiles();
         if (controllers == null) {
@@ -237,9 +232,6 @@ public final class EnginesBench {
             for (Path p = own; p != null && !p.equals(c.toPath()); p = p.getParent()) {
                 if (!p.toFile().delete() && Files.exists(p)) {
                     left |= p.equals(own);
-                    break;
-                }
-                if (!parents) {
                     break;
                 }
             }

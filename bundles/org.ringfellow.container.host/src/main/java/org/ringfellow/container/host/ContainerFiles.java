@@ -91,6 +91,20 @@ public final class ContainerFiles {
     }
 
     /**
+     * Whether a directory holds nothing.
+     *
+     * @param dir the directory
+     * @return true if it is empty; false if it holds something or cannot be read
+     */
+    public static boolean isEmptyDir(Path dir) {
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * The first {@link #MAX_EXEC_OUTPUT} bytes of a file.
      *
      * @param file the file

@@ -611,9 +611,9 @@ public final class LxcDriver implements ContainerDriver {
         }
         ContainerFiles.deleteTree(dir);
         // what LXC leaves of the container's cgroups (its empty helper groups) and the container's own
-        // group; the node's parent stays while the driver is active, so the next start need not make
-        // it again in every controller
-        CgroupsV1.removeEmpty(cgroupDir(id), List.of("lxc.payload." + id, "lxc.monitor." + id, "lxc.pivot"), 1);
+        // group; the node's parent goes with the node's last container
+        CgroupsV1.removeEmpty(cgroupDir(id), List.of("lxc.payload." + id, "lxc.monitor." + id, "lxc.pivot"),
+                ContainerFiles.isEmptyDir(lxcpath) ? 3 : 1);
     }
 
     @Override
@@ -765,7 +765,7 @@ public final class LxcDriver implements ContainerDriver {
 
     /**
      * Removes the node's parent cgroups if no container is left in them (containers that outlive
-     * the driver keep them).
+     * the driver keep them); {@code destroy} of the node's last container removes them too.
      */
     @Deactivate
     public void close() {

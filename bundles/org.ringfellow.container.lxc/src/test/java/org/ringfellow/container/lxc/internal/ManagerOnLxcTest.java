@@ -21,9 +21,4 @@ class ManagerOnLxcTest extends LocalManagerOnDriverConformance {
     protected ContainerDriver newDriver(Path dir, ImageStore images, String nodeId) {
         return new LxcDriver(LxcOptions.defaults(dir.resolve("lxc")), images, nodeId);
     }
-
-    @Override
-    protected void release(ContainerDriver driver) {
-        ((LxcDriver) driver).close();
-    }
 }

@@ -511,8 +511,8 @@ public final class RuncDriver implements ContainerDriver {
         }
         ContainerFiles.deleteTree(dir);
         // the container's own cgroup, if runc has not removed it (its state was lost); the node's parent
-        // stays while the driver is active, so the next start need not make it again in every controller
-        CgroupsV1.removeEmpty(cgroupsPath(id), List.of(), 1);
+        // goes with the node's last container
+        CgroupsV1.removeEmpty(cgroupsPath(id), List.of(), ContainerFiles.isEmptyDir(containers) ? 3 : 1);
     }
 
     @Override
@@ -691,7 +691,7 @@ public final class RuncDriver implements ContainerDriver {
 
     /**
      * Removes the node's parent cgroups if no container is left in them (containers that outlive
-     * the driver keep them).
+     * the driver keep them); {@code destroy} of the node's last container removes them too.
      */
     @Deactivate
     public void close() {

@@ -20,9 +20,4 @@ class ManagerOnRuncTest extends LocalManagerOnDriverConformance {
     protected ContainerDriver newDriver(Path dir, ImageStore images, String nodeId) {
         return RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
     }
-
-    @Override
-    protected void release(ContainerDriver driver) {
-        ((RuncDriver) driver).close();
-    }
 }

@@ -18,9 +18,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +34,7 @@ import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipEvent;
 import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipListener;
 import org.ringfellow.api.fellowship.FellowshipMember;
 import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipService;
@@ -100,6 +103,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
+    /** Whiteboard listeners: every event of every fellowship this node belongs to. */
+    private final List<FellowshipListener> watchers = new CopyOnWriteArrayList<>();
+    /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
+    private final Set<FellowshipListener> bound = ConcurrentHashMap.newKeySet();
     private volatile Endpoint advertised;
     private volatile Thread loopThread;
 
@@ -187,6 +194,58 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         return reservations.all();
     }
 
+    /**
+     * Adds a listener of every fellowship of this node. On the engine's thread it first hears, for
+     * each fellowship this node already belongs to (founding ones included), a
+     * {@code MEMBER_JOINED} naming this node with the current roster; then every later event.
+     */
+    public void addListener(FellowshipListener listener) {
+        bound.add(listener);
+        try {
+            loop.execute(() -> guarded("listener replay", () -> {
+                if (!bound.contains(listener)) {
+                    return;
+                }
+                for (Membership m : List.copyOf(fellowships.values())) {
+                    if (!m.gone) {
+                        notify(listener, new FellowshipEvent(FellowshipEvent.Type.MEMBER_JOINED, m.id,
+                                Optional.of(self()), Optional.empty(), m.roster));
+                    }
+                }
+                synchronized (watchers) {
+                    if (bound.contains(listener) && !watchers.contains(listener)) {
+                        watchers.add(listener);
+                    }
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            bound.remove(listener); // the engine is closed: nothing more will happen
+        }
+    }
+
+    /** Removes a listener added with {@link #addListener}; it hears nothing emitted afterwards. */
+    public void removeListener(FellowshipListener listener) {
+        synchronized (watchers) {
+            bound.remove(listener);
+            watchers.remove(listener);
+        }
+    }
+
+    /** Hands an event of one fellowship to the whiteboard listeners (on the engine's thread). */
+    void toWatchers(FellowshipEvent event) {
+        for (FellowshipListener l : watchers) {
+            notify(l, event);
+        }
+    }
+
+    private static void notify(FellowshipListener l, FellowshipEvent event) {
+        try {
+            l.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("A fellowship listener failed on {} of {}", event.type(), event.fellowship(), e);
+        }
+    }
+
     @Override
     public void close() {
         transport.close();
@@ -240,6 +299,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.founding = Optional.of(result);
             fellowships.put(spec.id(), m);
             keep(m);
+            m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
             LOG.info("Founding fellowship {} with {} members", spec.id(), spec.targetSize());
             recruit(m);
         }));
@@ -386,6 +446,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         fellowships.put(r.fellowship(), m);
         keep(m);
         acknowledge(m);
+        m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
     }

@@ -98,6 +98,7 @@ final class Membership implements Fellowship {
                 FellowshipEngine.LOG.warn("A listener of fellowship {} failed on {}", id, type, e);
             }
         }
+        engine.toWatchers(event);
     }
 
     Optional<FellowshipMember> member(NodeId node) {

@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.ringfellow.api.fellowship.AdmissionPolicy;
 import org.ringfellow.api.fellowship.Fellowship;
@@ -42,6 +41,7 @@ import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
@@ -89,7 +89,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final NodeIdentity identity;
     private final Ring ring;
     private final Reservations reservations;
-    private final Supplier<Resources> contributed;
+    private final NodeService node;
     private volatile Settings settings;
     private final ScheduledExecutorService loop;
     private final ChannelTransport transport;
@@ -116,12 +116,17 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private record PendingRequest(FellowshipId fellowship, NodeId to, CompletableFuture<FellowshipMessage> future) {
     }
 
-    public FellowshipEngine(NodeIdentity identity, Ring ring, NodeStore.Namespace store, Supplier<Resources> contributed,
-            Settings settings) {
-        this.identity = identity;
+    /**
+     * @param node the local node: its identity, what it contributes, and where reservations are made
+     * @param ring the Ring
+     * @param store the fellowship's namespace of the node store (rosters kept across a crash)
+     * @param settings channel settings and admission policy
+     */
+    public FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings) {
+        this.node = node;
+        this.identity = node.identity();
         this.ring = ring;
-        this.reservations = new Reservations(store);
-        this.contributed = contributed;
+        this.reservations = new Reservations(node, store);
         this.settings = settings;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fellowship-" + identity.id().shortId());
@@ -151,6 +156,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
         reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
                 () -> leaveAfterRestart(id, encoded))));
+        reservations.dropLegacy();
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
             reservations.release(id);
@@ -290,7 +296,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         + spec.id()));
                 return;
             }
-            reservations.reserve(spec.id(), spec.reservation());
+            try {
+                reservations.reserve(spec.id(), spec.reservation());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(new FellowshipException("the node refused the reservation: "
+                        + e.getMessage()));
+                return;
+            }
             FellowshipMember me = new FellowshipMember(self(), Base64.getEncoder().encodeToString(identity.publicKey()),
                     advertised);
             Roster first = new Roster(spec.id(), 1, 1, self(), List.of(me));
@@ -412,14 +424,20 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
                         + " less than a minute ago")
                 : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
-                        reservations.total(), contributed.get());
+                        reservations.total(), node.contributed());
+        if (refusal.isEmpty()) {
+            try {
+                reservations.reserve(spec.id(), spec.reservation());
+            } catch (RuntimeException e) {
+                refusal = Optional.of("the node refused the reservation: " + e.getMessage());
+            }
+        }
         if (refusal.isPresent()) {
             LOG.info("Refused the invitation of {} to fellowship {}: {}", invite.founder().shortId(), spec.id(),
                     refusal.get());
             link.send(new Frame.Answer(invite.correlation(), false, clip(refusal.get()), "", 0));
             return;
         }
-        reservations.reserve(spec.id(), spec.reservation());
         Accepted a = new Accepted(invite.founder(), invite.correlation(), spec);
         accepted.put(spec.id(), a);
         Endpoint me = advertised;

@@ -103,6 +103,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
+    /** Replies that answer no request this node sent to that member (forged, or too late). */
+    private final AtomicLong unsolicited = new AtomicLong();
+    /** Rosters of a new epoch without signed votes of a majority for their coordinator. */
+    private final AtomicLong unproven = new AtomicLong();
     /** Whiteboard listeners: every event of every fellowship this node belongs to. */
     private final List<FellowshipListener> watchers = new CopyOnWriteArrayList<>();
     /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
@@ -192,6 +196,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.stale-epoch", stale.get());
         m.put("drop.non-member", nonMember.get());
         m.put("drop.protocol-violation", violations.get());
+        m.put("drop.unsolicited-reply", unsolicited.get());
+        m.put("drop.unproven-roster", unproven.get());
         return m;
     }
 
@@ -281,7 +287,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void keep(Membership m) {
         ByteBuf buf = Unpooled.buffer();
-        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature), buf);
+        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), buf);
         reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)));
     }
 
@@ -461,6 +467,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         accepted.remove(r.fellowship());
         Membership m = new Membership(this, a.spec(), r, update.signature());
+        m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
         keep(m);
         acknowledge(m);
@@ -594,8 +601,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void publish(Membership m, Roster next, Optional<Link> welcome) {
         Roster old = m.roster;
         byte[] sig = sign(next);
-        install(m, next, sig);
-        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig);
+        install(m, next, sig, m.rosterVotes);
+        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig, m.rosterVotes);
         for (FellowshipMember x : next.members()) {
             if (x.node().equals(self())) {
                 continue;
@@ -696,6 +703,14 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
             return;
         }
+        // A new epoch's coordinator proves it was elected: signed votes of a majority of the roster this
+        // node holds. A member that signs a roster naming itself coordinator of a later epoch has no such proof.
+        if (r.epoch() > cur.epoch() && !proven(m, r, update.votes())) {
+            unproven.incrementAndGet();
+            violation(link, "a roster of epoch " + r.epoch() + " without a majority's signed votes for "
+                    + r.coordinator().shortId());
+            return;
+        }
         // A roster that removes this node is safe to accept from any later epoch: leaving never makes
         // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
         boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
@@ -706,13 +721,30 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
             return;
         }
-        install(m, r, update.signature());
+        install(m, r, update.signature(), update.votes());
     }
 
-    private void install(Membership m, Roster next, byte[] sig) {
+    /**
+     * Tells whether {@code votes} prove that {@code r}'s coordinator won {@code r}'s epoch: valid
+     * signatures over (fellowship, epoch, coordinator) from a strict majority of the members of the
+     * roster this node holds (not counting those that announced their leave). Keys come from that
+     * roster, or from members this node saw removed (a coordinator may have removed a voter just
+     * before a partition), never from the roster being checked.
+     */
+    private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
+        byte[] body = voteBytes(m.id, r.epoch(), r.coordinator());
+        long valid = votes.entrySet().stream().filter(v -> !m.leftAnnounced.contains(v.getKey()))
+                .filter(v -> m.member(v.getKey()).or(() -> Optional.ofNullable(m.former.get(v.getKey())))
+                        .map(x -> verifyWith(x.publicKey(), body, v.getValue())).orElse(false))
+                .count();
+        return valid >= quorum(m);
+    }
+
+    private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
         Roster old = m.roster;
         m.roster = next;
         m.rosterSignature = sig;
+        m.rosterVotes = votes;
         m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
         if (next.epoch() > old.epoch()) {
             m.election = Optional.empty();
@@ -801,7 +833,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             long now = System.nanoTime();
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
-                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature);
+                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
                 broadcastFrame(m, current);
                 for (FellowshipMember x : List.copyOf(m.former.values())) {
                     if (alive(x.node())) {
@@ -844,6 +876,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.votedFor = Optional.of(self());
             e = new Membership.Election(epoch);
             e.votes.add(self());
+            e.signatures.put(self(), identity.sign(voteBytes(m.id, epoch, self())));
             m.election = Optional.of(e);
             LOG.info("Fellowship {}: coordinator {} is gone; asking for votes for epoch {}", m.id,
                     coordinator.shortId(), epoch);
@@ -877,7 +910,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 m.acting = false;
             }
         }
-        link.send(new Frame.Vote(m.id, req.epoch(), grant));
+        link.send(grant ? new Frame.Vote(m.id, req.epoch(), true, identity.sign(voteBytes(m.id, req.epoch(), candidate)))
+                : new Frame.Vote(m.id, req.epoch(), false));
     }
 
     private void onVote(Membership m, NodeId voter, Frame.Vote vote) {
@@ -885,7 +919,15 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         Membership.Election e = m.election.get();
+        Optional<FellowshipMember> who = m.member(voter);
+        if (who.isEmpty() || !verifyWith(who.get().publicKey(), voteBytes(m.id, vote.epoch(), self()),
+                vote.signature())) {
+            violations.incrementAndGet();
+            LOG.warn("Fellowship {}: ignored a vote of {} whose signature does not verify", m.id, voter.shortId());
+            return;
+        }
         e.votes.add(voter);
+        e.signatures.put(voter, vote.signature());
         if (e.votes.size() >= quorum(m)) {
             win(m, e);
         }
@@ -901,6 +943,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         old.members().stream().filter(x -> !x.node().equals(self())).forEach(members::add);
         m.election = Optional.empty();
         m.acting = true;
+        m.rosterVotes = Map.copyOf(e.signatures);
         LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
                 e.votes.size(), eligible(m).size());
         m.acked.clear();
@@ -941,7 +984,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
                     FellowshipMember former = m.former.get(who);
                     if (former != null && m.isCoordinator()) {
-                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature));
+                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes));
                     }
                 }
                 if (m.roster.contains(who) || m.roster.coordinator().equals(self())) {
@@ -1025,6 +1068,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             PendingRequest p = requests.get(correlation);
             if (p != null && p.fellowship().equals(m.id) && p.to().equals(from) && requests.remove(correlation, p)) {
                 p.future().complete(new FellowshipMessage(m.id, from, topic, payload, correlation));
+            } else {
+                unsolicited.incrementAndGet();
+                LOG.debug("Fellowship {}: dropped a reply from {} to no request of ours to it", m.id, from.shortId());
             }
             return;
         }
@@ -1158,7 +1204,24 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    private static byte[] rosterBytes(Roster r) {
+    private boolean verifyWith(String publicKeyBase64, byte[] body, byte[] signature) {
+        try {
+            return identity.verify(Base64.getDecoder().decode(publicKeyBase64), body, signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The bytes a member signs when it votes for {@code candidate} to coordinate {@code epoch}. */
+    static byte[] voteBytes(FellowshipId id, long epoch, NodeId candidate) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeBytes("ringfellow-vote-v1:".getBytes(StandardCharsets.US_ASCII));
+        buf.writeBytes(id.value().getBytes(StandardCharsets.UTF_8)).writeByte(0).writeLong(epoch)
+                .writeBytes(candidate.bytes());
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    static byte[] rosterBytes(Roster r) {
         ByteBuf buf = Unpooled.buffer();
         buf.writeBytes("ringfellow-roster-v1:".getBytes(StandardCharsets.US_ASCII));
         FrameCodec.writeRoster(r, buf);

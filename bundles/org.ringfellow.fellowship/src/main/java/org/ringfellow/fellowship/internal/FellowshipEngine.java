@@ -705,7 +705,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         // A new epoch's coordinator proves it was elected: signed votes of a majority of the roster this
         // node holds. A member that signs a roster naming itself coordinator of a later epoch has no such proof.
-        if (r.epoch() > cur.epoch() && !proven(m, r, update.votes())) {
+        // A roster that removes this node needs none: leaving never makes a second coordinator, and a member
+        // whose roster drifted during a partition could not check the proof against it (it would linger).
+        if (r.epoch() > cur.epoch() && r.contains(self()) && !proven(m, r, update.votes())) {
             unproven.incrementAndGet();
             violation(link, "a roster of epoch " + r.epoch() + " without a majority's signed votes for "
                     + r.coordinator().shortId());

@@ -486,7 +486,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
         }
-        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()) {
+        // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
+        // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
+        // a dissolve for instance, and linger.
+        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()
+                && m.roster.members().stream().allMatch(x -> x.node().equals(self())
+                        || m.acked.getOrDefault(x.node(), -1L) >= m.roster.version())) {
             CompletableFuture<Fellowship> f = m.founding.get();
             m.founding = Optional.empty();
             LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
@@ -680,6 +685,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.acked.merge(from, ack.version(), Math::max);
         m.lastHeard.put(from, System.nanoTime());
         advance(m);
+        if (m.founding.isPresent()) {
+            recruit(m); // completes the founding once everyone holds the full roster
+        }
     }
 
     /** Tells the coordinator this member holds its roster. */

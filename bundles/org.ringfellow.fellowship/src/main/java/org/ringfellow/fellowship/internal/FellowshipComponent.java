@@ -51,7 +51,7 @@ public class FellowshipComponent implements FellowshipService, RingListener {
      * Starts the fellowship channel.
      *
      * @param node the local node
-     * @param store the node's store, for reservations
+     * @param store the node's store, for the rosters kept across a crash
      * @param ring the Ring, for candidates and failure detection
      * @param config the configuration of PID {@code org.ringfellow.fellowship}
      */
@@ -68,7 +68,7 @@ public class FellowshipComponent implements FellowshipService, RingListener {
             s = Settings.defaults();
         }
         this.settings = s;
-        this.engine = new FellowshipEngine(node.identity(), ring, store.namespace("fellowship"), node::contributed, s);
+        this.engine = new FellowshipEngine(node, ring, store.namespace("fellowship"), s);
         try {
             engine.start();
         } catch (InterruptedException e) {

@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.ringfellow.api.fellowship.AdmissionPolicy;
 import org.ringfellow.api.fellowship.Fellowship;
@@ -42,6 +41,7 @@ import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
@@ -89,7 +89,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final NodeIdentity identity;
     private final Ring ring;
     private final Reservations reservations;
-    private final Supplier<Resources> contributed;
+    private final NodeService node;
     private volatile Settings settings;
     private final ScheduledExecutorService loop;
     private final ChannelTransport transport;
@@ -103,6 +103,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
+    /** Replies that answer no request this node sent to that member (forged, or too late). */
+    private final AtomicLong unsolicited = new AtomicLong();
+    /** Rosters of a new epoch without signed votes of a majority for their coordinator. */
+    private final AtomicLong unproven = new AtomicLong();
     /** Whiteboard listeners: every event of every fellowship this node belongs to. */
     private final List<FellowshipListener> watchers = new CopyOnWriteArrayList<>();
     /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
@@ -116,12 +120,17 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private record PendingRequest(FellowshipId fellowship, NodeId to, CompletableFuture<FellowshipMessage> future) {
     }
 
-    public FellowshipEngine(NodeIdentity identity, Ring ring, NodeStore.Namespace store, Supplier<Resources> contributed,
-            Settings settings) {
-        this.identity = identity;
+    /**
+     * @param node the local node: its identity, what it contributes, and where reservations are made
+     * @param ring the Ring
+     * @param store the fellowship's namespace of the node store (rosters kept across a crash)
+     * @param settings channel settings and admission policy
+     */
+    public FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings) {
+        this.node = node;
+        this.identity = node.identity();
         this.ring = ring;
-        this.reservations = new Reservations(store);
-        this.contributed = contributed;
+        this.reservations = new Reservations(node, store);
         this.settings = settings;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fellowship-" + identity.id().shortId());
@@ -151,6 +160,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
         reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
                 () -> leaveAfterRestart(id, encoded))));
+        reservations.dropLegacy();
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
             reservations.release(id);
@@ -186,6 +196,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.stale-epoch", stale.get());
         m.put("drop.non-member", nonMember.get());
         m.put("drop.protocol-violation", violations.get());
+        m.put("drop.unsolicited-reply", unsolicited.get());
+        m.put("drop.unproven-roster", unproven.get());
         return m;
     }
 
@@ -275,7 +287,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void keep(Membership m) {
         ByteBuf buf = Unpooled.buffer();
-        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature), buf);
+        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), buf);
         reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)));
     }
 
@@ -290,7 +302,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         + spec.id()));
                 return;
             }
-            reservations.reserve(spec.id(), spec.reservation());
+            try {
+                reservations.reserve(spec.id(), spec.reservation());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(new FellowshipException("the node refused the reservation: "
+                        + e.getMessage()));
+                return;
+            }
             FellowshipMember me = new FellowshipMember(self(), Base64.getEncoder().encodeToString(identity.publicKey()),
                     advertised);
             Roster first = new Roster(spec.id(), 1, 1, self(), List.of(me));
@@ -412,14 +430,20 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
                         + " less than a minute ago")
                 : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
-                        reservations.total(), contributed.get());
+                        reservations.total(), node.contributed());
+        if (refusal.isEmpty()) {
+            try {
+                reservations.reserve(spec.id(), spec.reservation());
+            } catch (RuntimeException e) {
+                refusal = Optional.of("the node refused the reservation: " + e.getMessage());
+            }
+        }
         if (refusal.isPresent()) {
             LOG.info("Refused the invitation of {} to fellowship {}: {}", invite.founder().shortId(), spec.id(),
                     refusal.get());
             link.send(new Frame.Answer(invite.correlation(), false, clip(refusal.get()), "", 0));
             return;
         }
-        reservations.reserve(spec.id(), spec.reservation());
         Accepted a = new Accepted(invite.founder(), invite.correlation(), spec);
         accepted.put(spec.id(), a);
         Endpoint me = advertised;
@@ -443,6 +467,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         accepted.remove(r.fellowship());
         Membership m = new Membership(this, a.spec(), r, update.signature());
+        m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
         keep(m);
         acknowledge(m);
@@ -461,7 +486,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
         }
-        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()) {
+        // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
+        // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
+        // a dissolve for instance, and linger.
+        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()
+                && m.roster.members().stream().allMatch(x -> x.node().equals(self())
+                        || m.acked.getOrDefault(x.node(), -1L) >= m.roster.version())) {
             CompletableFuture<Fellowship> f = m.founding.get();
             m.founding = Optional.empty();
             LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
@@ -576,8 +606,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void publish(Membership m, Roster next, Optional<Link> welcome) {
         Roster old = m.roster;
         byte[] sig = sign(next);
-        install(m, next, sig);
-        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig);
+        install(m, next, sig, m.rosterVotes);
+        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig, m.rosterVotes);
         for (FellowshipMember x : next.members()) {
             if (x.node().equals(self())) {
                 continue;
@@ -695,6 +725,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.acked.merge(from, ack.version(), Math::max);
         m.lastHeard.put(from, System.nanoTime());
         advance(m);
+        if (m.founding.isPresent()) {
+            recruit(m); // completes the founding once everyone holds the full roster
+        }
     }
 
     /** Tells the coordinator this member holds its roster. */
@@ -718,6 +751,16 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
             return;
         }
+        // A new epoch's coordinator proves it was elected: signed votes of a majority of the roster this
+        // node holds. A member that signs a roster naming itself coordinator of a later epoch has no such proof.
+        // A roster that removes this node needs none: leaving never makes a second coordinator, and a member
+        // whose roster drifted during a partition could not check the proof against it (it would linger).
+        if (r.epoch() > cur.epoch() && r.contains(self()) && !proven(m, r, update.votes())) {
+            unproven.incrementAndGet();
+            violation(link, "a roster of epoch " + r.epoch() + " without a majority's signed votes for "
+                    + r.coordinator().shortId());
+            return;
+        }
         // A roster that removes this node is safe to accept from any later epoch: leaving never makes
         // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
         boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
@@ -728,13 +771,30 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
             return;
         }
-        install(m, r, update.signature());
+        install(m, r, update.signature(), update.votes());
     }
 
-    private void install(Membership m, Roster next, byte[] sig) {
+    /**
+     * Tells whether {@code votes} prove that {@code r}'s coordinator won {@code r}'s epoch: valid
+     * signatures over (fellowship, epoch, coordinator) from a strict majority of the members of the
+     * roster this node holds (not counting those that announced their leave). Keys come from that
+     * roster, or from members this node saw removed (a coordinator may have removed a voter just
+     * before a partition), never from the roster being checked.
+     */
+    private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
+        byte[] body = voteBytes(m.id, r.epoch(), r.coordinator());
+        long valid = votes.entrySet().stream().filter(v -> !m.leftAnnounced.contains(v.getKey()))
+                .filter(v -> m.member(v.getKey()).or(() -> Optional.ofNullable(m.former.get(v.getKey())))
+                        .map(x -> verifyWith(x.publicKey(), body, v.getValue())).orElse(false))
+                .count();
+        return valid >= quorum(m);
+    }
+
+    private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
         Roster old = m.roster;
         m.roster = next;
         m.rosterSignature = sig;
+        m.rosterVotes = votes;
         m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
         if (next.epoch() > old.epoch()) {
             m.election = Optional.empty();
@@ -823,7 +883,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             long now = System.nanoTime();
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
-                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature);
+                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
                 broadcastFrame(m, current);
                 for (FellowshipMember x : List.copyOf(m.former.values())) {
                     if (alive(x.node())) {
@@ -866,6 +926,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.votedFor = Optional.of(self());
             e = new Membership.Election(epoch);
             e.votes.add(self());
+            e.signatures.put(self(), identity.sign(voteBytes(m.id, epoch, self())));
             m.election = Optional.of(e);
             LOG.info("Fellowship {}: coordinator {} is gone; asking for votes for epoch {}", m.id,
                     coordinator.shortId(), epoch);
@@ -899,7 +960,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 m.acting = false;
             }
         }
-        link.send(new Frame.Vote(m.id, req.epoch(), grant));
+        link.send(grant ? new Frame.Vote(m.id, req.epoch(), true, identity.sign(voteBytes(m.id, req.epoch(), candidate)))
+                : new Frame.Vote(m.id, req.epoch(), false));
     }
 
     private void onVote(Membership m, NodeId voter, Frame.Vote vote) {
@@ -907,7 +969,15 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         Membership.Election e = m.election.get();
+        Optional<FellowshipMember> who = m.member(voter);
+        if (who.isEmpty() || !verifyWith(who.get().publicKey(), voteBytes(m.id, vote.epoch(), self()),
+                vote.signature())) {
+            violations.incrementAndGet();
+            LOG.warn("Fellowship {}: ignored a vote of {} whose signature does not verify", m.id, voter.shortId());
+            return;
+        }
         e.votes.add(voter);
+        e.signatures.put(voter, vote.signature());
         if (e.votes.size() >= quorum(m)) {
             win(m, e);
         }
@@ -923,6 +993,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         old.members().stream().filter(x -> !x.node().equals(self())).forEach(members::add);
         m.election = Optional.empty();
         m.acting = true;
+        m.rosterVotes = Map.copyOf(e.signatures);
         LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
                 e.votes.size(), eligible(m).size());
         m.acked.clear();
@@ -963,7 +1034,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
                     FellowshipMember former = m.former.get(who);
                     if (former != null && m.isCoordinator()) {
-                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature));
+                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes));
                     }
                 }
                 if (m.roster.contains(who) || m.roster.coordinator().equals(self())) {
@@ -1047,6 +1118,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             PendingRequest p = requests.get(correlation);
             if (p != null && p.fellowship().equals(m.id) && p.to().equals(from) && requests.remove(correlation, p)) {
                 p.future().complete(new FellowshipMessage(m.id, from, topic, payload, correlation));
+            } else {
+                unsolicited.incrementAndGet();
+                LOG.debug("Fellowship {}: dropped a reply from {} to no request of ours to it", m.id, from.shortId());
             }
             return;
         }
@@ -1180,7 +1254,24 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    private static byte[] rosterBytes(Roster r) {
+    private boolean verifyWith(String publicKeyBase64, byte[] body, byte[] signature) {
+        try {
+            return identity.verify(Base64.getDecoder().decode(publicKeyBase64), body, signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The bytes a member signs when it votes for {@code candidate} to coordinate {@code epoch}. */
+    static byte[] voteBytes(FellowshipId id, long epoch, NodeId candidate) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeBytes("ringfellow-vote-v1:".getBytes(StandardCharsets.US_ASCII));
+        buf.writeBytes(id.value().getBytes(StandardCharsets.UTF_8)).writeByte(0).writeLong(epoch)
+                .writeBytes(candidate.bytes());
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    static byte[] rosterBytes(Roster r) {
         ByteBuf buf = Unpooled.buffer();
         buf.writeBytes("ringfellow-roster-v1:".getBytes(StandardCharsets.US_ASCII));
         FrameCodec.writeRoster(r, buf);

@@ -37,6 +37,8 @@ final class Membership implements Fellowship {
 
     volatile Roster roster;
     volatile byte[] rosterSignature;
+    /** The signed votes that made the roster's coordinator coordinator of its epoch (empty in epoch 1). */
+    volatile Map<NodeId, byte[]> rosterVotes = Map.of();
     /** Whether this node, named coordinator by the roster, still acts as one (it sees a majority). */
     volatile boolean acting;
     volatile boolean gone;
@@ -74,6 +76,8 @@ final class Membership implements Fellowship {
     static final class Election {
         final long epoch;
         final Set<NodeId> votes = new HashSet<>();
+        /** Each vote's signature over (fellowship, epoch, this node): the proof shown with the rosters. */
+        final Map<NodeId, byte[]> signatures = new HashMap<>();
         long askedAtNanos;
 
         Election(long epoch) {

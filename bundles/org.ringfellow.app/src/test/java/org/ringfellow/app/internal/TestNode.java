@@ -2,7 +2,6 @@ package org.ringfellow.app.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,17 +61,7 @@ final class TestNode {
         this.images = new FileImageStore(data.resolve("images"), Path.of("/bin/busybox"));
         this.driver = drivers.make(images, id.hex(), data);
         assumeTrue(driver.fingerprint().health() == Health.HEALTHY, driver.fingerprint().reason());
-        this.manager = new ContainerManagerImpl(node, store, images, new ContainerManagerImpl.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ContainerManagerImpl.Config.class;
-            }
-
-            @Override
-            public String defaultDriver() {
-                return "";
-            }
-        });
+        this.manager = ContainerManagerImpl.create(node, store, images, "");
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, driver.type()));
         runtimes.put("command", new CommandRuntime(images));
         runtimes.put("bundle", new BundleRuntime(images));

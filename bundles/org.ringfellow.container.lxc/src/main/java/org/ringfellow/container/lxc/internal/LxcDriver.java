@@ -228,8 +228,12 @@ public final class LxcDriver implements ContainerDriver {
                     e);
         }
         for (Mount m : spec.mounts()) {
-            // a read-only image cannot get new mount points
-            if (!Files.isDirectory(ContainerFiles.inRoot(rootfs, m.target()))) {
+            // a read-only image cannot get new mount points: a directory is mounted on a directory,
+            // a file (the bundle runtime binds single JRE files) on a file
+            Path target = ContainerFiles.inRoot(rootfs, m.target());
+            boolean fileOnFile = m.type() == Mount.Type.BIND && Files.isRegularFile(Path.of(m.source()))
+                    && Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!fileOnFile && !Files.isDirectory(target)) {
                 throw new DriverException(Kind.INVALID_SPEC, "mount target " + m.target()
                         + " does not exist in the image; choose an existing directory such as /tmp");
             }

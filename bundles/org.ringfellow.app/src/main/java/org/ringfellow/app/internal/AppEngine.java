@@ -75,10 +75,15 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     static final String STORE_NAMESPACE = "app";
     static final Duration STATUS_PERIOD = Duration.ofSeconds(3);
 
-    /** Timings, shortened by tests. */
-    record Timing(Duration recruit, Duration start, Duration fetch, Duration stop) {
+    /**
+     * Timings, shortened by tests.
+     *
+     * @param settle how long every member must stay running before a deploy counts as done, so
+     *     that an app that exits as soon as it starts fails its deploy rather than later
+     */
+    record Timing(Duration recruit, Duration start, Duration fetch, Duration stop, Duration settle) {
         static final Timing DEFAULT = new Timing(Duration.ofSeconds(60), Duration.ofSeconds(180),
-                Duration.ofSeconds(30), Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(500));
     }
 
     private final NodeService node;
@@ -96,6 +101,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final ScheduledExecutorService timer;
     private final Map<String, AppInstance> instances = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
+    /** Notified whenever a member status changes, so deploy and scale wake up at once. */
+    private final Object statusChanged = new Object();
     private volatile boolean closed;
 
     AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
@@ -224,6 +231,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private AppStatus awaitRunning(String name, Consumer<String> progress) throws AppException {
         long deadline = System.nanoTime() + timing.start().toNanos();
         Map<String, String> said = new HashMap<>();
+        long runningSince = 0;
         while (true) {
             Optional<AppStatus> s = status(name);
             if (s.isEmpty()) {
@@ -237,12 +245,23 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 }
             }
             if (s.get().state() == AppState.RUNNING) {
-                progress.accept("App " + name + " is running on " + s.get().members().size() + " member(s).");
-                return s.get();
+                if (runningSince == 0) {
+                    runningSince = System.nanoTime();
+                    progress.accept("All " + s.get().members().size() + " member(s) started; checking that they "
+                            + "keep running for " + timing.settle().toMillis() + " ms");
+                }
+                if (System.nanoTime() - runningSince >= timing.settle().toNanos()) {
+                    progress.accept("App " + name + " is running on " + s.get().members().size() + " member(s).");
+                    return s.get();
+                }
+            } else {
+                runningSince = 0;
             }
             if (s.get().state() == AppState.FAILED || System.nanoTime() - deadline > 0) {
                 String why = s.get().state() == AppState.FAILED ? s.get().message()
-                        : "not every member started within " + timing.start().toSeconds() + " s";
+                        : "not every member started within " + timing.start().toSeconds() + " s ("
+                                + s.get().members().stream().map(m -> m.nodeName() + " " + m.node().substring(0, 12)
+                                        + ": " + m.state().name().toLowerCase() + ", " + m.message()).toList() + ")";
                 progress.accept("Deploy failed: " + why + "; undeploying.");
                 try {
                     undeploy(name);
@@ -252,7 +271,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 throw new AppException("app " + name + " did not start: " + why);
             }
             try {
-                Thread.sleep(200);
+                awaitStatusChange();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AppException("interrupted while app " + name + " started", e);
@@ -446,7 +465,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                         + timing.start().toSeconds() + " s; now: " + s.map(AppStatus::message).orElse("gone"));
             }
             try {
-                Thread.sleep(200);
+                awaitStatusChange();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AppException("interrupted while app " + name + " scaled", e);
@@ -724,6 +743,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                         throw new IOException("a status for another member");
                     }
                     i.statuses.put(s.node(), s.toMemberStatus());
+                    statusChanged();
                 } catch (IOException e) {
                     countMalformed(m, e);
                 }
@@ -936,10 +956,24 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         store.put(r.name(), new String(Wire.encode(r), java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Waits until a member status changes, or 200 ms. */
+    private void awaitStatusChange() throws InterruptedException {
+        synchronized (statusChanged) {
+            statusChanged.wait(200);
+        }
+    }
+
+    void statusChanged() {
+        synchronized (statusChanged) {
+            statusChanged.notifyAll();
+        }
+    }
+
     void publishStatus(String name, MemberStatus s) {
         if (s == null) {
             return;
         }
+        statusChanged();
         fellowships.get(AppRecord.fellowshipOf(name)).ifPresent(f -> {
             if (f.roster().members().size() > 1) {
                 try {

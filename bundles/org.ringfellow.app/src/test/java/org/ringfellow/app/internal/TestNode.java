@@ -37,7 +37,7 @@ final class TestNode {
             RuncOptions.defaults(data.resolve("runc")), images, nodeId);
 
     static final AppEngine.Timing FAST = new AppEngine.Timing(Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(10), Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500));
 
     final String name;
     final NodeId id;

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class KarafNode implements AutoCloseable {
 
-    private static final Duration BOOT = Duration.ofSeconds(90);
+    private static final Duration BOOT = Duration.ofSeconds(180);
 
     private final Path home;
     private final int sshPort;

@@ -77,13 +77,16 @@ public final class NetworkNamespaces implements AutoCloseable {
     }
 
     /**
-     * The command prefix that runs a program inside a host's namespace.
+     * The command prefix that runs a program in a host's network namespace. It enters the
+     * network namespace only ({@code nsenter --net}), not a new mount namespace as
+     * {@code ip netns exec} does: that one remounts {@code /sys}, which hides the cgroup
+     * mounts, and runc then cannot start containers ("no cgroup mount found in mountinfo").
      *
-     * @param ns the host's namespace
-     * @return {@code ip netns exec <ns>}
+     * @param ns the namespace
+     * @return {@code nsenter --net=/run/netns/<ns>}
      */
     public static List<String> exec(String ns) {
-        return List.of("ip", "netns", "exec", ns);
+        return List.of("nsenter", "--net=/run/netns/" + ns);
     }
 
     @Override

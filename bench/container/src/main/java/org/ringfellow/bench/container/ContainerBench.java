@@ -3,7 +3,6 @@ package org.ringfellow.bench.container;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
-import java.lang.annotation.Annotation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +91,7 @@ public final class ContainerBench {
         }
         report("start-to-running", driverStart, bareStart);
         report("stop-to-gone   ", driverStop, bareStop);
+        driver.close();
 
         memory(dir, images, nodeId, base, memContainers);
         deleteTree(dir);
@@ -204,7 +204,7 @@ public final class ContainerBench {
     /** Heap the manager holds per container, and the host memory of each container's monitor. */
     private static void memory(Path dir, FileImageStore images, String nodeId, String base, int n) throws Exception {
         MapStore store = new MapStore();
-        ContainerManagerImpl manager = new ContainerManagerImpl(new Node(dir, nodeId), store, images, config());
+        ContainerManagerImpl manager = ContainerManagerImpl.create(new Node(dir, nodeId), store, images, "runc");
         RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
         long before = usedHeap();
@@ -218,17 +218,28 @@ public final class ContainerBench {
         manager.list();
         long after = usedHeap();
         long rss = 0;
+        long pss = 0;
+        List<String> names = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
         for (String id : ids) {
             long init = Long.parseLong(Files.readString(dir.resolve("runc/containers").resolve(id).resolve("pid")).trim());
-            long monitor = ppid(init);
-            rss += vmRss(monitor) + vmRss(ppid(monitor));
+            // every process between the container's init and this JVM is the container's monitor
+            for (long p = ppid(init); p > 1 && p != self; p = ppid(p)) {
+                rss += memory(p, "Rss:");
+                pss += memory(p, "Pss:");
+                if (names.size() < 4) {
+                    names.add(Files.readString(Path.of("/proc", Long.toString(p), "comm")).trim());
+                }
+            }
         }
         System.out.printf("memory with %d running containers: node heap %.1f KiB per container (after GC); "
-                + "host RSS of each container's monitor (sh + runc run) %.1f MiB%n", n, (after - before) / 1024.0 / n,
-                rss / 1024.0 / 1024.0 / n);
+                + "host memory of each container's monitor %s: RSS %.2f MiB, PSS %.2f MiB%n", n,
+                (after - before) / 1024.0 / n, names.stream().distinct().toList(), rss / 1024.0 / 1024.0 / n,
+                pss / 1024.0 / 1024.0 / n);
         for (String id : ids) {
             manager.destroy(id);
         }
+        driver.close();
     }
 
     private static long ppid(long pid) throws Exception {
@@ -240,10 +251,11 @@ public final class ContainerBench {
         throw new IllegalStateException("no parent of " + pid);
     }
 
-    private static long vmRss(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+    /** A field of /proc/PID/smaps_rollup, in bytes: RSS counts shared pages in full, PSS by share. */
+    private static long memory(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
             }
         }
         return 0;
@@ -267,20 +279,6 @@ public final class ContainerBench {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-    }
-
-    private static ContainerManagerImpl.Config config() {
-        return new ContainerManagerImpl.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ContainerManagerImpl.Config.class;
-            }
-
-            @Override
-            public String defaultDriver() {
-                return "runc";
-            }
-        };
     }
 
     private static final class MapStore implements NodeStore {

@@ -199,6 +199,7 @@ public final class EnginesBench {
         if (!driver.listOwned(nodeId).isEmpty()) {
             System.out.println("lxc: containers left behind: " + driver.listOwned(nodeId));
         }
+        driver.close();
     }
 
     private static int lines(Path p) {

@@ -58,6 +58,19 @@ public interface AppService {
     LogSlice logs(String name, String member, long fromOffset) throws AppException;
 
     /**
+     * Sends a message to an app, as this node's member of it: the app's {@code message}
+     * handler receives it. For operators and tools that drive an app by events.
+     *
+     * @param name the app
+     * @param member a unique prefix of a member's node id, or {@code *} for every member
+     * @param topic what it is about, 1 to 128 characters
+     * @param payload its body
+     * @return how many members it was sent to
+     * @throws AppException if there is no such app or member, or this node is not one of its members
+     */
+    int send(String name, String member, String topic, byte[] payload) throws AppException;
+
+    /**
      * Undeploys an app: every container destroyed, the fellowship dissolved, nothing left behind.
      *
      * @param name the app

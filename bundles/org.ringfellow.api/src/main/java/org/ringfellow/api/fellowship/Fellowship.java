@@ -93,6 +93,20 @@ public interface Fellowship {
     void leave();
 
     /**
+     * Changes the fellowship's target size. Only the acting coordinator may. Growing recruits
+     * new members as repair does; shrinking removes members from the end of the roster order
+     * (never the coordinator), one roster change at a time; a removed member hears
+     * {@link FellowshipEvent.Type#MEMBER_LEFT} naming itself and releases its reservation.
+     * The size is the coordinator's: a successor keeps the size it was founded or last told
+     * with, so a caller that needs the new size to outlive the coordinator tells the others
+     * itself.
+     *
+     * @param targetSize the new size, 1 to {@value FellowshipSpec#MAX_SIZE}
+     * @throws FellowshipException if this node is not the acting coordinator or the size is out of range
+     */
+    void resize(int targetSize) throws FellowshipException;
+
+    /**
      * Dissolves the fellowship: every member releases its reservation. Only the coordinator may.
      *
      * @throws FellowshipException if this node is not the coordinator

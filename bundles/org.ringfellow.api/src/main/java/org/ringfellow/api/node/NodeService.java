@@ -4,9 +4,22 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The local node: its identity, its operator's configuration and its data directory.
+ * The local node: its identity, its operator's configuration, its data directory and the
+ * reservations made against what it contributes.
+ *
+ * <p><b>Reservations.</b> A bundle that lends part of the contributed resources (a fellowship
+ * member, for example) reserves it under a key of its own; the node keeps every reservation
+ * durably and tells {@link NodeListener} services when they change, and the Ring advertises
+ * {@link #unreserved()} as the node's free resources. The reservation methods have defaults
+ * (a node that keeps none) only so that test doubles written before them still compile.
  */
 public interface NodeService {
+
+    /** The most reservations a node keeps at once. */
+    int MAX_RESERVATIONS = 1024;
+
+    /** The longest reservation key, in characters. */
+    int MAX_RESERVATION_KEY = 128;
 
     /**
      * Returns the node's identity.
@@ -49,4 +62,56 @@ public interface NodeService {
      * @return an existing directory owned by the node
      */
     Path dataDirectory();
+
+    /**
+     * Reserves resources under a key, replacing what that key reserved before. The reservation
+     * is durable (it survives a restart until released) and {@link NodeListener}s hear of it.
+     * It may exceed what is contributed: {@link #unreserved()} is then zero, never negative.
+     *
+     * @param key 1 to {@value #MAX_RESERVATION_KEY} characters of {@code [A-Za-z0-9._:/-]};
+     *     by convention the owner's name first, as in {@code fellowship/<id>}
+     * @param amount what to reserve
+     * @throws IllegalArgumentException if the key is not valid
+     * @throws IllegalStateException if {@value #MAX_RESERVATIONS} other keys hold reservations
+     * @throws UnsupportedOperationException if this node keeps no reservations
+     */
+    default void reserve(String key, Resources amount) {
+        throw new UnsupportedOperationException("this node keeps no reservations");
+    }
+
+    /**
+     * Releases what a key reserved; {@link NodeListener}s hear of it if there was anything.
+     *
+     * @param key the key
+     * @return true if the key held a reservation
+     */
+    default boolean release(String key) {
+        return false;
+    }
+
+    /**
+     * Returns every reservation, by key.
+     *
+     * @return an immutable snapshot
+     */
+    default Map<String, Resources> reserved() {
+        return Map.of();
+    }
+
+    /**
+     * Returns what is contributed and not reserved: what the Ring advertises as free.
+     *
+     * @return {@link #contributed()} minus the sum of {@link #reserved()}, floored at zero
+     */
+    default Resources unreserved() {
+        Resources total = Resources.NONE;
+        try {
+            for (Resources r : reserved().values()) {
+                total = total.plus(r);
+            }
+        } catch (ArithmeticException e) {
+            return Resources.NONE; // reservations beyond any long exceed anything contributed
+        }
+        return contributed().minus(total);
+    }
 }

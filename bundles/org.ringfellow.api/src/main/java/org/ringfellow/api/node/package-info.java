@@ -1,5 +1,5 @@
 /**
  * Node identity, contributed resources, node information and the node's durable key-value store.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.ringfellow.api.node;

@@ -120,6 +120,30 @@ public final class ContainerManagerImpl implements ContainerManager {
         }
     }
 
+    /**
+     * Creates a manager outside OSGi (driver tests, benchmarks).
+     *
+     * @param node the local node
+     * @param store the node's durable store
+     * @param images the image store
+     * @param defaultDriver the driver type new containers use; empty for the first healthy one
+     * @return the manager
+     */
+    public static ContainerManagerImpl create(NodeService node, NodeStore store, ImageStore images,
+            String defaultDriver) {
+        return new ContainerManagerImpl(node, store, images, new Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return Config.class;
+            }
+
+            @Override
+            public String defaultDriver() {
+                return defaultDriver;
+            }
+        });
+    }
+
     @Modified
     void modified(Config config) {
         String next = config.defaultDriver().trim();

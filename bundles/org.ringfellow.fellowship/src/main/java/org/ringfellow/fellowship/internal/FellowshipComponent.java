@@ -10,10 +10,13 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.ringfellow.api.fellowship.AdmissionPolicy;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipListener;
 import org.ringfellow.api.fellowship.FellowshipService;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.node.NodeService;
@@ -27,8 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fellowship service of this node. It registers itself as a {@link RingListener} on the
- * Ring's whiteboard to hear of dead and departed members. A configuration that does not
- * validate is refused as a whole and the last good one stays in force.
+ * Ring's whiteboard to hear of dead and departed members, and it keeps a whiteboard of its own:
+ * every {@link FellowshipListener} service hears every event of every fellowship of this node
+ * (see that interface). A configuration that does not validate is refused as a whole and the
+ * last good one stays in force.
  */
 @Component(service = {FellowshipService.class, RingListener.class}, configurationPid = FellowshipComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
@@ -46,7 +51,7 @@ public class FellowshipComponent implements FellowshipService, RingListener {
      * Starts the fellowship channel.
      *
      * @param node the local node
-     * @param store the node's store, for reservations
+     * @param store the node's store, for the rosters kept across a crash
      * @param ring the Ring, for candidates and failure detection
      * @param config the configuration of PID {@code org.ringfellow.fellowship}
      */
@@ -63,7 +68,7 @@ public class FellowshipComponent implements FellowshipService, RingListener {
             s = Settings.defaults();
         }
         this.settings = s;
-        this.engine = new FellowshipEngine(node.identity(), ring, store.namespace("fellowship"), node::contributed, s);
+        this.engine = new FellowshipEngine(node, ring, store.namespace("fellowship"), s);
         try {
             engine.start();
         } catch (InterruptedException e) {
@@ -75,6 +80,21 @@ public class FellowshipComponent implements FellowshipService, RingListener {
             throw new IllegalStateException("cannot bind the fellowship channel on " + s.bindHost() + ":" + s.port()
                     + ": " + e, e);
         }
+    }
+
+    /**
+     * Binds a whiteboard listener: it hears every event of every fellowship of this node.
+     *
+     * @param listener the listener service
+     */
+    @Reference(name = "listener", service = FellowshipListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeListener")
+    void addListener(FellowshipListener listener) {
+        engine.addListener(listener);
+    }
+
+    void removeListener(FellowshipListener listener) {
+        engine.removeListener(listener);
     }
 
     @Modified

@@ -18,20 +18,22 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.ringfellow.api.fellowship.AdmissionPolicy;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipEvent;
 import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipListener;
 import org.ringfellow.api.fellowship.FellowshipMember;
 import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipService;
@@ -39,6 +41,7 @@ import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
+import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
@@ -86,7 +89,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final NodeIdentity identity;
     private final Ring ring;
     private final Reservations reservations;
-    private final Supplier<Resources> contributed;
+    private final NodeService node;
     private volatile Settings settings;
     private final ScheduledExecutorService loop;
     private final ChannelTransport transport;
@@ -100,6 +103,14 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
+    /** Replies that answer no request this node sent to that member (forged, or too late). */
+    private final AtomicLong unsolicited = new AtomicLong();
+    /** Rosters of a new epoch without signed votes of a majority for their coordinator. */
+    private final AtomicLong unproven = new AtomicLong();
+    /** Whiteboard listeners: every event of every fellowship this node belongs to. */
+    private final List<FellowshipListener> watchers = new CopyOnWriteArrayList<>();
+    /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
+    private final Set<FellowshipListener> bound = ConcurrentHashMap.newKeySet();
     private volatile Endpoint advertised;
     private volatile Thread loopThread;
 
@@ -109,12 +120,17 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private record PendingRequest(FellowshipId fellowship, NodeId to, CompletableFuture<FellowshipMessage> future) {
     }
 
-    public FellowshipEngine(NodeIdentity identity, Ring ring, NodeStore.Namespace store, Supplier<Resources> contributed,
-            Settings settings) {
-        this.identity = identity;
+    /**
+     * @param node the local node: its identity, what it contributes, and where reservations are made
+     * @param ring the Ring
+     * @param store the fellowship's namespace of the node store (rosters kept across a crash)
+     * @param settings channel settings and admission policy
+     */
+    public FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings) {
+        this.node = node;
+        this.identity = node.identity();
         this.ring = ring;
-        this.reservations = new Reservations(store);
-        this.contributed = contributed;
+        this.reservations = new Reservations(node, store);
         this.settings = settings;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fellowship-" + identity.id().shortId());
@@ -144,6 +160,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
         reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
                 () -> leaveAfterRestart(id, encoded))));
+        reservations.dropLegacy();
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
             reservations.release(id);
@@ -179,12 +196,66 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.stale-epoch", stale.get());
         m.put("drop.non-member", nonMember.get());
         m.put("drop.protocol-violation", violations.get());
+        m.put("drop.unsolicited-reply", unsolicited.get());
+        m.put("drop.unproven-roster", unproven.get());
         return m;
     }
 
     /** Returns the reservations this node holds, per fellowship. */
     public Map<FellowshipId, Resources> reservations() {
         return reservations.all();
+    }
+
+    /**
+     * Adds a listener of every fellowship of this node. On the engine's thread it first hears, for
+     * each fellowship this node already belongs to (founding ones included), a
+     * {@code MEMBER_JOINED} naming this node with the current roster; then every later event.
+     */
+    public void addListener(FellowshipListener listener) {
+        bound.add(listener);
+        try {
+            loop.execute(() -> guarded("listener replay", () -> {
+                if (!bound.contains(listener)) {
+                    return;
+                }
+                for (Membership m : List.copyOf(fellowships.values())) {
+                    if (!m.gone) {
+                        notify(listener, new FellowshipEvent(FellowshipEvent.Type.MEMBER_JOINED, m.id,
+                                Optional.of(self()), Optional.empty(), m.roster));
+                    }
+                }
+                synchronized (watchers) {
+                    if (bound.contains(listener) && !watchers.contains(listener)) {
+                        watchers.add(listener);
+                    }
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            bound.remove(listener); // the engine is closed: nothing more will happen
+        }
+    }
+
+    /** Removes a listener added with {@link #addListener}; it hears nothing emitted afterwards. */
+    public void removeListener(FellowshipListener listener) {
+        synchronized (watchers) {
+            bound.remove(listener);
+            watchers.remove(listener);
+        }
+    }
+
+    /** Hands an event of one fellowship to the whiteboard listeners (on the engine's thread). */
+    void toWatchers(FellowshipEvent event) {
+        for (FellowshipListener l : watchers) {
+            notify(l, event);
+        }
+    }
+
+    private static void notify(FellowshipListener l, FellowshipEvent event) {
+        try {
+            l.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("A fellowship listener failed on {} of {}", event.type(), event.fellowship(), e);
+        }
     }
 
     @Override
@@ -216,7 +287,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void keep(Membership m) {
         ByteBuf buf = Unpooled.buffer();
-        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature), buf);
+        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), buf);
         reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)));
     }
 
@@ -231,7 +302,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         + spec.id()));
                 return;
             }
-            reservations.reserve(spec.id(), spec.reservation());
+            try {
+                reservations.reserve(spec.id(), spec.reservation());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(new FellowshipException("the node refused the reservation: "
+                        + e.getMessage()));
+                return;
+            }
             FellowshipMember me = new FellowshipMember(self(), Base64.getEncoder().encodeToString(identity.publicKey()),
                     advertised);
             Roster first = new Roster(spec.id(), 1, 1, self(), List.of(me));
@@ -240,6 +317,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.founding = Optional.of(result);
             fellowships.put(spec.id(), m);
             keep(m);
+            m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
             LOG.info("Founding fellowship {} with {} members", spec.id(), spec.targetSize());
             recruit(m);
         }));
@@ -352,14 +430,20 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
                         + " less than a minute ago")
                 : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
-                        reservations.total(), contributed.get());
+                        reservations.total(), node.contributed());
+        if (refusal.isEmpty()) {
+            try {
+                reservations.reserve(spec.id(), spec.reservation());
+            } catch (RuntimeException e) {
+                refusal = Optional.of("the node refused the reservation: " + e.getMessage());
+            }
+        }
         if (refusal.isPresent()) {
             LOG.info("Refused the invitation of {} to fellowship {}: {}", invite.founder().shortId(), spec.id(),
                     refusal.get());
             link.send(new Frame.Answer(invite.correlation(), false, clip(refusal.get()), "", 0));
             return;
         }
-        reservations.reserve(spec.id(), spec.reservation());
         Accepted a = new Accepted(invite.founder(), invite.correlation(), spec);
         accepted.put(spec.id(), a);
         Endpoint me = advertised;
@@ -383,9 +467,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         accepted.remove(r.fellowship());
         Membership m = new Membership(this, a.spec(), r, update.signature());
+        m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
         keep(m);
         acknowledge(m);
+        m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
     }
@@ -400,7 +486,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
         }
-        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()) {
+        // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
+        // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
+        // a dissolve for instance, and linger.
+        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()
+                && m.roster.members().stream().allMatch(x -> x.node().equals(self())
+                        || m.acked.getOrDefault(x.node(), -1L) >= m.roster.version())) {
             CompletableFuture<Fellowship> f = m.founding.get();
             m.founding = Optional.empty();
             LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
@@ -515,8 +606,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void publish(Membership m, Roster next, Optional<Link> welcome) {
         Roster old = m.roster;
         byte[] sig = sign(next);
-        install(m, next, sig);
-        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig);
+        install(m, next, sig, m.rosterVotes);
+        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig, m.rosterVotes);
         for (FellowshipMember x : next.members()) {
             if (x.node().equals(self())) {
                 continue;
@@ -566,6 +657,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         long now = System.nanoTime();
+        long versionBefore = m.roster.version();
         m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
         m.roster.members().stream().map(FellowshipMember::node)
                 .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)
@@ -577,6 +669,45 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     }
                     removeMembers(m, Set.of(n));
                 });
+        if (m.roster.version() == versionBefore && m.roster.members().size() > m.spec.targetSize()) {
+            // resized down: the last member in roster order leaves first, never the coordinator
+            List<FellowshipMember> ms = m.roster.members();
+            for (int i = ms.size() - 1; i >= 0; i--) {
+                if (!ms.get(i).node().equals(self())) {
+                    LOG.info("Fellowship {}: above its target size {}; removing {}", m.id, m.spec.targetSize(),
+                            ms.get(i).node().shortId());
+                    removeMembers(m, Set.of(ms.get(i).node()));
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Changes the target size (coordinator only): growing recruits on the next round, shrinking
+     * removes one member per acknowledged roster.
+     */
+    void resize(Membership m, int size) throws FellowshipException {
+        if (size < 1 || size > FellowshipSpec.MAX_SIZE) {
+            throw new FellowshipException("fellowship size must be 1.." + FellowshipSpec.MAX_SIZE + ", got " + size);
+        }
+        if (!m.isCoordinator()) {
+            throw new FellowshipException("only the coordinator may resize fellowship " + m.id + "; it is "
+                    + m.roster.coordinator().shortId());
+        }
+        onLoop(() -> {
+            if (m.gone) {
+                return;
+            }
+            FellowshipSpec s = m.spec;
+            if (s.targetSize() == size) {
+                return;
+            }
+            m.spec = new FellowshipSpec(s.id(), size, s.requirement(), s.reservation(), s.inviteTimeout());
+            LOG.info("Fellowship {}: target size {} -> {}", m.id, s.targetSize(), size);
+            advance(m);
+            recruit(m);
+        });
     }
 
     /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
@@ -594,6 +725,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.acked.merge(from, ack.version(), Math::max);
         m.lastHeard.put(from, System.nanoTime());
         advance(m);
+        if (m.founding.isPresent()) {
+            recruit(m); // completes the founding once everyone holds the full roster
+        }
     }
 
     /** Tells the coordinator this member holds its roster. */
@@ -617,6 +751,16 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
             return;
         }
+        // A new epoch's coordinator proves it was elected: signed votes of a majority of the roster this
+        // node holds. A member that signs a roster naming itself coordinator of a later epoch has no such proof.
+        // A roster that removes this node needs none: leaving never makes a second coordinator, and a member
+        // whose roster drifted during a partition could not check the proof against it (it would linger).
+        if (r.epoch() > cur.epoch() && r.contains(self()) && !proven(m, r, update.votes())) {
+            unproven.incrementAndGet();
+            violation(link, "a roster of epoch " + r.epoch() + " without a majority's signed votes for "
+                    + r.coordinator().shortId());
+            return;
+        }
         // A roster that removes this node is safe to accept from any later epoch: leaving never makes
         // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
         boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
@@ -627,13 +771,30 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
             return;
         }
-        install(m, r, update.signature());
+        install(m, r, update.signature(), update.votes());
     }
 
-    private void install(Membership m, Roster next, byte[] sig) {
+    /**
+     * Tells whether {@code votes} prove that {@code r}'s coordinator won {@code r}'s epoch: valid
+     * signatures over (fellowship, epoch, coordinator) from a strict majority of the members of the
+     * roster this node holds (not counting those that announced their leave). Keys come from that
+     * roster, or from members this node saw removed (a coordinator may have removed a voter just
+     * before a partition), never from the roster being checked.
+     */
+    private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
+        byte[] body = voteBytes(m.id, r.epoch(), r.coordinator());
+        long valid = votes.entrySet().stream().filter(v -> !m.leftAnnounced.contains(v.getKey()))
+                .filter(v -> m.member(v.getKey()).or(() -> Optional.ofNullable(m.former.get(v.getKey())))
+                        .map(x -> verifyWith(x.publicKey(), body, v.getValue())).orElse(false))
+                .count();
+        return valid >= quorum(m);
+    }
+
+    private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
         Roster old = m.roster;
         m.roster = next;
         m.rosterSignature = sig;
+        m.rosterVotes = votes;
         m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
         if (next.epoch() > old.epoch()) {
             m.election = Optional.empty();
@@ -722,7 +883,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             long now = System.nanoTime();
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
-                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature);
+                Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
                 broadcastFrame(m, current);
                 for (FellowshipMember x : List.copyOf(m.former.values())) {
                     if (alive(x.node())) {
@@ -765,6 +926,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.votedFor = Optional.of(self());
             e = new Membership.Election(epoch);
             e.votes.add(self());
+            e.signatures.put(self(), identity.sign(voteBytes(m.id, epoch, self())));
             m.election = Optional.of(e);
             LOG.info("Fellowship {}: coordinator {} is gone; asking for votes for epoch {}", m.id,
                     coordinator.shortId(), epoch);
@@ -798,7 +960,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 m.acting = false;
             }
         }
-        link.send(new Frame.Vote(m.id, req.epoch(), grant));
+        link.send(grant ? new Frame.Vote(m.id, req.epoch(), true, identity.sign(voteBytes(m.id, req.epoch(), candidate)))
+                : new Frame.Vote(m.id, req.epoch(), false));
     }
 
     private void onVote(Membership m, NodeId voter, Frame.Vote vote) {
@@ -806,7 +969,15 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         Membership.Election e = m.election.get();
+        Optional<FellowshipMember> who = m.member(voter);
+        if (who.isEmpty() || !verifyWith(who.get().publicKey(), voteBytes(m.id, vote.epoch(), self()),
+                vote.signature())) {
+            violations.incrementAndGet();
+            LOG.warn("Fellowship {}: ignored a vote of {} whose signature does not verify", m.id, voter.shortId());
+            return;
+        }
         e.votes.add(voter);
+        e.signatures.put(voter, vote.signature());
         if (e.votes.size() >= quorum(m)) {
             win(m, e);
         }
@@ -822,6 +993,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         old.members().stream().filter(x -> !x.node().equals(self())).forEach(members::add);
         m.election = Optional.empty();
         m.acting = true;
+        m.rosterVotes = Map.copyOf(e.signatures);
         LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
                 e.votes.size(), eligible(m).size());
         m.acked.clear();
@@ -862,7 +1034,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
                     FellowshipMember former = m.former.get(who);
                     if (former != null && m.isCoordinator()) {
-                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature));
+                        linkTo(m, former).send(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes));
                     }
                 }
                 if (m.roster.contains(who) || m.roster.coordinator().equals(self())) {
@@ -946,6 +1118,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             PendingRequest p = requests.get(correlation);
             if (p != null && p.fellowship().equals(m.id) && p.to().equals(from) && requests.remove(correlation, p)) {
                 p.future().complete(new FellowshipMessage(m.id, from, topic, payload, correlation));
+            } else {
+                unsolicited.incrementAndGet();
+                LOG.debug("Fellowship {}: dropped a reply from {} to no request of ours to it", m.id, from.shortId());
             }
             return;
         }
@@ -1079,7 +1254,24 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    private static byte[] rosterBytes(Roster r) {
+    private boolean verifyWith(String publicKeyBase64, byte[] body, byte[] signature) {
+        try {
+            return identity.verify(Base64.getDecoder().decode(publicKeyBase64), body, signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The bytes a member signs when it votes for {@code candidate} to coordinate {@code epoch}. */
+    static byte[] voteBytes(FellowshipId id, long epoch, NodeId candidate) {
+        ByteBuf buf = Unpooled.buffer();
+        buf.writeBytes("ringfellow-vote-v1:".getBytes(StandardCharsets.US_ASCII));
+        buf.writeBytes(id.value().getBytes(StandardCharsets.UTF_8)).writeByte(0).writeLong(epoch)
+                .writeBytes(candidate.bytes());
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    static byte[] rosterBytes(Roster r) {
         ByteBuf buf = Unpooled.buffer();
         buf.writeBytes("ringfellow-roster-v1:".getBytes(StandardCharsets.US_ASCII));
         FrameCodec.writeRoster(r, buf);

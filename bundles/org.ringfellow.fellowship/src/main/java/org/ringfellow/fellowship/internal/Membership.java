@@ -31,11 +31,14 @@ final class Membership implements Fellowship {
 
     final FellowshipEngine engine;
     final FellowshipId id;
-    final FellowshipSpec spec;
+    /** The spec; its target size changes when the coordinator resizes. */
+    volatile FellowshipSpec spec;
     private final List<FellowshipListener> listeners = new CopyOnWriteArrayList<>();
 
     volatile Roster roster;
     volatile byte[] rosterSignature;
+    /** The signed votes that made the roster's coordinator coordinator of its epoch (empty in epoch 1). */
+    volatile Map<NodeId, byte[]> rosterVotes = Map.of();
     /** Whether this node, named coordinator by the roster, still acts as one (it sees a majority). */
     volatile boolean acting;
     volatile boolean gone;
@@ -73,6 +76,8 @@ final class Membership implements Fellowship {
     static final class Election {
         final long epoch;
         final Set<NodeId> votes = new HashSet<>();
+        /** Each vote's signature over (fellowship, epoch, this node): the proof shown with the rosters. */
+        final Map<NodeId, byte[]> signatures = new HashMap<>();
         long askedAtNanos;
 
         Election(long epoch) {
@@ -98,6 +103,7 @@ final class Membership implements Fellowship {
                 FellowshipEngine.LOG.warn("A listener of fellowship {} failed on {}", id, type, e);
             }
         }
+        engine.toWatchers(event);
     }
 
     Optional<FellowshipMember> member(NodeId node) {
@@ -158,6 +164,11 @@ final class Membership implements Fellowship {
     @Override
     public void dissolve() throws FellowshipException {
         engine.dissolve(this);
+    }
+
+    @Override
+    public void resize(int targetSize) throws FellowshipException {
+        engine.resize(this, targetSize);
     }
 
     @Override

@@ -3,27 +3,41 @@ package org.ringfellow.fellowship.internal;
 import java.util.Map;
 import java.util.TreeMap;
 import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
 
-/** The resources this node reserved for fellowships, kept durably in the node's store. */
+/**
+ * The resources this node reserved for fellowships. The node owns them ({@link NodeService#reserve},
+ * under the key {@code fellowship/<id>}), keeps them durably and the Ring advertises what is
+ * left as free. This class also keeps the latest roster of each fellowship in the fellowship's
+ * namespace of the store, so that after a crash the node can tell the members it left.
+ */
 final class Reservations {
 
-    private static final String PREFIX = "reservation.";
+    static final String KEY_PREFIX = "fellowship/";
+    /** Where earlier versions kept reservations in the fellowship's own namespace; dropped on start. */
+    private static final String LEGACY_PREFIX = "reservation.";
     private static final String ROSTER = "roster.";
+    private final NodeService node;
     private final NodeStore.Namespace store;
 
-    Reservations(NodeStore.Namespace store) {
+    Reservations(NodeService node, NodeStore.Namespace store) {
+        this.node = node;
         this.store = store;
     }
 
-    synchronized void reserve(FellowshipId id, Resources r) {
-        store.put(PREFIX + id.value(), r.milliCpus() + " " + r.memoryBytes() + " " + r.diskBytes());
+    static String key(FellowshipId id) {
+        return KEY_PREFIX + id.value();
+    }
+
+    void reserve(FellowshipId id, Resources r) {
+        node.reserve(key(id), r);
     }
 
     synchronized boolean release(FellowshipId id) {
         store.remove(ROSTER + id.value());
-        return store.remove(PREFIX + id.value());
+        return node.release(key(id));
     }
 
     /** Keeps the latest signed roster (Base64 of its frame), so that after a crash the node can say it left. */
@@ -46,16 +60,20 @@ final class Reservations {
         return out;
     }
 
-    synchronized Map<FellowshipId, Resources> all() {
+    /** Drops what earlier versions kept in the fellowship's namespace; the node keeps reservations now. */
+    synchronized void dropLegacy() {
+        store.entries().keySet().stream().filter(k -> k.startsWith(LEGACY_PREFIX)).forEach(store::remove);
+    }
+
+    /** Returns this node's fellowship reservations; keys of other owners, or unreadable ids, are not listed. */
+    Map<FellowshipId, Resources> all() {
         Map<FellowshipId, Resources> out = new TreeMap<>((a, b) -> a.value().compareTo(b.value()));
-        store.entries().forEach((k, v) -> {
-            if (k.startsWith(PREFIX)) {
+        node.reserved().forEach((k, v) -> {
+            if (k.startsWith(KEY_PREFIX)) {
                 try {
-                    String[] p = v.split(" ");
-                    out.put(new FellowshipId(k.substring(PREFIX.length())),
-                            new Resources(Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2])));
-                } catch (RuntimeException e) {
-                    // an unreadable entry reserves nothing; it is dropped on the next release of that id
+                    out.put(new FellowshipId(k.substring(KEY_PREFIX.length())), v);
+                } catch (IllegalArgumentException e) {
+                    // not an id this bundle made: leave it to its owner
                 }
             }
         });

@@ -35,6 +35,7 @@ final class Cluster implements AutoCloseable {
         final TestIdentity identity;
         final FakeRing ring;
         final MemoryStore store;
+        final TestNode node;
         final FellowshipEngine engine;
         final List<FellowshipEvent> events = new CopyOnWriteArrayList<>();
         boolean crashed;
@@ -55,7 +56,9 @@ final class Cluster implements AutoCloseable {
             // Reachable before start, as the Ring would advertise it.
             world.records.put(identity.id(), new Member(identity.id(), name, new Endpoint("127.0.0.1", 1), 1,
                     MemberState.ALIVE, ResourceAdvert.EMPTY));
-            this.engine = new FellowshipEngine(identity, ring, store, () -> CONTRIBUTED, s);
+            // The same node (and its reservations) across a restart, as the node bundle keeps them.
+            this.node = before != null ? before.node : new TestNode(identity, name, CONTRIBUTED, Map.of());
+            this.engine = new FellowshipEngine(node, ring, store, s);
             int port = engine.start().getPort();
             world.records.put(identity.id(), new Member(identity.id(), name, new Endpoint("127.0.0.1", 1), 1,
                     MemberState.ALIVE, new ResourceAdvert(CONTRIBUTED, CONTRIBUTED, Set.of("runc"), Set.of("bundle"),

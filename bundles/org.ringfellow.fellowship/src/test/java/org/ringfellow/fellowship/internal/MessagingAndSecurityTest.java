@@ -32,6 +32,7 @@ import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.ResourceQuery;
 import org.ringfellow.fellowship.internal.tls.Purpose;
 import org.ringfellow.fellowship.internal.wire.Frame;
+import org.ringfellow.fellowship.internal.wire.FrameCodec;
 
 class MessagingAndSecurityTest {
 
@@ -202,7 +203,7 @@ class MessagingAndSecurityTest {
         long malformed = a.engine.transport().stats().malformed();
         try (RawClient raw = new RawClient(b.identity, a.engine.advertised(), Purpose.of(F))) {
             ByteBuf junk = Unpooled.buffer();
-            junk.writeInt(5).writeBytes(new byte[] {1, 99, 0, 0, 0}); // version 1, unknown type 99
+            junk.writeInt(5).writeBytes(new byte[] {FrameCodec.VERSION, 99, 0, 0, 0}); // unknown type 99
             raw.write(junk);
             assertTrue(raw.closedWithin(Duration.ofSeconds(20)));
         }

@@ -1,6 +1,7 @@
 package org.ringfellow.fellowship.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipEvent;
+import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipId;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
@@ -97,6 +99,27 @@ class SuccessionAndRepairTest {
         Cluster.await(other + " heard the change of coordinator", () -> other.events.stream().anyMatch(
                 e -> e.type() == FellowshipEvent.Type.COORDINATOR_CHANGED && e.member().equals(Optional.of(successor))));
         assertEquals(Map.of(F, SMALL), cluster.node(3).engine.reservations());
+    }
+
+    @Test
+    void givenFormedFellowship_whenResized_thenItShrinksFromTheEndAndGrowsAgain() throws Exception {
+        cluster = new Cluster(4);
+        Fellowship f = form(3);
+        Cluster.Node last = cluster.byId(f.roster().members().get(2).node());
+        assertThrows(FellowshipException.class, () -> last.fellowship(F).orElseThrow().resize(2),
+                "only the coordinator resizes");
+        assertThrows(FellowshipException.class, () -> f.resize(0));
+
+        f.resize(2);
+        Cluster.await("the fellowship shrinks to 2 without its last member", () -> settled(2)
+                && !agreed().contains(last.id()));
+        Cluster.await(last + " heard it was removed and released its reservation", () -> last.events.stream()
+                .anyMatch(e -> e.type() == FellowshipEvent.Type.MEMBER_LEFT && e.member().equals(Optional.of(last.id())))
+                && last.engine.reservations().isEmpty());
+        assertEquals(cluster.node(0).id(), agreed().coordinator(), "the coordinator stays");
+
+        f.resize(4);
+        Cluster.await("the fellowship grows to 4", () -> settled(4));
     }
 
     @Test

@@ -56,6 +56,9 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
     static final String RUNTIME_TYPE = "ringfellow.runtime.type";
     private static final String STATE_NAMESPACE = "node";
     private static final String LAST_GOOD = "config.last-good";
+    private static final String RESERVATIONS_NAMESPACE = "node.reservations";
+    private static final java.util.regex.Pattern RESERVATION_KEY = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9._:/-]{1," + MAX_RESERVATION_KEY + "}");
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
 
@@ -67,6 +70,8 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile NodeSettings settings;
     private volatile Optional<String> configProblem = Optional.empty();
+    /** The reservations, mirrored from the store; written under {@code this}. */
+    private volatile Map<String, Resources> reservations;
 
     /**
      * Opens the node's identity and store and applies its configuration.
@@ -86,6 +91,7 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
         }
         this.store = new MvNodeStore(dataDir);
         this.version = context.getBundle().getVersion().toString();
+        this.reservations = loadReservations();
         NodeSettings fallback = lastGood().orElseGet(() -> NodeSettings.defaults(hostName()));
         this.settings = fallback;
         apply(config, fallback);
@@ -131,15 +137,86 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
         settings = next;
         saveLastGood(next);
         if (changed) {
-            NodeInfo info = info();
-            for (NodeListener l : listeners) {
-                try {
-                    l.nodeChanged(info);
-                } catch (RuntimeException e) {
-                    LOG.warn("A node listener failed", e);
-                }
+            tellListeners();
+        }
+    }
+
+    private void tellListeners() {
+        NodeInfo info = info();
+        for (NodeListener l : listeners) {
+            try {
+                l.nodeChanged(info);
+            } catch (RuntimeException e) {
+                LOG.warn("A node listener failed", e);
             }
         }
+    }
+
+    // Reservations
+
+    @Override
+    public void reserve(String key, Resources amount) {
+        if (key == null || !RESERVATION_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("a reservation key is 1 to " + MAX_RESERVATION_KEY
+                    + " characters of [A-Za-z0-9._:/-], got '" + key + "'");
+        }
+        java.util.Objects.requireNonNull(amount, "amount");
+        synchronized (this) {
+            Map<String, Resources> now = reservations;
+            if (amount.equals(now.get(key))) {
+                return;
+            }
+            if (!now.containsKey(key) && now.size() >= MAX_RESERVATIONS) {
+                throw new IllegalStateException("the node already keeps " + MAX_RESERVATIONS + " reservations");
+            }
+            store.namespace(RESERVATIONS_NAMESPACE).put(key, amount.milliCpus() + " " + amount.memoryBytes() + " "
+                    + amount.diskBytes());
+            Map<String, Resources> next = new java.util.TreeMap<>(now);
+            next.put(key, amount);
+            reservations = Map.copyOf(next);
+        }
+        LOG.debug("Reserved {} under {}", amount, key);
+        tellListeners();
+    }
+
+    @Override
+    public boolean release(String key) {
+        synchronized (this) {
+            if (key == null || !reservations.containsKey(key)) {
+                return false;
+            }
+            store.namespace(RESERVATIONS_NAMESPACE).remove(key);
+            Map<String, Resources> next = new java.util.TreeMap<>(reservations);
+            next.remove(key);
+            reservations = Map.copyOf(next);
+        }
+        LOG.debug("Released the reservation {}", key);
+        tellListeners();
+        return true;
+    }
+
+    @Override
+    public Map<String, Resources> reserved() {
+        return reservations;
+    }
+
+    /** Reads the reservations kept by an earlier run; an unreadable entry is dropped and logged. */
+    private Map<String, Resources> loadReservations() {
+        NodeStore.Namespace ns = store.namespace(RESERVATIONS_NAMESPACE);
+        Map<String, Resources> out = new java.util.TreeMap<>();
+        ns.entries().forEach((k, v) -> {
+            try {
+                String[] p = v.split(" ", -1);
+                if (p.length != 3 || !RESERVATION_KEY.matcher(k).matches() || out.size() >= MAX_RESERVATIONS) {
+                    throw new IllegalArgumentException("not a reservation");
+                }
+                out.put(k, new Resources(Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2])));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Dropping an unreadable reservation {}={}", k, v);
+                ns.remove(k);
+            }
+        });
+        return Map.copyOf(out);
     }
 
     private Optional<NodeSettings> lastGood() {

@@ -291,8 +291,9 @@ public final class RingComponent implements Ring, NodeListener {
     }
 
     private ResourceAdvert advert() {
-        // Nothing reserves resources yet, so everything contributed is free.
-        return new ResourceAdvert(node.contributed(), node.contributed(), new TreeSet<>(drivers.values()),
+        // Free is what is contributed minus what the node reserved (fellowships); the node tells
+        // this component (a NodeListener) when reservations change, and the advert is re-signed.
+        return new ResourceAdvert(node.contributed(), node.unreserved(), new TreeSet<>(drivers.values()),
                 new TreeSet<>(runtimes.values()), node.labels());
     }
 

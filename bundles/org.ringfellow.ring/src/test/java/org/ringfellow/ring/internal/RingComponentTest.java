@@ -61,6 +61,9 @@ class RingComponentTest {
                     Optional.empty());
         }
         @Override public Path dataDirectory() { return Path.of(System.getProperty("java.io.tmpdir")); }
+
+        volatile Map<String, Resources> reserved = Map.of();
+        @Override public Map<String, Resources> reserved() { return reserved; }
     }
 
     static RingConfiguration config(Map<String, Object> values) {
@@ -131,6 +134,33 @@ class RingComponentTest {
         ca.unbindDriver(runc);
         assertTrue(poll(() -> cb.find(QueryParser.parse(List.of("driver=runc"))).isEmpty()));
         assertTrue(cb.stats().messagesIn() > 0);
+    }
+
+    @Test
+    void givenAReservation_whenTheNodeSaysSo_thenTheAdvertSeenByOthersHasLessFreeUntilItIsReleased() throws Exception {
+        Resources contributed = new Resources(4000, 8L << 30, 0);
+        Resources lent = new Resources(3000, 2L << 30, 0);
+        FakeNode a = new FakeNode(6, "zeta", contributed, Map.of());
+        FakeNode b = new FakeNode(7, "eta", contributed, Map.of());
+        RingComponent ca = start(a, loopback());
+        Map<String, Object> cfgB = loopback();
+        cfgB.put("seeds", new String[] {ca.self().address().toString()});
+        RingComponent cb = start(b, cfgB);
+        assertTrue(poll(() -> cb.member(a.identity.id()).isPresent()));
+        assertEquals(contributed, cb.member(a.identity.id()).orElseThrow().advert().free());
+
+        a.reserved = Map.of("fellowship/x", lent);
+        ca.nodeChanged(a.info()); // what the node bundle does after a reservation
+        assertTrue(poll(() -> cb.member(a.identity.id()).map(m -> m.advert().free()
+                .equals(contributed.minus(lent))).orElse(false)), "the other node sees less free");
+        assertEquals(contributed, cb.member(a.identity.id()).orElseThrow().advert().contributed());
+        assertTrue(cb.find(QueryParser.parse(List.of("cpus=2"))).stream().noneMatch(m -> m.id().equals(
+                a.identity.id())), "no room for two cores any more");
+
+        a.reserved = Map.of();
+        ca.nodeChanged(a.info());
+        assertTrue(poll(() -> cb.find(QueryParser.parse(List.of("cpus=2"))).stream().anyMatch(m -> m.id().equals(
+                a.identity.id()))), "released: offered again");
     }
 
     @Test

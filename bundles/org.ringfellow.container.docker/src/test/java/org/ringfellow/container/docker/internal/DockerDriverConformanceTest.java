@@ -12,6 +12,7 @@ import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.tck.ContainerDriverConformance;
+import org.ringfellow.container.tck.Engines;
 
 /**
  * The Docker driver against a real dockerd, at {@code DOCKER_HOST} (scripts/lib/engines.sh

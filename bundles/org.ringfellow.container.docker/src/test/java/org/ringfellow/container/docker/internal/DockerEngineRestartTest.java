@@ -26,6 +26,7 @@ import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
 import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.tck.Engines;
 
 /**
  * The driver while its dockerd goes away and comes back: a private dockerd, started and

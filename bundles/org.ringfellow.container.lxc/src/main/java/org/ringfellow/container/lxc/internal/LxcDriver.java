@@ -2,18 +2,12 @@ package org.ringfellow.container.lxc.internal;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,11 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -50,6 +47,10 @@ import org.ringfellow.api.container.LogChunk;
 import org.ringfellow.api.container.Mount;
 import org.ringfellow.api.container.NetworkMode;
 import org.ringfellow.api.node.NodeService;
+import org.ringfellow.container.host.CgroupsV1;
+import org.ringfellow.container.host.Commands;
+import org.ringfellow.container.host.ContainerFiles;
+import org.ringfellow.container.host.Monitor;
 
 /**
  * The LXC driver. Each container is an LXC application container in the driver's own lxcpath
@@ -58,13 +59,14 @@ import org.ringfellow.api.node.NodeService;
  * no network ({@code lxc.net.0.type = empty}), all capabilities dropped, no new privileges, an
  * unprivileged user, a read-only root (or an overlay for a writable one) and cgroup limits.
  *
- * <p>{@code lxc-execute} in the foreground under {@code setsid sh} is the container's monitor:
- * LXC's own init ({@code init.lxc.static}) is PID 1 and passes the workload's exit code up to
- * lxc-execute, whose shell writes it to the {@code exit} file. {@code lxc-start -d} would lose
- * that code, and its console pty would turn the output's newlines into CR LF. The monitor's
- * standard streams are files, never pipes to this JVM, so the container survives the driver,
- * its bundle and the JVM. A stop hook records the cgroup's OOM kill counter before LXC removes
- * the cgroup.
+ * <p>{@code lxc-execute} in the foreground under a {@link Monitor} ({@code ringfellow-monitor}, a
+ * small static program in a process group of its own) is the container's monitor: LXC's own init
+ * ({@code init.lxc.static}) is PID 1 and passes the workload's exit code up to lxc-execute, whose
+ * exit code the monitor writes to the {@code exit} file. {@code lxc-start -d} would lose that
+ * code, and its console pty would turn the output's newlines into CR LF. The container's
+ * standard streams are files, never pipes to this JVM, so the container survives the driver, its
+ * bundle and the JVM. A stop hook records the cgroup's OOM kill counter before LXC removes the
+ * cgroup.
  */
 @Component(service = ContainerDriver.class, configurationPid = LxcDriver.PID,
         property = ContainerDriver.TYPE_PROPERTY + "=" + LxcDriver.TYPE)
@@ -76,14 +78,9 @@ public final class LxcDriver implements ContainerDriver {
     /** The configuration PID. */
     public static final String PID = "org.ringfellow.container.lxc";
 
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern OWNER = Pattern.compile("(?m)^# " + Pattern.quote(OWNER_LABEL) + " = ([0-9a-f]+)$");
-    /** The monitor: lxc-execute, then its exit code in one write of a shell builtin (a reader skips an empty file). */
-    private static final String SHIM = "tool=$1; path=$2; name=$3; exit=$4; shift 4; "
-            + "\"$tool\" -q -P \"$path\" -n \"$name\" -- \"$@\"; echo $? > \"$exit\"";
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final String DEFAULT_PATH = ContainerFiles.DEFAULT_PATH;
     private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
-    private static final int MAX_EXEC_OUTPUT = 64 * 1024;
 
     /** The driver's configuration. */
     @ObjectClassDefinition(name = "Ringfellow LXC driver", description = "Runs containers with the LXC tools.")
@@ -117,6 +114,7 @@ public final class LxcDriver implements ContainerDriver {
     private final ImageStore images;
     private final String nodeId;
     private final Path lxcpath;
+    private final Monitor monitor;
 
     /**
      * Activates the driver in the node's data directory.
@@ -148,6 +146,7 @@ public final class LxcDriver implements ContainerDriver {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the LXC driver's state in " + options.stateDir(), e);
         }
+        this.monitor = Monitor.installIn(options.stateDir().resolve("bin"));
     }
 
     @Override
@@ -181,15 +180,10 @@ public final class LxcDriver implements ContainerDriver {
         } catch (IOException e) {
             return new Fingerprint(Health.UNHEALTHY, "", "cannot run lxc-execute: " + e.getMessage(), attrs);
         }
-        if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+        if (CgroupsV1.unifiedOnly()) {
             return new Fingerprint(Health.UNHEALTHY, version, "cgroup v2 is not supported by this driver yet", attrs);
         }
-        List<String> missing = new ArrayList<>();
-        for (String controller : List.of("memory", "pids", "cpu", "cpuacct")) {
-            if (Cgroups.controllerDir(controller).isEmpty()) {
-                missing.add(controller);
-            }
-        }
+        List<String> missing = CgroupsV1.missingControllers();
         if (!missing.isEmpty()) {
             return new Fingerprint(Health.UNHEALTHY, version, "cgroup controllers not mounted: " + missing, attrs);
         }
@@ -201,6 +195,10 @@ public final class LxcDriver implements ContainerDriver {
         if (!"root".equals(System.getProperty("user.name"))) {
             return new Fingerprint(Health.UNHEALTHY, version, "the node must run as root to use LXC with cgroups",
                     attrs);
+        }
+        attrs.put("monitor", monitor.program().toString());
+        if (monitor.problem().isPresent()) {
+            return new Fingerprint(Health.UNHEALTHY, version, monitor.problem().get(), attrs);
         }
         return new Fingerprint(Health.HEALTHY, version, "", attrs);
     }
@@ -230,13 +228,18 @@ public final class LxcDriver implements ContainerDriver {
                     e);
         }
         for (Mount m : spec.mounts()) {
-            // a read-only image cannot get new mount points
-            if (!Files.isDirectory(inRoot(rootfs, m.target()))) {
+            // a read-only image cannot get new mount points: a directory is mounted on a directory,
+            // a file (the bundle runtime binds single JRE files) on a file
+            Path target = ContainerFiles.inRoot(rootfs, m.target());
+            boolean fileOnFile = m.type() == Mount.Type.BIND && Files.isRegularFile(Path.of(m.source()))
+                    && Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!fileOnFile && !Files.isDirectory(target)) {
                 throw new DriverException(Kind.INVALID_SPEC, "mount target " + m.target()
                         + " does not exist in the image; choose an existing directory such as /tmp");
             }
         }
-        checkCommand(rootfs, spec);
+        ContainerFiles.checkCommand(rootfs, spec);
+        monitor.requireUsable();
         Path dir = lxcpath.resolve(spec.name());
         try {
             Files.createDirectory(dir);
@@ -257,27 +260,22 @@ public final class LxcDriver implements ContainerDriver {
     private ContainerHandle launch(ContainerSpec spec, Path dir, Path rootfs) throws DriverException {
         String id = spec.name();
         try {
-            writeAtomically(dir.resolve("config"), config(spec, dir, rootfs).getBytes(StandardCharsets.UTF_8));
-            Path log = dir.resolve("log");
-            List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", SHIM, "ringfellow-lxc-shim",
-                    options.tool("lxc-execute").toString(), lxcpath.toString(), id, dir.resolve("exit").toString()));
+            ContainerFiles.writeAtomically(dir.resolve("config"), config(spec, dir, rootfs)
+                    .getBytes(StandardCharsets.UTF_8));
+            List<String> cmd = new ArrayList<>(List.of(options.tool("lxc-execute").toString(), "-q", "-P",
+                    lxcpath.toString(), "-n", id, "--"));
             cmd.addAll(spec.command());
-            new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .directory(dir.toFile())
-                    .start();
+            monitor.start(dir, dir.resolve("log"), Optional.empty(), cmd);
             long deadline = System.nanoTime() + options.startTimeoutMillis() * 1_000_000;
             int spins = 0;
             // each poll must be cheap: on a busy host it competes with LXC for the CPU
-            Path procs = Cgroups.payload("pids", cgroupDir(id), id).resolve("cgroup.procs");
+            Path procs = CgroupsV1.dir("pids", payload(id)).resolve("cgroup.procs");
             File exitFile = dir.resolve("exit").toFile();
             while (true) {
                 // running means the workload runs: LXC's init and its child are in the payload cgroup
-                if (Cgroups.count(procs) >= 2) {
+                if (CgroupsV1.count(procs) >= 2) {
                     long pid = findInit(id);
-                    if (pid > 0 && !children(pid).isEmpty()) {
+                    if (pid > 0 && !ContainerFiles.children(pid).isEmpty()) {
                         Files.writeString(dir.resolve("pid"), Long.toString(pid));
                         break;
                     }
@@ -296,7 +294,7 @@ public final class LxcDriver implements ContainerDriver {
                 // a container's workload usually runs within a few tens of milliseconds: poll finely
                 // first (Thread.sleep rounds up to a whole millisecond)
                 if (++spins < 400) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    LockSupport.parkNanos(200_000);
                 } else {
                     Thread.sleep(10);
                 }
@@ -369,13 +367,14 @@ public final class LxcDriver implements ContainerDriver {
         // LXC runs a hook as sh -c "<hook> <name> lxc stop": a shell command whose arguments end in
         // a no-op; it keeps the OOM kill counter before LXC removes the cgroup, and is read only once
         // the exit file exists, after the hook has run
-        c.append("lxc.hook.stop = cat ").append(shellQuote(Cgroups.payload("memory", cgroupDir(id), id)
+        c.append("lxc.hook.stop = cat ").append(shellQuote(CgroupsV1.dir("memory", payload(id))
                 .resolve("memory.oom_control").toString())).append(" > ").append(shellQuote(dir.resolve("oom")
                 .toString())).append(" 2>/dev/null; :\n");
         c.append("lxc.cgroup.dir = ").append(cgroupDir(id).substring(1)).append('\n');
         long mem = spec.limits().memoryBytes();
         c.append("lxc.cgroup.memory.limit_in_bytes = ").append(mem).append('\n');
-        if (Cgroups.memswAvailable()) {
+        if (CgroupsV1.controllerDir("memory").map(p -> Files.exists(p.resolve("memory.memsw.limit_in_bytes")))
+                .orElse(false)) {
             c.append("lxc.cgroup.memory.memsw.limit_in_bytes = ").append(mem).append('\n');
         }
         c.append("lxc.cgroup.pids.max = ").append(spec.limits().pids()).append('\n');
@@ -408,36 +407,12 @@ public final class LxcDriver implements ContainerDriver {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** Refuses a command that is not in the image, which LXC's init would only report as exit 127. */
-    private static void checkCommand(Path rootfs, ContainerSpec spec) throws DriverException {
-        String program = spec.command().get(0);
-        if (program.contains("/")) {
-            Path p = inRoot(rootfs, program.startsWith("/") ? program : spec.workingDir() + "/" + program);
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DriverException(Kind.INVALID_SPEC, "command " + program + " does not exist in the image");
-            }
-            return;
-        }
-        String path = spec.env().getOrDefault("PATH", DEFAULT_PATH);
-        for (String d : path.split(":")) {
-            if (d.startsWith("/") && Files.exists(inRoot(rootfs, d + "/" + program), LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-        }
-        throw new DriverException(Kind.INVALID_SPEC, "command " + program + " is not found in the image's PATH");
-    }
-
-    private static Path inRoot(Path rootfs, String containerPath) {
-        String rel = containerPath.replaceAll("^/+", "");
-        return rel.isEmpty() ? rootfs : rootfs.resolve(rel).normalize();
-    }
-
     /**
      * The host pid of the container's init: the process of its payload cgroup that is PID 1 in
      * the container's pid namespace.
      */
     private long findInit(String id) {
-        for (long pid : Cgroups.procs(cgroupDir(id), id)) {
+        for (long pid : CgroupsV1.procs(payload(id))) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                     if (line.startsWith("NSpid:")) {
@@ -478,10 +453,9 @@ public final class LxcDriver implements ContainerDriver {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = 5;
         int polls = 0;
-        File exitFile = dir.resolve("exit").toFile();
         while (true) {
             // java.io.File.exists costs one stat; a missing file through NIO costs an exception
-            Optional<ExitStatus> exit = exitFile.exists() ? exitStatus(dir) : Optional.empty();
+            Optional<ExitStatus> exit = Monitor.exited(dir) ? exitStatus(dir) : Optional.empty();
             if (exit.isPresent()) {
                 return exit;
             }
@@ -495,7 +469,7 @@ public final class LxcDriver implements ContainerDriver {
             // an exit is usually seen within milliseconds of a stop: poll finely at first
             polls++;
             if (polls < 400) {
-                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(200_000, left));
+                LockSupport.parkNanos(Math.min(200_000, left));
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
@@ -507,32 +481,18 @@ public final class LxcDriver implements ContainerDriver {
     }
 
     private static Optional<ExitStatus> exitStatus(Path dir) throws DriverException {
-        Path exitFile = dir.resolve("exit");
-        String text;
-        Instant finished;
+        Optional<Monitor.Exit> exit;
         try {
-            text = Files.readString(exitFile).trim();
-            finished = Files.getLastModifiedTime(exitFile).toInstant();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            exit = Monitor.exit(dir);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot read the exit status in " + dir + ": " + e.getMessage(), e);
         }
-        if (text.isEmpty()) {
-            // the monitor's shell has created the file but not yet written the code
-            return Optional.empty();
-        }
-        int code;
-        try {
-            code = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            code = 255;
-        }
-        if (code == 1 && Files.exists(dir.resolve("killed"))) {
-            code = 128 + 9;
-        }
-        int signal = code > 128 && code < 128 + 65 ? code - 128 : 0;
-        return Optional.of(new ExitStatus(code, signal, oomKills(dir) > 0, finished));
+        return exit.map(e -> {
+            // lxc-execute reports 1 for an init killed by lxc-stop -k
+            Monitor.Exit x = e.code() == 1 && Files.exists(dir.resolve("killed")) ? new Monitor.Exit(128 + 9,
+                    e.finished()) : e;
+            return new ExitStatus(x.code(), x.signal(), oomKills(dir) > 0, x.finished());
+        });
     }
 
     private static long oomKills(Path dir) {
@@ -580,7 +540,7 @@ public final class LxcDriver implements ContainerDriver {
             if (init <= 0) {
                 return;
             }
-            List<Long> children = children(init);
+            List<Long> children = ContainerFiles.children(init);
             if (!children.isEmpty()) {
                 for (long child : children) {
                     // SIGTERM, as ProcessHandle.destroy sends it
@@ -594,26 +554,13 @@ public final class LxcDriver implements ContainerDriver {
 
     private static List<Long> descendants(long pid) {
         List<Long> out = new ArrayList<>();
-        List<Long> todo = new ArrayList<>(children(pid));
+        List<Long> todo = new ArrayList<>(ContainerFiles.children(pid));
         while (!todo.isEmpty() && out.size() < 4096) {
             long p = todo.remove(todo.size() - 1);
             out.add(p);
-            todo.addAll(children(p));
+            todo.addAll(ContainerFiles.children(p));
         }
         return out;
-    }
-
-    private static List<Long> children(long pid) {
-        try {
-            String text = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid),
-                    "children")).trim();
-            if (text.isEmpty()) {
-                return List.of();
-            }
-            return Stream.of(text.split("\\s+")).map(Long::parseLong).toList();
-        } catch (IOException | NumberFormatException e) {
-            return List.of();
-        }
     }
 
     /**
@@ -630,13 +577,14 @@ public final class LxcDriver implements ContainerDriver {
     }
 
     private void kill(String id) {
-        runQuiet(List.of(options.tool("lxc-stop").toString(), "-P", lxcpath.toString(), "-n", id, "-k"));
+        Commands.runQuiet(List.of(options.tool("lxc-stop").toString(), "-P", lxcpath.toString(), "-n", id, "-k"),
+                CMD_TIMEOUT);
     }
 
     @Override
     public void destroy(ContainerHandle handle) throws DriverException {
         String id = handle.id();
-        checkId(id);
+        ContainerFiles.checkId(id);
         Path dir = lxcpath.resolve(id);
         if (Files.isDirectory(dir) && exitStatus(dir).isEmpty() && (runningPid(id, dir) > 0 || findInit(id) > 0)) {
             kill(id);
@@ -665,8 +613,11 @@ public final class LxcDriver implements ContainerDriver {
                 }
             }
         }
-        deleteTree(dir);
-        Cgroups.removeEmpty(cgroupDir(id), id);
+        ContainerFiles.deleteTree(dir);
+        // what LXC leaves of the container's cgroups (its empty helper groups) and the container's own
+        // group; the node's parent goes with the node's last container
+        CgroupsV1.removeEmpty(cgroupDir(id), List.of("lxc.payload." + id, "lxc.monitor." + id, "lxc.pivot"),
+                ContainerFiles.isEmptyDir(lxcpath) ? 3 : 1);
     }
 
     @Override
@@ -702,7 +653,11 @@ public final class LxcDriver implements ContainerDriver {
         if (!Files.isDirectory(dir) || runningPid(id, dir) <= 0) {
             throw new DriverException(Kind.FAILED, "container " + id + " does not run");
         }
-        return Cgroups.stats(cgroupDir(id), id);
+        try {
+            return CgroupsV1.stats(payload(id));
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot read the cgroups of " + id + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -716,7 +671,7 @@ public final class LxcDriver implements ContainerDriver {
             throw new DriverException(Kind.FAILED, "container " + id + " does not run");
         }
         Path tmp = dir.resolve("exec-" + UUID.randomUUID());
-        Set<Long> before = new HashSet<>(Cgroups.procs(cgroupDir(id), id));
+        Set<Long> before = new HashSet<>(CgroupsV1.procs(payload(id)));
         try {
             Files.createDirectory(tmp);
             Path out = tmp.resolve("out");
@@ -729,58 +684,34 @@ public final class LxcDriver implements ContainerDriver {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             int code;
-            if (p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 code = p.exitValue();
             } else {
                 // killing lxc-attach would orphan the command inside: kill what it started there
                 for (long pid : descendants(p.pid())) {
-                    if (!before.contains(pid) && Cgroups.procs(cgroupDir(id), id).contains(pid)) {
+                    if (!before.contains(pid) && CgroupsV1.procs(payload(id)).contains(pid)) {
                         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                     }
                 }
-                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
                 code = -1;
             }
-            return new ExecResult(code, head(out), head(err));
+            return new ExecResult(code, ContainerFiles.head(out), ContainerFiles.head(err));
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot exec in " + id + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DriverException(Kind.FAILED, "interrupted during exec in " + id, e);
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static String head(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(MAX_EXEC_OUTPUT), StandardCharsets.UTF_8);
+            ContainerFiles.deleteTree(tmp);
         }
     }
 
     @Override
     public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) throws DriverException {
-        Path log = dir(handle.id()).resolve("log");
-        if (fromOffset < 0 || maxBytes < 1 || maxBytes > 1024 * 1024) {
-            throw new DriverException(Kind.INVALID_SPEC, "logs need an offset >= 0 and 1..1048576 bytes");
-        }
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            long len = f.length();
-            if (fromOffset >= len) {
-                return new LogChunk("", fromOffset, false);
-            }
-            f.seek(fromOffset);
-            byte[] buf = new byte[(int) Math.min(maxBytes, len - fromOffset)];
-            f.readFully(buf);
-            return new LogChunk(new String(buf, StandardCharsets.UTF_8), fromOffset + buf.length, false);
-        } catch (java.io.FileNotFoundException e) {
-            throw new DriverException(Kind.NOT_FOUND, "no lxc container " + handle.id());
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot read the output of " + handle.id() + ": " + e.getMessage(),
-                    e);
-        }
+        return ContainerFiles.logs(dir(handle.id()).resolve("log"), handle.id(), fromOffset, maxBytes);
     }
 
     @Override
@@ -802,7 +733,7 @@ public final class LxcDriver implements ContainerDriver {
         try (Stream<Path> s = Files.list(lxcpath)) {
             for (Path dir : (Iterable<Path>) s::iterator) {
                 String id = dir.getFileName().toString();
-                if (!ID.matcher(id).matches() || !Files.isDirectory(dir)) {
+                if (!ContainerFiles.isId(id) || !Files.isDirectory(dir)) {
                     continue;
                 }
                 Path config = dir.resolve("config");
@@ -824,48 +755,29 @@ public final class LxcDriver implements ContainerDriver {
 
     /** The container's cgroup: one tree per node, so two nodes on one host never collide. */
     String cgroupDir(String id) {
-        return "/ringfellow-lxc/" + nodeId.substring(0, Math.min(12, nodeId.length())) + "/" + id;
+        return nodeCgroup() + "/" + id;
+    }
+
+    private String nodeCgroup() {
+        return "/ringfellow-lxc/" + nodeId.substring(0, Math.min(12, nodeId.length()));
+    }
+
+    /** The cgroup LXC puts the container's processes in, below {@link #cgroupDir}. */
+    private String payload(String id) {
+        return cgroupDir(id) + "/lxc.payload." + id;
+    }
+
+    /**
+     * Removes the node's parent cgroups if no container is left in them (containers that outlive
+     * the driver keep them); {@code destroy} of the node's last container removes them too.
+     */
+    @Deactivate
+    public void close() {
+        CgroupsV1.removeEmpty(nodeCgroup(), List.of(), 2);
     }
 
     private Path dir(String id) throws DriverException {
-        checkId(id);
+        ContainerFiles.checkId(id);
         return lxcpath.resolve(id);
-    }
-
-    private static void checkId(String id) throws DriverException {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new DriverException(Kind.NOT_FOUND, "not a container id: '" + id + "'");
-        }
-    }
-
-    private static void runQuiet(List<String> cmd) {
-        try {
-            Commands.run(cmd, CMD_TIMEOUT);
-        } catch (IOException e) {
-            // the caller checks the outcome itself
-        }
-    }
-
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort; destroy reports what is left
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.tck.ContainerDriverConformance;
+import org.ringfellow.container.tck.Engines;
 
 /** The LXC driver against the real lxc tools: the whole test kit. */
 class LxcDriverConformanceTest extends ContainerDriverConformance {

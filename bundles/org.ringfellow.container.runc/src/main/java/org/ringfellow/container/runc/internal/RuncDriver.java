@@ -4,30 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -50,17 +46,23 @@ import org.ringfellow.api.container.LogChunk;
 import org.ringfellow.api.container.Mount;
 import org.ringfellow.api.container.NetworkMode;
 import org.ringfellow.api.node.NodeService;
+import org.ringfellow.container.host.CgroupsV1;
+import org.ringfellow.container.host.Commands;
+import org.ringfellow.container.host.ContainerFiles;
+import org.ringfellow.container.host.Monitor;
 
 /**
  * The runc driver. Each container is an OCI bundle under {@code <state>/containers/<id>} and a
  * runc container in {@code <state>/root}; both live in the node's data directory, not the
  * bundle's, so they outlive this driver and any update of it.
  *
- * <p>runc run in the foreground under {@code setsid sh} is the container's monitor: it is the
- * parent of the container's init, so it learns the exit code, which the shell writes to the
+ * <p>Each container has a {@link Monitor} ({@code ringfellow-monitor}, a small static program):
+ * it runs {@code runc run --detach}, exactly as an operator would, and as a child subreaper
+ * inherits the container's init when runc exits, so it learns the exit code and writes it to the
  * bundle's {@code exit} file. Its standard streams are files, never pipes to this JVM, so the
- * container survives the JVM and the driver; {@code --keep} keeps the stopped container and its
- * cgroups until {@link #destroy}, so the OOM counter can still be read after the exit.
+ * container survives the JVM and the driver. runc keeps a detached container's state and cgroups
+ * after it ends, until {@link #destroy} runs {@code runc delete}, so the OOM counter can still be
+ * read after the exit.
  */
 @Component(service = ContainerDriver.class, configurationPid = RuncDriver.PID,
         property = ContainerDriver.TYPE_PROPERTY + "=" + RuncDriver.TYPE)
@@ -72,11 +74,7 @@ public final class RuncDriver implements ContainerDriver {
     /** The configuration PID. */
     public static final String PID = "org.ringfellow.container.runc";
 
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-    private static final String SHIM = "\"$1\" --root \"$2\" --log \"$3\" run --keep --bundle \"$4\" --pid-file \"$5\" "
-            + "\"$6\"; echo $? > \"$7\"";
     private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
-    private static final int MAX_EXEC_OUTPUT = 64 * 1024;
 
     /** The driver's configuration. */
     @ObjectClassDefinition(name = "Ringfellow runc driver", description = "Runs containers with runc.")
@@ -113,6 +111,7 @@ public final class RuncDriver implements ContainerDriver {
     private final Path containers;
     private final Path runc;
     private final boolean withInit;
+    private final Monitor monitor;
     private final ObjectMapper json = new ObjectMapper();
     private final Set<Path> searchable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -154,7 +153,7 @@ public final class RuncDriver implements ContainerDriver {
         this.nodeId = nodeId;
         this.root = options.stateDir().resolve("root");
         this.containers = options.stateDir().resolve("containers");
-        this.runc = resolve(options.runc());
+        this.runc = ContainerFiles.resolveBinary(options.runc());
         this.withInit = !options.init().toString().isEmpty() && Files.isExecutable(options.init());
         try {
             Files.createDirectories(root);
@@ -162,6 +161,7 @@ public final class RuncDriver implements ContainerDriver {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the runc driver's state in " + options.stateDir(), e);
         }
+        this.monitor = Monitor.installIn(options.stateDir().resolve("bin"));
     }
 
     @Override
@@ -202,16 +202,11 @@ public final class RuncDriver implements ContainerDriver {
         } catch (IOException e) {
             return new Fingerprint(Health.UNHEALTHY, "", "cannot run runc: " + e.getMessage(), attrs);
         }
-        String mode = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "v2"
+        String mode = CgroupsV1.unifiedOnly() ? "v2"
                 : Files.isDirectory(Path.of("/sys/fs/cgroup/unified")) ? "v1 (hybrid)" : "v1";
         attrs.put("cgroup", mode + ", cgroupfs");
         if (!mode.equals("v2")) {
-            List<String> missing = new ArrayList<>();
-            for (String controller : List.of("memory", "pids", "cpu", "cpuacct")) {
-                if (Cgroups.controllerDir(controller).isEmpty()) {
-                    missing.add(controller);
-                }
-            }
+            List<String> missing = CgroupsV1.missingControllers();
             if (!missing.isEmpty()) {
                 return new Fingerprint(Health.UNHEALTHY, version, "cgroup controllers not mounted: " + missing, attrs);
             }
@@ -221,6 +216,10 @@ public final class RuncDriver implements ContainerDriver {
         if (!"root".equals(System.getProperty("user.name"))) {
             return new Fingerprint(Health.UNHEALTHY, version, "the node must run as root to use runc with cgroups",
                     attrs);
+        }
+        attrs.put("monitor", monitor.program().toString());
+        if (monitor.problem().isPresent()) {
+            return new Fingerprint(Health.UNHEALTHY, version, monitor.problem().get(), attrs);
         }
         return new Fingerprint(Health.HEALTHY, version, "", attrs);
     }
@@ -248,12 +247,14 @@ public final class RuncDriver implements ContainerDriver {
         }
         for (Mount m : spec.mounts()) {
             // in a user namespace runc cannot create mount points in the host-owned image
-            if (!Files.isDirectory(inRoot(rootfs, m.target())) && !Files.exists(inRoot(rootfs, m.target()))) {
+            Path target = ContainerFiles.inRoot(rootfs, m.target());
+            if (!Files.isDirectory(target) && !Files.exists(target)) {
                 throw new DriverException(Kind.INVALID_SPEC, "mount target " + m.target()
                         + " does not exist in the image; choose an existing directory such as /tmp");
             }
         }
-        checkCommand(rootfs, spec);
+        ContainerFiles.checkCommand(rootfs, spec);
+        monitor.requireUsable();
         Path dir = containers.resolve(spec.name());
         try {
             Files.createDirectory(dir);
@@ -278,37 +279,23 @@ public final class RuncDriver implements ContainerDriver {
             if (!spec.readOnlyRoot()) {
                 rootfs = overlay(dir, imageRoot);
             }
-            writeAtomically(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+            ContainerFiles.writeAtomically(dir.resolve("config.json"), json.writeValueAsBytes(
                     OciConfig.build(json, spec, rootfs, cgroupsPath(id), nodeId, options, withInit)));
-            Path log = dir.resolve("log");
-            Files.createFile(log);
-            Process shim = new ProcessBuilder("setsid", "sh", "-c", SHIM, "ringfellow-runc-shim", runc.toString(),
-                    root.toString(), dir.resolve("runc.log").toString(), dir.toString(), dir.resolve("pid").toString(),
-                    id, dir.resolve("exit").toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .directory(dir.toFile())
-                    .start();
+            Path log = Files.createFile(dir.resolve("log"));
             Path pidFile = dir.resolve("pid");
-            long deadline = System.nanoTime() + options.startTimeoutMillis() * 1_000_000;
-            int spins = 0;
-            while (!Files.exists(pidFile)) {
-                if (!shim.isAlive() && !Files.exists(pidFile)) {
-                    throw new DriverException(Kind.FAILED, "runc could not start " + id + ": " + startError(dir));
-                }
-                if (System.nanoTime() > deadline) {
-                    shim.destroyForcibly();
-                    throw new DriverException(Kind.FAILED, "runc did not start " + id + " within "
-                            + options.startTimeoutMillis() + " ms");
-                }
-                // spin briefly first: runc usually answers within tens of milliseconds
-                if (++spins < 200) {
-                    Thread.onSpinWait();
-                    Thread.sleep(0, 200_000);
-                } else {
-                    Thread.sleep(2);
-                }
+            Process shim = monitor.start(dir, log, Optional.of(pidFile), List.of(runc.toString(), "--root",
+                    root.toString(), "--log", dir.resolve("runc.log").toString(), "run", "--detach", "--bundle",
+                    dir.toString(), "--pid-file", pidFile.toString(), id));
+            // the monitor says when runc run --detach has returned (the workload runs, the pid file is
+            // written): a blocking read, as a shell waits for runc, no polling
+            long t0 = System.nanoTime();
+            OptionalInt code = Monitor.started(shim, Duration.ofMillis(options.startTimeoutMillis()));
+            if (code.isEmpty() && System.nanoTime() - t0 >= options.startTimeoutMillis() * 1_000_000) {
+                throw new DriverException(Kind.FAILED, "runc did not start " + id + " within "
+                        + options.startTimeoutMillis() + " ms");
+            }
+            if (code.isEmpty() || code.getAsInt() != 0 || !Files.exists(pidFile)) {
+                throw new DriverException(Kind.FAILED, "runc could not start " + id + ": " + startError(dir));
             }
             Map<String, String> state = new HashMap<>();
             state.put("bundle", dir.toString());
@@ -316,9 +303,6 @@ public final class RuncDriver implements ContainerDriver {
             return new ContainerHandle(id, TYPE, Instant.now(), state);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot start " + id + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException(Kind.FAILED, "interrupted while starting " + id, e);
         }
     }
 
@@ -389,40 +373,15 @@ public final class RuncDriver implements ContainerDriver {
         }
     }
 
-    /** Refuses a command that is not in the image, which runc would only report as a failed exec. */
-    private static void checkCommand(Path rootfs, ContainerSpec spec) throws DriverException {
-        String program = spec.command().get(0);
-        if (program.contains("/")) {
-            Path p = inRoot(rootfs, program.startsWith("/") ? program : spec.workingDir() + "/" + program);
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DriverException(Kind.INVALID_SPEC, "command " + program + " does not exist in the image");
-            }
-            return;
-        }
-        String path = spec.env().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String d : path.split(":")) {
-            if (d.startsWith("/") && Files.exists(inRoot(rootfs, d + "/" + program), LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-        }
-        throw new DriverException(Kind.INVALID_SPEC, "command " + program + " is not found in the image's PATH");
-    }
-
-    /** A container path inside the image's directory, never above it ({@code ..} is refused by the spec). */
-    private static Path inRoot(Path rootfs, String containerPath) {
-        String rel = containerPath.replaceAll("^/+", "");
-        return rel.isEmpty() ? rootfs : rootfs.resolve(rel).normalize();
-    }
-
     @Override
     public Optional<ExitStatus> waitFor(ContainerHandle handle, Duration timeout)
             throws DriverException, InterruptedException {
         Path dir = bundle(handle.id());
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 1;
         int polls = 0;
         while (true) {
-            Optional<ExitStatus> exit = exitStatus(handle.id(), dir);
+            // one stat per poll until the monitor has written the exit file
+            Optional<ExitStatus> exit = Monitor.exited(dir) ? exitStatus(handle.id(), dir) : Optional.empty();
             if (exit.isPresent()) {
                 return exit;
             }
@@ -433,38 +392,31 @@ public final class RuncDriver implements ContainerDriver {
             if (left <= 0) {
                 return Optional.empty();
             }
-            Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
-            // an exit is usually seen within milliseconds of a stop; poll finely at first
+            // an exit is usually seen within milliseconds of a stop: poll finely at first
             polls++;
-            pause = polls < 100 ? 1 : polls < 300 ? 5 : 25;
+            if (polls < 2000) {
+                LockSupport.parkNanos(Math.min(100_000, left));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            } else {
+                Thread.sleep(Math.min(polls < 2500 ? 5 : 25, Math.max(1, left / 1_000_000)));
+            }
         }
     }
 
     private Optional<ExitStatus> exitStatus(String id, Path dir) throws DriverException {
-        Path exitFile = dir.resolve("exit");
-        String text;
-        Instant finished;
+        Optional<Monitor.Exit> exit;
         try {
-            text = Files.readString(exitFile).trim();
-            finished = Files.getLastModifiedTime(exitFile).toInstant();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            exit = Monitor.exit(dir);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot read the exit status of " + id + ": " + e.getMessage(), e);
         }
-        if (text.isEmpty()) {
-            // the monitor's shell has created the file but not yet written the code
-            return Optional.empty();
-        }
-        int code;
-        try {
-            code = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            code = 255;
-        }
-        int signal = code > 128 && code < 128 + 65 ? code - 128 : 0;
-        boolean oom = Cgroups.oomKills(cgroupsPath(id)) > 0;
-        return Optional.of(new ExitStatus(code, signal, oom, finished));
+        return exit.map(e -> new ExitStatus(e.code(), e.signal(), oomKills(id) > 0, e.finished()));
+    }
+
+    private long oomKills(String id) {
+        return CgroupsV1.oomKills(CgroupsV1.dir("memory", cgroupsPath(id)).resolve("memory.oom_control"));
     }
 
     @Override
@@ -479,7 +431,8 @@ public final class RuncDriver implements ContainerDriver {
                 return;
             }
             awaitSignalsHandled(dir);
-            runcQuiet("kill", id, "TERM");
+            // what runc kill does, without starting runc: SIGTERM to the init, if it is still this container's
+            ContainerFiles.signal(pid(dir), pid -> isRunning(id, dir), false);
             if (waitFor(handle, grace).isPresent()) {
                 return;
             }
@@ -496,33 +449,43 @@ public final class RuncDriver implements ContainerDriver {
     /**
      * A PID 1 drops signals it neither handles nor blocks, so a SIGTERM sent in the instant
      * between runc's exec and tini blocking its signals would be lost and the stop would wait
-     * out the whole grace period. tini blocks them before it forks the workload, so once the
-     * init has a child the signal is safe; waits for that, briefly and boundedly. (The blocked
-     * mask itself cannot be read: sigtimedwait clears it while tini waits.)
+     * out the whole grace period. tini blocks them before it forks the workload, but with
+     * {@code -g} it forwards a signal to the workload's process group, which exists only once
+     * the child has called {@code setpgid}; before that the forwarded signal is lost too. So this
+     * waits, briefly and boundedly, until tini's child has exec'd the workload (its name is no
+     * longer tini's), which it does after {@code setpgid}. (tini's blocked mask itself cannot be
+     * read: sigtimedwait clears it while tini waits.) A CPU-limited container on a loaded host
+     * can take a good part of a second to get there.
      */
     private void awaitSignalsHandled(Path dir) throws InterruptedException {
         long pid = pid(dir);
         if (!withInit || pid <= 0) {
             return;
         }
-        Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+        Path initName = Path.of("/proc", Long.toString(pid), "comm");
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline && !Files.exists(dir.resolve("exit"))) {
+        while (System.nanoTime() < deadline && !Monitor.exited(dir)) {
             try {
-                if (!Files.readString(children).isBlank()) {
+                List<Long> children = ContainerFiles.children(pid);
+                if (!children.isEmpty() && !Files.readString(Path.of("/proc", Long.toString(children.get(0)), "comm"))
+                        .equals(Files.readString(initName))) {
                     return;
                 }
             } catch (IOException e) {
+                // the init or its child is gone: nothing to wait for
                 return;
             }
-            Thread.sleep(1);
+            LockSupport.parkNanos(200_000);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 
     @Override
     public void destroy(ContainerHandle handle) throws DriverException {
         String id = handle.id();
-        checkId(id);
+        ContainerFiles.checkId(id);
         Path dir = bundle(id);
         if (Files.isDirectory(dir) && !exitStatus(id, dir).isPresent() && isRunning(id, dir)) {
             runcQuiet("kill", "--all", id, "KILL");
@@ -544,16 +507,18 @@ public final class RuncDriver implements ContainerDriver {
         Path dir = containers.resolve(id);
         Path merged = dir.resolve("rootfs");
         if (Files.isDirectory(merged) && isMountPoint(merged)) {
-            runQuiet(List.of("umount", "-l", merged.toString()));
+            Commands.runQuiet(List.of("umount", "-l", merged.toString()), CMD_TIMEOUT);
         }
-        deleteTree(dir);
-        Cgroups.removeEmpty(cgroupsPath(id));
+        ContainerFiles.deleteTree(dir);
+        // the container's own cgroup, if runc has not removed it (its state was lost); the node's parent
+        // goes with the node's last container
+        CgroupsV1.removeEmpty(cgroupsPath(id), List.of(), ContainerFiles.isEmptyDir(containers) ? 3 : 1);
     }
 
     @Override
     public ContainerStatus inspect(ContainerHandle handle) throws DriverException {
         String id = handle.id();
-        checkId(id);
+        ContainerFiles.checkId(id);
         Path dir = bundle(id);
         if (!Files.isDirectory(dir)) {
             return new ContainerStatus(ContainerState.GONE, 0, Optional.empty());
@@ -576,7 +541,7 @@ public final class RuncDriver implements ContainerDriver {
             Thread.currentThread().interrupt();
         }
         return new ContainerStatus(ContainerState.EXITED, 0,
-                Optional.of(exit.orElse(new ExitStatus(255, 0, Cgroups.oomKills(cgroupsPath(id)) > 0, Instant.now()))));
+                Optional.of(exit.orElse(new ExitStatus(255, 0, oomKills(id) > 0, Instant.now()))));
     }
 
     /** The init runs if its pid is alive and sits in this container's cgroup (guards against pid reuse). */
@@ -608,7 +573,11 @@ public final class RuncDriver implements ContainerDriver {
         if (!Files.isDirectory(dir) || !isRunning(id, dir)) {
             throw new DriverException(Kind.FAILED, "container " + id + " does not run");
         }
-        return Cgroups.stats(cgroupsPath(id));
+        try {
+            return CgroupsV1.stats(cgroupsPath(id));
+        } catch (IOException e) {
+            throw new DriverException(Kind.FAILED, "cannot read the cgroups of " + id + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -633,7 +602,7 @@ public final class RuncDriver implements ContainerDriver {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             int code;
-            if (p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 code = p.exitValue();
             } else {
                 // SIGKILL to runc would orphan the process inside; kill the process itself
@@ -641,54 +610,30 @@ public final class RuncDriver implements ContainerDriver {
                 if (pid > 0) {
                     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 }
-                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                p.waitFor(5, TimeUnit.SECONDS);
                 p.destroyForcibly();
                 code = -1;
             }
-            return new ExecResult(code, head(out), head(err));
+            return new ExecResult(code, ContainerFiles.head(out), ContainerFiles.head(err));
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot exec in " + id + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DriverException(Kind.FAILED, "interrupted during exec in " + id, e);
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static String head(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(MAX_EXEC_OUTPUT), StandardCharsets.UTF_8);
+            ContainerFiles.deleteTree(tmp);
         }
     }
 
     @Override
     public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) throws DriverException {
-        Path log = bundle(handle.id()).resolve("log");
-        if (fromOffset < 0 || maxBytes < 1 || maxBytes > 1024 * 1024) {
-            throw new DriverException(Kind.INVALID_SPEC, "logs need an offset >= 0 and 1..1048576 bytes");
-        }
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            long len = f.length();
-            if (fromOffset >= len) {
-                return new LogChunk("", fromOffset, false);
-            }
-            f.seek(fromOffset);
-            byte[] buf = new byte[(int) Math.min(maxBytes, len - fromOffset)];
-            f.readFully(buf);
-            return new LogChunk(new String(buf, StandardCharsets.UTF_8), fromOffset + buf.length, false);
-        } catch (java.io.FileNotFoundException e) {
-            throw new DriverException(Kind.NOT_FOUND, "no runc container " + handle.id());
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot read the output of " + handle.id() + ": " + e.getMessage(),
-                    e);
-        }
+        return ContainerFiles.logs(bundle(handle.id()).resolve("log"), handle.id(), fromOffset, maxBytes);
     }
 
     @Override
     public ContainerHandle recover(ContainerHandle handle) throws DriverException {
         String id = handle.id();
-        checkId(id);
+        ContainerFiles.checkId(id);
         Path dir = bundle(id);
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
             throw new DriverException(Kind.NOT_FOUND, "runc container " + id + " is gone");
@@ -708,7 +653,7 @@ public final class RuncDriver implements ContainerDriver {
         try (Stream<Path> s = Files.list(containers)) {
             for (Path dir : (Iterable<Path>) s::iterator) {
                 String id = dir.getFileName().toString();
-                if (!ID.matcher(id).matches()) {
+                if (!ContainerFiles.isId(id)) {
                     continue;
                 }
                 Path config = dir.resolve("config.json");
@@ -727,7 +672,7 @@ public final class RuncDriver implements ContainerDriver {
         }
         // runc state without a bundle (crash between runc and our bookkeeping) is ours too: the root is this node's
         try (Stream<Path> s = Files.list(root)) {
-            s.map(p -> p.getFileName().toString()).filter(id -> ID.matcher(id).matches())
+            s.map(p -> p.getFileName().toString()).filter(ContainerFiles::isId)
                     .filter(id -> !Files.exists(containers.resolve(id))).forEach(out::add);
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot list runc's state: " + e.getMessage(), e);
@@ -737,32 +682,31 @@ public final class RuncDriver implements ContainerDriver {
 
     /** The cgroup of a container: one tree per node, so two nodes on one host never collide. */
     String cgroupsPath(String id) {
-        return "/ringfellow/" + nodeId.substring(0, Math.min(12, nodeId.length())) + "/" + id;
+        return nodeCgroup() + "/" + id;
+    }
+
+    private String nodeCgroup() {
+        return "/ringfellow/" + nodeId.substring(0, Math.min(12, nodeId.length()));
+    }
+
+    /**
+     * Removes the node's parent cgroups if no container is left in them (containers that outlive
+     * the driver keep them); {@code destroy} of the node's last container removes them too.
+     */
+    @Deactivate
+    public void close() {
+        CgroupsV1.removeEmpty(nodeCgroup(), List.of(), 2);
     }
 
     private Path bundle(String id) throws DriverException {
-        checkId(id);
+        ContainerFiles.checkId(id);
         return containers.resolve(id);
-    }
-
-    private static void checkId(String id) throws DriverException {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new DriverException(Kind.NOT_FOUND, "not a container id: '" + id + "'");
-        }
     }
 
     private void runcQuiet(String... args) {
         List<String> cmd = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
         cmd.addAll(List.of(args));
-        runQuiet(cmd);
-    }
-
-    private static void runQuiet(List<String> cmd) {
-        try {
-            Commands.run(cmd, CMD_TIMEOUT);
-        } catch (IOException e) {
-            // the caller checks the outcome itself
-        }
+        Commands.runQuiet(cmd, CMD_TIMEOUT);
     }
 
     private static boolean isMountPoint(Path p) {
@@ -772,41 +716,5 @@ public final class RuncDriver implements ContainerDriver {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort; destroy reports what is left
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
-    }
-
-    private static Path resolve(Path binary) {
-        if (binary.isAbsolute() || binary.getNameCount() > 1) {
-            return binary;
-        }
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/local/sbin:/usr/sbin:/sbin:/usr/bin:/bin";
-        for (String d : path.split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary.toString()))) {
-                return Path.of(d, binary.toString());
-            }
-        }
-        return binary;
     }
 }

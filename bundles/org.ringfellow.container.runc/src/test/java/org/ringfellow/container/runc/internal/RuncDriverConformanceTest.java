@@ -1,7 +1,5 @@
 package org.ringfellow.container.runc.internal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -10,10 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.ringfellow.api.container.ContainerDriver;
-import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.tck.ContainerDriverConformance;
+import org.ringfellow.container.tck.Engines;
 
 /** The runc driver against real runc: the whole test kit. */
 class RuncDriverConformanceTest extends ContainerDriverConformance {
@@ -30,8 +28,7 @@ class RuncDriverConformanceTest extends ContainerDriverConformance {
         ThreadLocalRandom.current().nextBytes(id);
         nodeId = HexFormat.of().formatHex(id);
         RuncDriver probe = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
-        assumeTrue(probe.fingerprint().health() == Health.HEALTHY,
-                "runc is not usable here: " + probe.fingerprint().reason());
+        Engines.require("runc", probe.fingerprint());
     }
 
     @AfterAll

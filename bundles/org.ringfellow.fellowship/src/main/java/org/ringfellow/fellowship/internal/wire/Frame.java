@@ -1,5 +1,6 @@
 package org.ringfellow.fellowship.internal.wire;
 
+import java.util.Map;
 import org.ringfellow.api.fellowship.FellowshipId;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
@@ -19,8 +20,20 @@ public sealed interface Frame {
     record Answer(long correlation, boolean accepted, String reason, String host, int port) implements Frame {
     }
 
-    /** A roster signed by its coordinator. */
-    record RosterUpdate(Roster roster, byte[] signature) implements Frame {
+    /**
+     * A roster signed by its coordinator, with the signed votes that made it coordinator of the
+     * roster's epoch (empty in epoch 1, whose coordinator is the founder).
+     */
+    record RosterUpdate(Roster roster, byte[] signature, Map<NodeId, byte[]> votes) implements Frame {
+        /** Copies the votes. */
+        public RosterUpdate {
+            votes = Map.copyOf(votes);
+        }
+
+        /** A roster without votes (epoch 1). */
+        public RosterUpdate(Roster roster, byte[] signature) {
+            this(roster, signature, Map.of());
+        }
     }
 
     /** Application and platform messages. */
@@ -47,7 +60,15 @@ public sealed interface Frame {
     record Ack(FellowshipId fellowship, long epoch, long version) implements Frame {
     }
 
-    /** A vote for (or against) the candidate that asked. */
-    record Vote(FellowshipId fellowship, long epoch, boolean granted) implements Frame {
+    /**
+     * A vote for (or against) the candidate that asked; a granted vote carries the voter's
+     * signature over (fellowship, epoch, candidate), which the candidate shows to the members
+     * with its rosters of that epoch.
+     */
+    record Vote(FellowshipId fellowship, long epoch, boolean granted, byte[] signature) implements Frame {
+        /** A vote without a signature (a refusal). */
+        public Vote(FellowshipId fellowship, long epoch, boolean granted) {
+            this(fellowship, epoch, granted, new byte[0]);
+        }
     }
 }

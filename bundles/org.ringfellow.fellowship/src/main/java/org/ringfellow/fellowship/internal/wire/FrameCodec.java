@@ -31,7 +31,7 @@ public final class FrameCodec {
 
     /** The largest frame body: the largest payload plus room for a full roster and headers. */
     public static final int MAX_FRAME = FellowshipService.MAX_PAYLOAD + (256 << 10);
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
     static final int MAX_TOPIC = 128;
     static final int MAX_TEXT = 1024;
     static final int MAX_KEY = 128;
@@ -68,6 +68,11 @@ public final class FrameCodec {
             out.writeByte(ROSTER);
             writeRoster(f.roster(), out);
             writeBytes(out, f.signature());
+            out.writeShort(f.votes().size());
+            f.votes().forEach((voter, sig) -> {
+                writeNode(out, voter);
+                writeBytes(out, sig);
+            });
         } else if (frame instanceof Frame.Message f) {
             out.writeByte(MESSAGE);
             writeString(out, f.fellowship().value());
@@ -94,6 +99,7 @@ public final class FrameCodec {
             writeString(out, f.fellowship().value());
             out.writeLong(f.epoch());
             out.writeBoolean(f.granted());
+            writeBytes(out, f.signature());
         } else if (frame instanceof Frame.Ack f) {
             out.writeByte(ACK);
             writeString(out, f.fellowship().value());
@@ -139,7 +145,21 @@ public final class FrameCodec {
                 }
                 case ANSWER -> new Frame.Answer(in.readLong(), in.readBoolean(), readString(in, MAX_TEXT),
                         readString(in, 255), in.readUnsignedShort());
-                case ROSTER -> new Frame.RosterUpdate(readRoster(in), readBytes(in, 64));
+                case ROSTER -> {
+                    Roster roster = readRoster(in);
+                    byte[] sig = readBytes(in, 64);
+                    int n = in.readUnsignedShort();
+                    if (n > FellowshipSpec.MAX_SIZE) {
+                        throw new MalformedFrameException("more votes than members");
+                    }
+                    Map<NodeId, byte[]> votes = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        if (votes.put(readNode(in), readBytes(in, 64)) != null) {
+                            throw new MalformedFrameException("two votes of one member");
+                        }
+                    }
+                    yield new Frame.RosterUpdate(roster, sig, votes);
+                }
                 case MESSAGE -> {
                     FellowshipId id = readFellowship(in);
                     long epoch = in.readLong();
@@ -158,7 +178,7 @@ public final class FrameCodec {
                 case LEAVE -> new Frame.Leave(readFellowship(in), in.readLong());
                 case DISSOLVE -> new Frame.Dissolve(readFellowship(in), in.readLong());
                 case VOTE_REQUEST -> new Frame.VoteRequest(readFellowship(in), in.readLong());
-                case VOTE -> new Frame.Vote(readFellowship(in), in.readLong(), in.readBoolean());
+                case VOTE -> new Frame.Vote(readFellowship(in), in.readLong(), in.readBoolean(), readBytes(in, 64));
                 case ACK -> new Frame.Ack(readFellowship(in), in.readLong(), in.readLong());
                 default -> throw new MalformedFrameException("unknown frame type " + type);
             };

@@ -2,6 +2,7 @@ package org.ringfellow.fellowship.internal.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
@@ -59,8 +60,13 @@ class FrameCodecTest {
 
         assertEquals(new Frame.Answer(9, true, "", "127.0.0.1", 4000).toString(),
                 roundTrip(new Frame.Answer(9, true, "", "127.0.0.1", 4000)).toString());
-        Frame.RosterUpdate ru = (Frame.RosterUpdate) roundTrip(new Frame.RosterUpdate(roster(a, b), new byte[64]));
+        byte[] voteA = new byte[64];
+        voteA[0] = 1;
+        Frame.RosterUpdate ru = (Frame.RosterUpdate) roundTrip(new Frame.RosterUpdate(roster(a, b), new byte[64],
+                java.util.Map.of(a.id(), voteA, b.id(), new byte[64])));
         assertEquals(roster(a, b).members(), ru.roster().members());
+        assertEquals(java.util.Set.of(a.id(), b.id()), ru.votes().keySet());
+        assertArrayEquals(voteA, ru.votes().get(a.id()));
         assertEquals(7, ru.roster().version());
         assertEquals(3, ru.roster().epoch());
         Frame.Message m = (Frame.Message) roundTrip(new Frame.Message(F, 3, Frame.Message.Kind.REQUEST, "topic", 5,
@@ -70,7 +76,10 @@ class FrameCodecTest {
         assertEquals(new Frame.Leave(F, 2), roundTrip(new Frame.Leave(F, 2)));
         assertEquals(new Frame.Dissolve(F, 2), roundTrip(new Frame.Dissolve(F, 2)));
         assertEquals(new Frame.VoteRequest(F, 4), roundTrip(new Frame.VoteRequest(F, 4)));
-        assertEquals(new Frame.Vote(F, 4, true), roundTrip(new Frame.Vote(F, 4, true)));
+        Frame.Vote v = (Frame.Vote) roundTrip(new Frame.Vote(F, 4, true, voteA));
+        assertEquals(4, v.epoch());
+        assertTrue(v.granted());
+        assertArrayEquals(voteA, v.signature());
         assertEquals(new Frame.Ack(F, 4, 9), roundTrip(new Frame.Ack(F, 4, 9)));
     }
 
@@ -86,22 +95,23 @@ class FrameCodecTest {
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
         assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Unpooled.wrappedBuffer(longer)));
         // Unknown version and type.
-        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Unpooled.wrappedBuffer(new byte[] {2, 4})));
-        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Unpooled.wrappedBuffer(new byte[] {1, 99})));
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Unpooled.wrappedBuffer(new byte[] {(byte) (FrameCodec.VERSION + 1), 4})));
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Unpooled.wrappedBuffer(
+                new byte[] {FrameCodec.VERSION, 99})));
         // A payload length larger than the frame, and a negative one.
-        ByteBuf lying = Unpooled.buffer().writeByte(1).writeByte(4);
+        ByteBuf lying = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(4);
         writeString(lying, F.value());
         lying.writeLong(1).writeByte(0);
         writeString(lying, "t");
         lying.writeLong(0).writeInt(1 << 30);
         assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(lying));
         // An invalid fellowship id.
-        ByteBuf badId = Unpooled.buffer().writeByte(1).writeByte(5);
+        ByteBuf badId = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(5);
         writeString(badId, "Not Valid!");
         badId.writeLong(1);
         assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(badId));
         // An over-long topic.
-        ByteBuf topic = Unpooled.buffer().writeByte(1).writeByte(4);
+        ByteBuf topic = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(4);
         writeString(topic, F.value());
         topic.writeLong(1).writeByte(0);
         writeString(topic, "x".repeat(129));

@@ -1,20 +1,29 @@
-package org.ringfellow.container.lxc.internal;
+package org.ringfellow.container.tck;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.ringfellow.api.container.Fingerprint;
 
-/** Whether the tests may skip when the engine is missing: CI sets ringfellow.engines.required=true. */
-final class Engines {
+/**
+ * Whether a driver's tests may skip when its engine is missing: a developer's machine without
+ * the engine skips them, CI sets {@code -Dringfellow.engines.required=true} and they fail instead.
+ */
+public final class Engines {
 
-    static final String REQUIRED = "ringfellow.engines.required";
+    /** The system property that makes a missing engine a failure. */
+    public static final String REQUIRED = "ringfellow.engines.required";
 
     private Engines() {
     }
 
-    /** Skips the calling tests if the engine is not usable, or fails them if engines are required. */
-    static void require(String engine, Fingerprint f) {
+    /**
+     * Skips the calling tests if the engine is not usable, or fails them if engines are required.
+     *
+     * @param engine the engine's name, for the message
+     * @param f the driver's fingerprint
+     */
+    public static void require(String engine, Fingerprint f) {
         if (f.healthy()) {
             return;
         }

@@ -1,0 +1,1142 @@
+package org.ringfellow.app.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+import org.ringfellow.api.app.AppDescriptor;
+import org.ringfellow.api.app.AppException;
+import org.ringfellow.api.app.AppGateway;
+import org.ringfellow.api.app.AppService;
+import org.ringfellow.api.app.AppState;
+import org.ringfellow.api.app.AppStatus;
+import org.ringfellow.api.app.HttpRequest;
+import org.ringfellow.api.app.HttpResponse;
+import org.ringfellow.api.app.MemberRef;
+import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.container.ContainerManager;
+import org.ringfellow.api.fellowship.Fellowship;
+import org.ringfellow.api.fellowship.FellowshipEvent;
+import org.ringfellow.api.fellowship.FellowshipException;
+import org.ringfellow.api.fellowship.FellowshipId;
+import org.ringfellow.api.fellowship.FellowshipListener;
+import org.ringfellow.api.fellowship.FellowshipMember;
+import org.ringfellow.api.fellowship.FellowshipMessage;
+import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.fellowship.FellowshipSpec;
+import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.node.NodeService;
+import org.ringfellow.api.node.NodeStore;
+import org.ringfellow.api.node.Resources;
+import org.ringfellow.api.ring.Member;
+import org.ringfellow.api.ring.ResourceQuery;
+import org.ringfellow.api.ring.Ring;
+import org.ringfellow.api.runtime.ApplicationRuntime;
+import org.ringfellow.app.bridge.BridgeEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployment engine of one node. Symmetric: every member of an app runs the same code.
+ * The node that deploys an app founds its fellowship ({@code app.<name>}); every node that
+ * joins it (the founder too) fetches the app's record and artifact from the coordinator,
+ * checks the artifact's SHA-256, keeps both, and starts its part of the app through the
+ * runtime the app names. Members publish their status to each other, so any member can
+ * answer {@code app:status}. The coordinator undeploys and scales; when a member dies the
+ * fellowship recruits a replacement, which starts its part on joining.
+ */
+public final class AppEngine implements AppService, AppGateway, FellowshipListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppEngine.class);
+    static final String STORE_NAMESPACE = "app";
+    static final Duration STATUS_PERIOD = Duration.ofSeconds(3);
+
+    /**
+     * Timings, shortened by tests.
+     *
+     * @param settle how long every member must stay running before a deploy counts as done, so
+     *     that an app that exits as soon as it starts fails its deploy rather than later
+     */
+    record Timing(Duration recruit, Duration start, Duration fetch, Duration stop, Duration settle) {
+        static final Timing DEFAULT = new Timing(Duration.ofSeconds(60), Duration.ofSeconds(180),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(500));
+    }
+
+    private final NodeService node;
+    private final NodeStore.Namespace store;
+    /** Containers to remove once their driver is present: container id to app name. */
+    private final NodeStore.Namespace leftovers;
+    private final FellowshipService fellowships;
+    private final ContainerManager containers;
+    private final Function<String, Optional<ApplicationRuntime>> runtimes;
+    private final Ring ring;
+    private final ArtifactStore artifacts;
+    private final Path appsDir;
+    private final Timing timing;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final Map<String, AppInstance> instances = new ConcurrentHashMap<>();
+    private final AtomicLong malformed = new AtomicLong();
+    /** Notified whenever a member status changes, so deploy and scale wake up at once. */
+    private final Object statusChanged = new Object();
+    private volatile boolean closed;
+
+    AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
+            Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing) throws IOException {
+        this.node = node;
+        this.store = store.namespace(STORE_NAMESPACE);
+        this.leftovers = store.namespace(STORE_NAMESPACE + ".leftovers");
+        this.fellowships = fellowships;
+        this.containers = containers;
+        this.runtimes = runtimes;
+        this.ring = ring;
+        this.timing = timing;
+        this.appsDir = Files.createDirectories(node.dataDirectory().resolve("apps"));
+        this.artifacts = new ArtifactStore(appsDir.resolve("artifacts"));
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ringfellow-app-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ringfellow-app-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Picks up where the node left off: parts of apps whose fellowship this node is still in
+     * start again; leftovers of the others (after a restart memberships are gone) are removed,
+     * except the founder's record, which keeps the app in its list.
+     */
+    void start() {
+        for (Map.Entry<String, String> e : store.entries().entrySet()) {
+            AppRecord r;
+            try {
+                r = Wire.decode(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), AppRecord.class);
+            } catch (IOException x) {
+                LOG.warn("Dropping an unreadable app record {}: {}", e.getKey(), x.getMessage());
+                store.remove(e.getKey());
+                continue;
+            }
+            if (fellowships.get(r.fellowship()).isPresent()) {
+                join(r.name(), r);
+                continue;
+            }
+            if (r.containerId() != null) {
+                // removed now if its driver is here, else as soon as the driver returns (see sweepLeftovers)
+                leftovers.put(r.containerId(), r.name());
+                sweepLeftovers();
+            }
+            try {
+                AppInstance.deleteTree(appsDir.resolve(r.name()));
+            } catch (IOException x) {
+                LOG.warn("Could not remove {}: {}", appsDir.resolve(r.name()), x.getMessage());
+            }
+            if (r.founder().equals(self().hex())) {
+                saveRecord(r.withContainer(null));
+                LOG.info("App {} was deployed from this node; this node left its fellowship when it restarted",
+                        r.name());
+            } else {
+                forget(r);
+            }
+        }
+        timer.scheduleWithFixedDelay(this::tick, STATUS_PERIOD.toMillis(), STATUS_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        for (AppInstance i : instances.values()) {
+            i.stop("the app engine is stopping");
+        }
+        instances.clear();
+        workers.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ AppService
+
+    @Override
+    public AppStatus deploy(URI artifact, Consumer<String> progress) throws AppException {
+        String digest;
+        try (InputStream in = open(artifact)) {
+            digest = artifacts.put(in);
+        } catch (IOException e) {
+            throw new AppException("cannot read " + artifact + ": " + e.getMessage(), e);
+        }
+        AppRecord record;
+        try {
+            record = recordOf(digest);
+        } catch (IOException | IllegalArgumentException e) {
+            removeArtifactIfUnused(digest);
+            throw new AppException(artifact + " is not an app: " + e.getMessage(), e);
+        }
+        AppDescriptor d = record.descriptor();
+        progress.accept("App " + d.name() + " " + d.version() + ": " + d.size() + " member(s), runtime " + d.runtime()
+                + ", " + limits(d) + ", artifact " + digest.substring(0, 19) + "...");
+        try {
+            preflight(d);
+        } catch (AppException e) {
+            removeArtifactIfUnused(digest);
+            throw e;
+        }
+        saveRecord(record);
+        FellowshipSpec spec = new FellowshipSpec(record.fellowship(), d.size(), query(d), reservation(d),
+                Duration.ofSeconds(5));
+        progress.accept("Recruiting " + d.size() + " member(s) for fellowship " + spec.id() + "...");
+        Fellowship f;
+        try {
+            f = fellowships.create(spec).toCompletableFuture().get(timing.recruit().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandon(record);
+            throw new AppException("deploy of " + d.name() + " interrupted", e);
+        } catch (Exception e) {
+            abandon(record);
+            throw new AppException("could not recruit " + d.size() + " member(s) for " + d.name() + ": "
+                    + AppInstance.message(e), e);
+        }
+        progress.accept("Fellowship formed: " + names(f));
+        join(d.name(), record);
+        return awaitRunning(d.name(), progress);
+    }
+
+    private AppStatus awaitRunning(String name, Consumer<String> progress) throws AppException {
+        long deadline = System.nanoTime() + timing.start().toNanos();
+        Map<String, String> said = new HashMap<>();
+        long runningSince = 0;
+        while (true) {
+            Optional<AppStatus> s = status(name);
+            if (s.isEmpty()) {
+                throw new AppException("app " + name + " was undeployed while it deployed");
+            }
+            for (MemberStatus m : s.get().members()) {
+                String line = m.state() + " " + m.message();
+                if (!line.equals(said.put(m.node(), line))) {
+                    progress.accept("  " + m.nodeName() + " (" + m.node().substring(0, 12) + "): "
+                            + m.state().name().toLowerCase() + ", " + m.message());
+                }
+            }
+            if (s.get().state() == AppState.RUNNING) {
+                if (runningSince == 0) {
+                    runningSince = System.nanoTime();
+                    progress.accept("All " + s.get().members().size() + " member(s) started; checking that they "
+                            + "keep running for " + timing.settle().toMillis() + " ms");
+                }
+                if (System.nanoTime() - runningSince >= timing.settle().toNanos()) {
+                    progress.accept("App " + name + " is running on " + s.get().members().size() + " member(s).");
+                    return s.get();
+                }
+            } else {
+                runningSince = 0;
+            }
+            if (s.get().state() == AppState.FAILED || System.nanoTime() - deadline > 0) {
+                String why = s.get().state() == AppState.FAILED ? s.get().message()
+                        : "not every member started within " + timing.start().toSeconds() + " s ("
+                                + s.get().members().stream().map(m -> m.nodeName() + " " + m.node().substring(0, 12)
+                                        + ": " + m.state().name().toLowerCase() + ", " + m.message()).toList() + ")";
+                progress.accept("Deploy failed: " + why + "; undeploying.");
+                try {
+                    undeploy(name);
+                } catch (AppException e) {
+                    progress.accept("Undeploy after the failure: " + e.getMessage());
+                }
+                throw new AppException("app " + name + " did not start: " + why);
+            }
+            try {
+                awaitStatusChange();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AppException("interrupted while app " + name + " started", e);
+            }
+        }
+    }
+
+    /** Fails before anyone is recruited when the app cannot be placed. */
+    private void preflight(AppDescriptor d) throws AppException {
+        if (hasRecord(d.name()) || fellowships.get(AppRecord.fellowshipOf(d.name())).isPresent()) {
+            throw new AppException("an app named " + d.name() + " is already deployed; app:undeploy " + d.name()
+                    + " first");
+        }
+        ApplicationRuntime runtime = runtime(d.runtime()).orElseThrow(() -> new AppException("runtime '"
+                + d.runtime() + "' is not installed on this node: feature:install "
+                + ApplicationRuntime.featureFor(d.runtime())));
+        try {
+            runtime.check(d);
+        } catch (Exception e) {
+            throw new AppException("app " + d.name() + " cannot run: " + e.getMessage(), e);
+        }
+        Resources want = reservation(d);
+        Resources contributed = node.contributed();
+        if (!contributed.covers(want)) {
+            throw new AppException("app " + d.name() + " asks " + limits(d) + " per member, more than this node "
+                    + "contributes in all (" + resources(contributed) + ")");
+        }
+        List<Member> fit = ring.find(query(d));
+        long others = fit.stream().filter(m -> !m.id().equals(self())).count();
+        if (others + 1 < d.size()) {
+            List<Member> all = ring.members();
+            throw new AppException("app " + d.name() + " needs " + d.size() + " member(s) with " + limits(d)
+                    + " free and runtime " + d.runtime() + (d.labels().isEmpty() ? "" : " and labels " + d.labels())
+                    + "; the Ring offers " + (others + 1) + " of its " + all.size() + " member(s)");
+        }
+    }
+
+    private static ResourceQuery query(AppDescriptor d) {
+        return new ResourceQuery(reservation(d), Set.of(), Set.of(d.runtime()), d.labels(), Set.of(),
+                ResourceQuery.MAX_LIMIT);
+    }
+
+    private static Resources reservation(AppDescriptor d) {
+        return new Resources(d.perMember().milliCpus(), d.perMember().memoryBytes(), 0);
+    }
+
+    private AppRecord recordOf(String digest) throws IOException {
+        Manifest mf;
+        try (JarInputStream jar = new JarInputStream(Files.newInputStream(artifacts.path(digest)))) {
+            mf = jar.getManifest();
+        }
+        if (mf == null) {
+            throw new IOException("it has no manifest (an app is a jar with " + AppDescriptor.HEADER_NAME
+                    + " headers)");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        mf.getMainAttributes().forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("Ringfellow-") || key.equals("Bundle-Version") || key.equals("Bundle-SymbolicName")) {
+                headers.put(key, v.toString());
+            }
+        });
+        AppDescriptor d = AppDescriptor.fromHeaders(headers);
+        return new AppRecord(d.name(), digest, Files.size(artifacts.path(digest)), headers, self().hex(), d.size(),
+                null);
+    }
+
+    private static InputStream open(URI artifact) throws IOException {
+        if (artifact.getScheme() == null) {
+            return Files.newInputStream(Path.of(artifact.toString()), StandardOpenOption.READ);
+        }
+        try {
+            return artifact.toURL().openStream();
+        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+            throw new IOException("no handler for this URL (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Removes what a deploy that never recruited anyone made. */
+    private void abandon(AppRecord r) {
+        forget(r);
+    }
+
+    @Override
+    public List<AppStatus> list() {
+        List<AppStatus> out = new ArrayList<>();
+        for (String name : store.entries().keySet()) {
+            status(name).ifPresent(out::add);
+        }
+        out.sort(Comparator.comparing(s -> s.descriptor().name()));
+        return out;
+    }
+
+    @Override
+    public Optional<AppStatus> status(String name) {
+        Optional<AppRecord> r = loadRecord(name);
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        AppDescriptor d = r.get().descriptor();
+        AppInstance i = instances.get(name);
+        Optional<Fellowship> f = fellowships.get(r.get().fellowship());
+        if (i == null || f.isEmpty()) {
+            return Optional.of(new AppStatus(d, r.get().digest(), AppState.DEGRADED,
+                    "this node is not in the app's fellowship (it left when it restarted); the app runs on its members",
+                    List.of()));
+        }
+        List<MemberStatus> members = new ArrayList<>();
+        for (FellowshipMember m : f.get().roster().members()) {
+            MemberStatus s = i.statuses.get(m.node().hex());
+            members.add(s != null ? s : new MemberStatus(m.node().hex(), name(m.node()), null, null,
+                    AppState.DEPLOYING, "joined; no status yet"));
+        }
+        AppState state;
+        String message;
+        Optional<MemberStatus> failed = members.stream().filter(s -> s.state() == AppState.FAILED).findFirst();
+        long running = members.stream().filter(s -> s.state() == AppState.RUNNING).count();
+        if (failed.isPresent()) {
+            state = AppState.FAILED;
+            message = "member " + failed.get().nodeName() + ": " + failed.get().message();
+        } else if (running == members.size() && members.size() >= r.get().size()) {
+            state = AppState.RUNNING;
+            message = "running on " + running + " of " + r.get().size() + " member(s)";
+        } else if (running > 0 && members.size() < r.get().size()) {
+            state = AppState.DEGRADED;
+            message = running + " of " + r.get().size() + " member(s) running; recruiting";
+        } else {
+            state = AppState.DEPLOYING;
+            message = running + " of " + r.get().size() + " member(s) running";
+        }
+        return Optional.of(new AppStatus(d, r.get().digest(), state, message, members));
+    }
+
+    @Override
+    public AppStatus scale(String name, int size) throws AppException {
+        if (size < 1 || size > AppDescriptor.MAX_SIZE) {
+            throw new AppException("app size must be 1.." + AppDescriptor.MAX_SIZE + ", got " + size);
+        }
+        instance(name);
+        Fellowship f = fellowship(name);
+        if (f.isCoordinator()) {
+            scaleAsCoordinator(name, f, size);
+        } else {
+            Wire.Answer a = ask(f, f.roster().coordinator(), Wire.SCALE, Wire.encode(new Wire.Scale(size)),
+                    timing.start().plusSeconds(10));
+            if (!a.ok()) {
+                throw new AppException("the coordinator could not scale " + name + ": " + a.error());
+            }
+        }
+        return awaitSize(name, size);
+    }
+
+    /** Checks that the Ring can give the new size, tells every member, and resizes the fellowship. */
+    private void scaleAsCoordinator(String name, Fellowship f, int size) throws AppException {
+        AppRecord r = loadRecord(name).orElseThrow(() -> new AppException("no record of app " + name));
+        AppDescriptor d = r.descriptor();
+        int have = f.roster().members().size();
+        if (size > have) {
+            Set<NodeId> in = new java.util.HashSet<>();
+            f.roster().members().forEach(m -> in.add(m.node()));
+            long more = ring.find(query(d)).stream().filter(m -> !in.contains(m.id())).count();
+            if (have + more < size) {
+                throw new AppException("app " + name + " cannot grow to " + size + ": the Ring offers " + more
+                        + " more member(s) with " + limits(d) + " free and runtime " + d.runtime());
+            }
+        }
+        saveRecord(r.withSize(size));
+        try {
+            if (f.roster().members().size() > 1) {
+                f.broadcast(Wire.SIZE, Wire.encode(new Wire.Scale(size)));
+            }
+            f.resize(size);
+        } catch (FellowshipException e) {
+            throw new AppException("could not resize the fellowship of " + name + ": " + e.getMessage(), e);
+        }
+        LOG.info("App {}: scaling from {} to {} member(s)", name, have, size);
+    }
+
+    private AppStatus awaitSize(String name, int size) throws AppException {
+        long deadline = System.nanoTime() + timing.start().toNanos();
+        while (true) {
+            Optional<AppStatus> s = status(name);
+            if (s.isPresent() && s.get().state() == AppState.RUNNING && s.get().members().size() == size) {
+                return s.get();
+            }
+            if (s.isPresent() && s.get().state() == AppState.FAILED) {
+                throw new AppException("app " + name + " failed while scaling: " + s.get().message());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AppException("app " + name + " did not reach " + size + " running member(s) within "
+                        + timing.start().toSeconds() + " s; now: " + s.map(AppStatus::message).orElse("gone"));
+            }
+            try {
+                awaitStatusChange();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AppException("interrupted while app " + name + " scaled", e);
+            }
+        }
+    }
+
+    @Override
+    public LogSlice logs(String name, String member, long fromOffset) throws AppException {
+        AppInstance i = instance(name);
+        Fellowship f = fellowship(name);
+        NodeId target = memberByPrefix(f, member);
+        try {
+            Wire.LogAnswer a;
+            if (target.equals(self())) {
+                a = i.log().read(fromOffset);
+            } else {
+                FellowshipMessage reply = f.request(target, Wire.LOGS, Wire.encode(new Wire.LogRead(fromOffset)),
+                        timing.fetch()).toCompletableFuture().get();
+                a = Wire.decode(reply.payload(), Wire.LogAnswer.class);
+            }
+            return new LogSlice(a.text(), a.nextOffset());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AppException("interrupted", e);
+        } catch (Exception e) {
+            throw new AppException("cannot read the log of " + target.shortId() + ": " + AppInstance.message(e), e);
+        }
+    }
+
+    private static NodeId memberByPrefix(Fellowship f, String prefix) throws AppException {
+        String p = prefix == null ? "" : prefix.trim().toLowerCase();
+        List<NodeId> found = f.roster().members().stream().map(FellowshipMember::node)
+                .filter(n -> n.hex().startsWith(p)).toList();
+        if (found.size() != 1) {
+            throw new AppException(found.isEmpty() ? "no member of the app starts with '" + prefix + "'"
+                    : "'" + prefix + "' matches " + found.size() + " members; give more of the id");
+        }
+        return found.get(0);
+    }
+
+    @Override
+    public int send(String name, String member, String topic, byte[] payload) throws AppException {
+        AppInstance i = instance(name);
+        Fellowship f = fellowship(name);
+        byte[] body;
+        try {
+            body = Wire.encode(new Wire.Envelope(topic, payload));
+        } catch (IllegalArgumentException e) {
+            throw new AppException(e.getMessage(), e);
+        }
+        List<NodeId> targets = "*".equals(member) ? f.roster().members().stream().map(FellowshipMember::node).toList()
+                : List.of(memberByPrefix(f, member));
+        for (NodeId to : targets) {
+            if (to.equals(self())) {
+                i.deliver(new BridgeEvent.Message(ref(name, to), topic, payload));
+            } else {
+                try {
+                    f.send(to, Wire.MESSAGE, body);
+                } catch (FellowshipException e) {
+                    throw new AppException("could not send to " + to.shortId() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return targets.size();
+    }
+
+    @Override
+    public void undeploy(String name) throws AppException {
+        Optional<AppRecord> r = loadRecord(name);
+        Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
+        if (r.isEmpty() && f.isEmpty()) {
+            throw new AppException("no app named " + name + " is deployed on this node");
+        }
+        if (f.isEmpty()) {
+            throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "
+                    + "app:undeploy on one of its members");
+        }
+        if (!f.get().isCoordinator()) {
+            NodeId coordinator = f.get().roster().coordinator();
+            Wire.Answer a = ask(f.get(), coordinator, Wire.UNDEPLOY, new byte[0], timing.stop().multipliedBy(2));
+            if (!a.ok()) {
+                throw new AppException("the coordinator could not undeploy " + name + ": " + a.error());
+            }
+            return;
+        }
+        undeployAsCoordinator(name, f.get());
+    }
+
+    private void undeployAsCoordinator(String name, Fellowship f) throws AppException {
+        List<CompletableFuture<String>> stops = new ArrayList<>();
+        for (FellowshipMember m : f.roster().members()) {
+            if (m.node().equals(self())) {
+                continue;
+            }
+            stops.add(f.request(m.node(), Wire.STOP, new byte[0], timing.stop()).toCompletableFuture()
+                    .handle((reply, e) -> e != null ? m.node().shortId() + ": " + AppInstance.message(e) : null));
+        }
+        List<String> problems = new ArrayList<>();
+        for (CompletableFuture<String> s : stops) {
+            String p = s.join();
+            if (p != null) {
+                problems.add(p);
+            }
+        }
+        removeLocally(name, "undeployed");
+        try {
+            f.dissolve();
+        } catch (FellowshipException e) {
+            problems.add("dissolve: " + e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            LOG.warn("App {} undeployed; members that did not confirm (they clean up when the fellowship "
+                    + "dissolves): {}", name, problems);
+        }
+    }
+
+    /** Stops this node's part of an app and forgets it: container, files, record, artifact, log. */
+    private void removeLocally(String name, String why) {
+        AppInstance i = instances.remove(name);
+        if (i != null) {
+            i.stop(why);
+            try {
+                i.deleteLog();
+            } catch (IOException e) {
+                LOG.warn("Could not remove the log of app {}: {}", name, e.getMessage());
+            }
+        }
+        loadRecord(name).ifPresent(this::forget);
+    }
+
+    private void forget(AppRecord r) {
+        store.remove(r.name());
+        removeArtifactIfUnused(r.digest());
+        try {
+            AppInstance.deleteTree(appsDir.resolve(r.name()));
+            Files.deleteIfExists(appsDir.resolve(r.name() + ".log"));
+        } catch (IOException e) {
+            LOG.warn("Could not remove the files of app {}: {}", r.name(), e.getMessage());
+        }
+    }
+
+    private void removeArtifactIfUnused(String digest) {
+        boolean used = store.entries().values().stream().anyMatch(v -> v.contains(digest));
+        if (!used) {
+            try {
+                artifacts.remove(digest);
+            } catch (IOException e) {
+                LOG.warn("Could not remove artifact {}: {}", digest, e.getMessage());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ AppGateway
+
+    @Override
+    public CompletionStage<HttpResponse> forward(String app, HttpRequest request) {
+        AppInstance i = instances.get(app);
+        Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(app));
+        if (i == null || f.isEmpty()) {
+            return CompletableFuture.completedFuture(HttpResponse.text(404, "text/plain",
+                    "no app named '" + app + "' runs here\n"));
+        }
+        NodeId coordinator = f.get().roster().coordinator();
+        if (coordinator.equals(self())) {
+            return i.http(request);
+        }
+        return f.get().request(coordinator, Wire.HTTP, Wire.encode(Wire.Http.of(request)),
+                AppInstance.HTTP_TIMEOUT.plusSeconds(1)).handle((reply, e) -> {
+                    if (e != null) {
+                        boolean timeout = e instanceof TimeoutException || e.getCause() instanceof TimeoutException;
+                        return HttpResponse.text(timeout ? 504 : 502, "text/plain", "app " + app
+                                + ": the coordinator did not answer: " + AppInstance.message(e) + "\n");
+                    }
+                    try {
+                        return Wire.decode(reply.payload(), Wire.HttpAnswer.class).toResponse();
+                    } catch (IOException | IllegalArgumentException x) {
+                        return HttpResponse.text(502, "text/plain", "app " + app + ": malformed answer\n");
+                    }
+                });
+    }
+
+    // ------------------------------------------------------------------ FellowshipListener
+
+    @Override
+    public void onEvent(FellowshipEvent event) {
+        String name = AppRecord.appOf(event.fellowship());
+        if (name == null || closed) {
+            return;
+        }
+        try {
+            handle(name, event);
+        } catch (RuntimeException e) {
+            LOG.warn("App {}: could not handle {}: {}", name, event.type(), e.toString());
+        }
+    }
+
+    private void handle(String name, FellowshipEvent event) {
+        Optional<Fellowship> f = fellowships.get(event.fellowship());
+        if (event.type() == FellowshipEvent.Type.DISSOLVED) {
+            workers.execute(() -> removeLocally(name, "the app's fellowship was dissolved"));
+            return;
+        }
+        if (f.isEmpty()) {
+            if (event.type() == FellowshipEvent.Type.MEMBER_LEFT && instances.containsKey(name)) {
+                workers.execute(() -> removeLocally(name, "this node left the app's fellowship"));
+            }
+            return;
+        }
+        if (!instances.containsKey(name)) {
+            // a part starts only when this node joins; other events of an app it has no part in are ignored
+            if (event.type() == FellowshipEvent.Type.MEMBER_JOINED && event.member().filter(self()::equals)
+                    .isPresent()) {
+                join(name, loadRecord(name).orElse(null));
+            }
+            return;
+        }
+        switch (event.type()) {
+            case MEMBER_JOINED -> event.member().filter(m -> !m.equals(self())).ifPresent(m -> {
+                instances.get(name).deliver(new BridgeEvent.MemberJoined(ref(name, m)));
+                publishStatus(name, instances.get(name).ownStatus());
+            });
+            case MEMBER_LEFT -> event.member().ifPresent(m -> {
+                AppInstance x = instances.get(name);
+                if (m.equals(self())) {
+                    workers.execute(() -> removeLocally(name, "this node left the app's fellowship"));
+                } else {
+                    x.statuses.remove(m.hex());
+                    x.deliver(new BridgeEvent.MemberLeft(new MemberRef(m.hex(), name(m), false)));
+                }
+            });
+            case COORDINATOR_CHANGED -> {
+                instances.get(name).deliver(new BridgeEvent.CoordinatorChanged(ref(name,
+                        event.roster().coordinator())));
+                if (event.roster().coordinator().equals(self())) {
+                    // the size the app was last scaled to outlives its coordinator
+                    loadRecord(name).filter(r -> r.size() != f.get().spec().targetSize()).ifPresent(r ->
+                            workers.execute(() -> {
+                                try {
+                                    f.get().resize(r.size());
+                                } catch (FellowshipException e) {
+                                    LOG.warn("App {}: could not restore its size {}: {}", name, r.size(),
+                                            e.getMessage());
+                                }
+                            }));
+                }
+            }
+            case MESSAGE -> event.message().ifPresent(m -> onMessage(name, f.get(), m));
+            default -> {
+            }
+        }
+    }
+
+    /** Starts this node's part of an app it joined, once. */
+    private AppInstance join(String name, AppRecord record) {
+        AppInstance[] made = new AppInstance[1];
+        AppInstance i = instances.computeIfAbsent(name, n -> made[0] = new AppInstance(this, n, record));
+        if (made[0] != null) {
+            LOG.info("App {}: this node joined its fellowship; starting its part", name);
+            workers.execute(i::start);
+        }
+        return i;
+    }
+
+    private void onMessage(String name, Fellowship f, FellowshipMessage m) {
+        AppInstance i = instances.get(name);
+        MemberRef from = ref(name, m.from());
+        switch (m.topic()) {
+            case Wire.MESSAGE -> i.onMessage(f, m, from);
+            case Wire.REQUEST -> i.onRequest(f, m, from);
+            case Wire.STATUS -> {
+                try {
+                    Wire.Status s = Wire.decode(m.payload(), Wire.Status.class);
+                    if (!s.node().equals(m.from().hex())) {
+                        throw new IOException("a status for another member");
+                    }
+                    i.statuses.put(s.node(), s.toMemberStatus());
+                    statusChanged();
+                } catch (IOException e) {
+                    countMalformed(m, e);
+                }
+            }
+            case Wire.RECORD -> {
+                AppRecord r = i.record();
+                reply(f, m, r == null ? new byte[0] : Wire.encode(r.withContainer(null)));
+            }
+            case Wire.FETCH -> workers.execute(() -> {
+                try {
+                    Wire.Fetch q = Wire.decode(m.payload(), Wire.Fetch.class);
+                    AppRecord r = i.record();
+                    if (r == null || !r.digest().equals(q.digest())) {
+                        throw new IOException("not this app's artifact: " + q.digest());
+                    }
+                    reply(f, m, artifacts.read(q.digest(), q.offset()));
+                } catch (IOException e) {
+                    countMalformed(m, e);
+                }
+            });
+            case Wire.HTTP -> {
+                try {
+                    HttpRequest req = Wire.decode(m.payload(), Wire.Http.class).toRequest();
+                    if (!f.isCoordinator()) {
+                        reply(f, m, Wire.encode(Wire.HttpAnswer.of(HttpResponse.text(503, "text/plain",
+                                "this member is not the coordinator\n"))));
+                        return;
+                    }
+                    i.http(req).whenComplete((resp, e) -> reply(f, m, Wire.encode(Wire.HttpAnswer.of(resp != null
+                            ? resp : HttpResponse.text(502, "text/plain", "app failed\n")))));
+                } catch (IOException e) {
+                    countMalformed(m, e);
+                }
+            }
+            case Wire.LOGS -> {
+                try {
+                    Wire.LogRead q = Wire.decode(m.payload(), Wire.LogRead.class);
+                    reply(f, m, Wire.encode(i.log().read(q.offset())));
+                } catch (IOException e) {
+                    countMalformed(m, e);
+                }
+            }
+            case Wire.SIZE -> {
+                try {
+                    Wire.Scale q = Wire.decode(m.payload(), Wire.Scale.class);
+                    if (!m.from().equals(f.roster().coordinator()) || q.size() < 1 || q.size() > AppDescriptor.MAX_SIZE) {
+                        throw new IOException("a size not from the coordinator, or out of range");
+                    }
+                    loadRecord(name).ifPresent(r -> saveRecord(r.withSize(q.size())));
+                } catch (IOException e) {
+                    countMalformed(m, e);
+                }
+            }
+            case Wire.SCALE -> workers.execute(() -> {
+                try {
+                    Wire.Scale q = Wire.decode(m.payload(), Wire.Scale.class);
+                    if (!f.isCoordinator()) {
+                        throw new AppException("this member is not the coordinator");
+                    }
+                    if (q.size() < 1 || q.size() > AppDescriptor.MAX_SIZE) {
+                        throw new AppException("app size must be 1.." + AppDescriptor.MAX_SIZE + ", got " + q.size());
+                    }
+                    scaleAsCoordinator(name, f, q.size());
+                    reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
+                } catch (AppException | IOException e) {
+                    reply(f, m, Wire.encode(Wire.Answer.error(e.getMessage())));
+                }
+            });
+            case Wire.STOP -> workers.execute(() -> {
+                removeLocally(name, "undeployed by the coordinator");
+                reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
+            });
+            case Wire.UNDEPLOY -> workers.execute(() -> {
+                try {
+                    if (!f.isCoordinator()) {
+                        throw new AppException("this member is not the coordinator");
+                    }
+                    undeployAsCoordinator(name, f);
+                    reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
+                } catch (AppException e) {
+                    reply(f, m, Wire.encode(Wire.Answer.error(e.getMessage())));
+                }
+            });
+            default -> countMalformed(m, new IOException("unknown topic " + m.topic()));
+        }
+    }
+
+    /**
+     * Removes containers of parts this node no longer runs (left over by a restart). A
+     * container whose driver is absent (detached) is retried on every round until its driver
+     * is back; the list is in the node store, so it outlives another restart.
+     */
+    private void sweepLeftovers() {
+        for (Map.Entry<String, String> e : leftovers.entries().entrySet()) {
+            String id = e.getKey();
+            try {
+                Optional<org.ringfellow.api.container.ContainerInfo> c = containers.get(id);
+                if (c.isEmpty() || c.get().state() == org.ringfellow.api.container.ContainerState.GONE) {
+                    leftovers.remove(id);
+                } else if (c.get().state() != org.ringfellow.api.container.ContainerState.DETACHED) {
+                    containers.stop(id, Duration.ofSeconds(2));
+                    containers.destroy(id);
+                    leftovers.remove(id);
+                    LOG.info("Removed container {} of app {}, left from before a restart", id, e.getValue());
+                }
+            } catch (Exception x) {
+                LOG.debug("Container {} of app {} not removed yet: {}", id, e.getValue(), x.getMessage());
+            }
+        }
+    }
+
+    void removeLater(String containerId, String app) {
+        leftovers.put(containerId, app);
+    }
+
+    private void tick() {
+        sweepLeftovers();
+        for (AppInstance i : instances.values()) {
+            try {
+                i.sweep();
+                MemberStatus s = i.ownStatus();
+                if (s != null) {
+                    publishStatus(i.name, s);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("App {}: status round failed: {}", i.name, e.toString());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ used by AppInstance
+
+    NodeId self() {
+        return node.identity().id();
+    }
+
+    String nodeName() {
+        return node.name();
+    }
+
+    Path appsDir() {
+        return appsDir;
+    }
+
+    ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    ContainerManager containers() {
+        return containers;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    Optional<ApplicationRuntime> runtime(String type) {
+        return runtimes.apply(type);
+    }
+
+    long malformedCount() {
+        return malformed.get();
+    }
+
+    Optional<NodeId> coordinator(String name) {
+        return fellowships.get(AppRecord.fellowshipOf(name)).map(f -> f.roster().coordinator());
+    }
+
+    List<MemberRef> members(String name) {
+        return fellowships.get(AppRecord.fellowshipOf(name)).map(f -> f.roster().members().stream()
+                .map(m -> ref(name, m.node())).toList()).orElse(List.of());
+    }
+
+    MemberRef ref(String name, NodeId id) {
+        boolean coordinator = coordinator(name).map(id::equals).orElse(false);
+        return new MemberRef(id.hex(), name(id), coordinator);
+    }
+
+    private String name(NodeId id) {
+        if (id.equals(self())) {
+            return node.name();
+        }
+        try {
+            return ring.member(id).map(Member::name).orElse(id.shortId());
+        } catch (RuntimeException e) {
+            return id.shortId();
+        }
+    }
+
+    private static String names(Fellowship f) {
+        return f.roster().members().stream().map(m -> m.node().shortId()).toList().toString();
+    }
+
+    boolean hasRecord(String name) {
+        return store.get(name).isPresent();
+    }
+
+    Optional<AppRecord> loadRecord(String name) {
+        return store.get(name).flatMap(v -> {
+            try {
+                return Optional.of(Wire.decode(v.getBytes(java.nio.charset.StandardCharsets.UTF_8), AppRecord.class));
+            } catch (IOException e) {
+                LOG.warn("App record {} is unreadable: {}", name, e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    void saveRecord(AppRecord r) {
+        store.put(r.name(), new String(Wire.encode(r), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Waits until a member status changes, or 200 ms. */
+    private void awaitStatusChange() throws InterruptedException {
+        synchronized (statusChanged) {
+            statusChanged.wait(200);
+        }
+    }
+
+    void statusChanged() {
+        synchronized (statusChanged) {
+            statusChanged.notifyAll();
+        }
+    }
+
+    void publishStatus(String name, MemberStatus s) {
+        if (s == null) {
+            return;
+        }
+        statusChanged();
+        fellowships.get(AppRecord.fellowshipOf(name)).ifPresent(f -> {
+            if (f.roster().members().size() > 1) {
+                try {
+                    f.broadcast(Wire.STATUS, Wire.encode(Wire.Status.of(s)));
+                } catch (FellowshipException | RuntimeException e) {
+                    LOG.debug("App {}: status not sent: {}", name, e.toString());
+                }
+            }
+        });
+    }
+
+    void countMalformed(FellowshipMessage m, Exception e) {
+        long n = malformed.incrementAndGet();
+        LOG.warn("App message {} from {} dropped ({} so far): {}", m.topic(), m.from().shortId(), n, e.getMessage());
+    }
+
+    void reply(Fellowship f, FellowshipMessage m, byte[] payload) {
+        try {
+            f.reply(m, payload);
+        } catch (FellowshipException | RuntimeException e) {
+            LOG.debug("Reply to {} on {} not sent: {}", m.from().shortId(), m.topic(), e.toString());
+        }
+    }
+
+    void send(String name, NodeId to, String topic, byte[] payload) {
+        try {
+            fellowship(name).send(to, topic, payload);
+        } catch (AppException | FellowshipException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    void broadcast(String name, String topic, byte[] payload) {
+        try {
+            fellowship(name).broadcast(topic, payload);
+        } catch (AppException | FellowshipException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    CompletableFuture<FellowshipMessage> request(String name, NodeId to, String topic, byte[] payload,
+            Duration timeout) {
+        try {
+            return fellowship(name).request(to, topic, payload, timeout).toCompletableFuture();
+        } catch (AppException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Fellowship fellowship(String name) throws AppException {
+        return fellowships.get(AppRecord.fellowshipOf(name)).orElseThrow(() -> new AppException(
+                "this node is not in the fellowship of app " + name));
+    }
+
+    private AppInstance instance(String name) throws AppException {
+        AppInstance i = instances.get(name);
+        if (i == null) {
+            throw new AppException(hasRecord(name) ? "this node is not in the fellowship of app " + name
+                    + " (it left when it restarted)" : "no app named " + name + " is deployed on this node");
+        }
+        return i;
+    }
+
+    private Wire.Answer ask(Fellowship f, NodeId to, String topic, byte[] payload, Duration timeout)
+            throws AppException {
+        try {
+            FellowshipMessage reply = f.request(to, topic, payload, timeout).toCompletableFuture().get();
+            return Wire.decode(reply.payload(), Wire.Answer.class);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AppException("interrupted", e);
+        } catch (Exception e) {
+            throw new AppException(to.shortId() + " did not answer: " + AppInstance.message(e), e);
+        }
+    }
+
+    /** The record from the coordinator (or any member that has it), retried until {@link Timing#fetch()}. */
+    AppRecord fetchRecord(String name) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timing.fetch().toNanos();
+        String last = "no member answered";
+        while (System.nanoTime() - deadline < 0 && !closed) {
+            Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
+            if (f.isEmpty()) {
+                throw new IOException("this node is no longer in the app's fellowship");
+            }
+            for (NodeId to : sources(f.get())) {
+                try {
+                    FellowshipMessage reply = f.get().request(to, Wire.RECORD, new byte[0], Duration.ofSeconds(5))
+                            .toCompletableFuture().get();
+                    if (reply.payload().length > 0) {
+                        AppRecord r = Wire.decode(reply.payload(), AppRecord.class);
+                        if (!r.name().equals(name)) {
+                            throw new IOException("a record for another app: " + r.name());
+                        }
+                        return r;
+                    }
+                    last = to.shortId() + " has no record yet";
+                } catch (java.util.concurrent.ExecutionException | IOException e) {
+                    last = to.shortId() + ": " + AppInstance.message(e);
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("could not get the app's record: " + last);
+    }
+
+    /** The artifact, chunk by chunk, from the coordinator or another member; stored once its digest checks. */
+    void fetchArtifact(String name, AppRecord r) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timing.fetch().toNanos();
+        String last = "no member answered";
+        while (System.nanoTime() - deadline < 0 && !closed) {
+            Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
+            if (f.isEmpty()) {
+                throw new IOException("this node is no longer in the app's fellowship");
+            }
+            for (NodeId from : sources(f.get())) {
+                Path tmp = artifacts.tempFile();
+                try (var out = Files.newOutputStream(tmp)) {
+                    long offset = 0;
+                    while (offset < r.length()) {
+                        FellowshipMessage reply = f.get().request(from, Wire.FETCH,
+                                Wire.encode(new Wire.Fetch(r.digest(), offset)), Duration.ofSeconds(10))
+                                .toCompletableFuture().get();
+                        byte[] chunk = reply.payload();
+                        if (chunk.length == 0 || chunk.length > Wire.CHUNK || offset + chunk.length > r.length()) {
+                            throw new IOException("bad chunk of " + chunk.length + " bytes at " + offset);
+                        }
+                        out.write(chunk);
+                        offset += chunk.length;
+                    }
+                    out.close();
+                    artifacts.putVerified(tmp, r.digest());
+                    return;
+                } catch (java.util.concurrent.ExecutionException | IOException e) {
+                    last = from.shortId() + ": " + AppInstance.message(e);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("could not fetch the artifact: " + last);
+    }
+
+    /** Whom to ask for the record or artifact: the coordinator first, then the others in roster order. */
+    private List<NodeId> sources(Fellowship f) {
+        List<NodeId> out = new ArrayList<>();
+        out.add(f.roster().coordinator());
+        for (FellowshipMember m : f.roster().members()) {
+            if (!out.contains(m.node())) {
+                out.add(m.node());
+            }
+        }
+        out.remove(self());
+        return out;
+    }
+
+    private static String limits(AppDescriptor d) {
+        return "cpu " + d.perMember().milliCpus() + "m, memory " + (d.perMember().memoryBytes() >> 20) + " MiB, pids "
+                + d.perMember().pids();
+    }
+
+    private static String resources(Resources r) {
+        return "cpu " + r.milliCpus() + "m, memory " + (r.memoryBytes() >> 20) + " MiB";
+    }
+}

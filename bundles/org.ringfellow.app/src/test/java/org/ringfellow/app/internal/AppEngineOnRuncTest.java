@@ -1,0 +1,325 @@
+package org.ringfellow.app.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ringfellow.api.app.AppException;
+import org.ringfellow.api.app.AppState;
+import org.ringfellow.api.app.AppStatus;
+import org.ringfellow.api.app.HttpRequest;
+import org.ringfellow.api.app.HttpResponse;
+import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.fellowship.FellowshipMessage;
+
+/**
+ * Real engines, each with its own node store, container manager, runc driver and command
+ * runtime, deploying real apps into real runc containers; only the fellowship between them
+ * is simulated ({@link FakeFellowships}).
+ */
+class AppEngineOnRuncTest {
+
+    static final Path UPPER = Path.of("..", "org.ringfellow.runtime.command", "examples", "upper");
+
+    @TempDir
+    Path dir;
+    final FakeFellowships net = new FakeFellowships();
+    final List<TestNode> nodes = new ArrayList<>();
+
+    TestNode node(String name) throws Exception {
+        TestNode n = new TestNode(dir, net, name, TestNode.RUNC);
+        nodes.add(n);
+        return n;
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (TestNode n : nodes) {
+            n.engine.close();
+        }
+        net.close();
+        for (TestNode n : nodes) {
+            n.destroyOwnedContainers();
+        }
+    }
+
+    // ------------------------------------------------------------------ artifacts
+
+    Path upperJar(int size) throws IOException {
+        Manifest mf;
+        try (var in = Files.newInputStream(UPPER.resolve("MANIFEST.MF"))) {
+            mf = new Manifest(in);
+        }
+        mf.getMainAttributes().putValue("Ringfellow-App-Size", Integer.toString(size));
+        return jar("upper.jar", mf, Map.of("upper.sh", Files.readAllBytes(UPPER.resolve("upper.sh"))));
+    }
+
+    Path jar(String file, Manifest mf, Map<String, byte[]> entries) throws IOException {
+        Path jar = dir.resolve(file);
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                j.putNextEntry(new JarEntry(e.getKey()));
+                j.write(e.getValue());
+                j.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    Path scriptApp(String name, String script, String resources) throws IOException {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Ringfellow-App", name);
+        a.putValue("Ringfellow-App-Runtime", "command");
+        a.putValue("Ringfellow-App-Entry", "app.sh");
+        a.putValue("Ringfellow-App-Resources", resources);
+        return jar(name + ".jar", mf, Map.of("app.sh", script.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    List<TestNode> members(AppStatus s) {
+        return s.members().stream().map(m -> nodes.stream().filter(n -> n.id.hex().equals(m.node())).findFirst()
+                .orElseThrow()).toList();
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static List<String> files(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(Files::isRegularFile).map(Path::toString).toList();
+        }
+    }
+
+    static String body(HttpResponse r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void givenFourNodes_whenTheShellAppIsDeployedOnThree_thenEveryMemberRunsItAndHttpAndRequestsReachIt()
+            throws Exception {
+        TestNode a = node("a");
+        node("b");
+        node("c");
+        node("d");
+        List<String> progress = new CopyOnWriteArrayList<>();
+        AppStatus s = a.engine.deploy(upperJar(3).toUri(), progress::add);
+
+        assertEquals(AppState.RUNNING, s.state(), s.message());
+        assertEquals(3, s.members().size());
+        assertTrue(progress.stream().anyMatch(l -> l.startsWith("Recruiting 3 member(s)")), progress.toString());
+        assertTrue(progress.stream().anyMatch(l -> l.contains("is running on 3 member(s)")), progress.toString());
+        for (MemberStatus m : s.members()) {
+            assertEquals(AppState.RUNNING, m.state(), m.toString());
+            assertEquals("runc", m.driver());
+        }
+        // each member runs one container of the app; the fourth node is spare
+        List<TestNode> members = members(s);
+        assertTrue(members.contains(a));
+        TestNode spare = nodes.stream().filter(n -> !members.contains(n)).findFirst().orElseThrow();
+        for (TestNode n : members) {
+            assertEquals(1, n.manager.list().size(), n.name);
+            // the artifact travelled and was kept under its digest
+            assertTrue(Files.exists(n.appsDir().resolve("artifacts").resolve(s.digest().substring(7) + ".jar")),
+                    n.name);
+        }
+        assertEquals(0, spare.manager.list().size());
+        TestNode b = members.stream().filter(n -> n != a).findFirst().orElseThrow();
+        TestNode c = members.stream().filter(n -> n != a && n != b).findFirst().orElseThrow();
+        // every member knows every member's status
+        await("b sees the app running", () -> b.engine.status("upper").map(x -> x.state() == AppState.RUNNING)
+                .orElse(false));
+
+        // HTTP through a member that is not the coordinator reaches the coordinator's app
+        HttpResponse r = b.engine.forward("upper", new HttpRequest("GET", "/shout", "", Map.of(), new byte[0]))
+                .toCompletableFuture().get();
+        assertEquals(200, r.status(), body(r));
+        assertEquals("/SHOUT", body(r));
+        // an app nobody runs here
+        HttpResponse missing = spare.engine.forward("nothing", new HttpRequest("GET", "/", "", Map.of(), new byte[0]))
+                .toCompletableFuture().get();
+        assertEquals(404, missing.status());
+
+        // a request from b's engine to c's app, answered by the app through the bridge
+        FellowshipMessage reply = b.engine.request("upper", c.id, Wire.REQUEST,
+                Wire.encode(new Wire.Envelope("upper", "to the top".getBytes(StandardCharsets.UTF_8))),
+                Duration.ofSeconds(20)).get();
+        Wire.Answer answer = Wire.decode(reply.payload(), Wire.Answer.class);
+        assertTrue(answer.ok(), answer.error());
+        assertEquals("TO THE TOP", new String(answer.payload(), StandardCharsets.UTF_8));
+
+        // logs of another member, read through the fellowship
+        await("c's log shows the app connected", () -> {
+            try {
+                return a.engine.logs("upper", c.id.hex().substring(0, 10), 0).text().contains("the app connected");
+            } catch (AppException e) {
+                return false;
+            }
+        });
+        assertTrue(a.engine.logs("upper", c.id.hex(), 0).text().contains("upper started as member " + c.id.hex()));
+    }
+
+    @Test
+    void givenARunningApp_whenAMemberDies_thenTheReplacementStartsItAndUndeployLeavesNothing() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        TestNode c = node("c");
+        TestNode d = node("d");
+        AppStatus s = a.engine.deploy(upperJar(3).toUri(), l -> { });
+        assertEquals(AppState.RUNNING, s.state());
+        TestNode victim = s.members().stream().map(m -> nodes.stream().filter(n -> n.id.hex().equals(m.node()))
+                .findFirst().orElseThrow()).filter(n -> n != a).findFirst().orElseThrow();
+        TestNode spare = d.manager.list().isEmpty() ? d : nodes.stream().filter(n -> n.manager.list().isEmpty())
+                .findFirst().orElseThrow();
+
+        net.kill(victim.id);
+        victim.engine.close();
+
+        await("the app is back at full size with the spare", () -> a.engine.status("upper").map(x ->
+                x.state() == AppState.RUNNING && x.members().stream().anyMatch(m -> m.node().equals(spare.id.hex())))
+                .orElse(false));
+        assertEquals(1, spare.manager.list().size());
+        // the others heard that a member left and that one joined
+        TestNode witness = nodes.stream().filter(n -> n != a && n != victim && n != spare).findFirst().orElseThrow();
+        assertTrue(witness.seen.contains("MEMBER_LEFT"), witness.seen.toString());
+
+        // undeploy from a member that is not the coordinator
+        witness.engine.undeploy("upper");
+        for (TestNode n : List.of(a, b, c, d)) {
+            if (n == victim) {
+                continue;
+            }
+            await(n.name + " has removed everything", () -> n.manager.list().isEmpty()
+                    && n.engine.status("upper").isEmpty());
+            assertEquals(List.of(), files(n.appsDir()), n.name + " left files behind");
+            assertTrue(n.store.namespace(AppEngine.STORE_NAMESPACE).entries().isEmpty(), n.name);
+        }
+    }
+
+    @Test
+    void givenARunningApp_whenScaledDownAndUp_thenMembersStopAndStartTheirParts() throws Exception {
+        TestNode a = node("a");
+        node("b");
+        node("c");
+        node("d");
+        AppStatus s = a.engine.deploy(upperJar(3).toUri(), l -> { });
+        TestNode member = members(s).stream().filter(n -> n != a).findFirst().orElseThrow();
+
+        AppException tooBig = assertThrows(AppException.class, () -> a.engine.scale("upper", 5));
+        assertTrue(tooBig.getMessage().contains("cannot grow to 5"), tooBig.getMessage());
+
+        // from a member that is not the coordinator: it asks the coordinator
+        AppStatus two = member.engine.scale("upper", 2);
+        assertEquals(2, two.members().size());
+        TestNode removed = members(s).stream().filter(n -> !members(two).contains(n)).findFirst().orElseThrow();
+        await("the removed member has no container, record or file left", () -> removed.manager.list().isEmpty()
+                && removed.engine.status("upper").isEmpty());
+        assertEquals(List.of(), files(removed.appsDir()));
+
+        AppStatus four = a.engine.scale("upper", 4);
+        assertEquals(4, four.members().size());
+        for (TestNode n : nodes) {
+            assertEquals(1, n.manager.list().size(), n.name);
+            await(n.name + " knows the new size", () -> n.engine.status("upper").map(x -> x.members().size() == 4
+                    && x.state() == AppState.RUNNING).orElse(false));
+        }
+    }
+
+    @Test
+    void givenBadApps_whenDeployed_thenEachGetsAClearMessageAndNothingIsLeft() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+
+        Manifest plain = new Manifest();
+        plain.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        Path notAnApp = jar("plain.jar", plain, Map.of("x.txt", new byte[] {1}));
+        AppException e1 = assertThrows(AppException.class, () -> a.engine.deploy(notAnApp.toUri(), l -> { }));
+        assertTrue(e1.getMessage().contains("is not an app") && e1.getMessage().contains("Ringfellow-App"),
+                e1.getMessage());
+
+        Path greedy = scriptApp("greedy", "#!/bin/sh\nexit 0\n", "cpu=250m, memory=8g, pids=16");
+        AppException e2 = assertThrows(AppException.class, () -> a.engine.deploy(greedy.toUri(), l -> { }));
+        assertTrue(e2.getMessage().contains("more than this node contributes"), e2.getMessage());
+
+        a.runtimes.remove("bundle");
+        Manifest bundleApp = new Manifest();
+        bundleApp.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        bundleApp.getMainAttributes().putValue("Ringfellow-App", "jvmapp");
+        bundleApp.getMainAttributes().putValue("Ringfellow-App-Entry", "org.example.App");
+        Path noRuntime = jar("jvm.jar", bundleApp, Map.of("x.txt", new byte[] {1}));
+        AppException e3 = assertThrows(AppException.class, () -> a.engine.deploy(noRuntime.toUri(), l -> { }));
+        assertTrue(e3.getMessage().contains("runtime 'bundle' is not installed on this node: feature:install "
+                + "ringfellow-runtime-bundle"), e3.getMessage());
+
+        Path tooBig = upperJar(3);
+        AppException e4 = assertThrows(AppException.class, () -> a.engine.deploy(tooBig.toUri(), l -> { }));
+        assertTrue(e4.getMessage().contains("needs 3 member(s)") && e4.getMessage().contains("offers 2"),
+                e4.getMessage());
+
+        Path crashes = scriptApp("crashes", "#!/bin/sh\necho 'cannot start: no config' >&2\nexit 3\n",
+                "cpu=250m, memory=16m, pids=16");
+        List<String> progress = new CopyOnWriteArrayList<>();
+        AppException e5 = assertThrows(AppException.class, () -> a.engine.deploy(crashes.toUri(), progress::add));
+        assertTrue(e5.getMessage().contains("exited with code 3"), e5.getMessage());
+        assertTrue(progress.stream().anyMatch(l -> l.contains("undeploying")), progress.toString());
+
+        for (TestNode n : List.of(a, b)) {
+            await(n.name + " is clean", () -> n.manager.list().isEmpty());
+            assertTrue(n.store.namespace(AppEngine.STORE_NAMESPACE).entries().isEmpty(), n.name);
+            assertEquals(List.of(), files(n.appsDir()), n.name + " left files behind");
+        }
+        assertTrue(a.engine.list().isEmpty());
+    }
+
+    @Test
+    void givenAnAppMember_whenGarbageArrivesOnItsTopics_thenItIsCountedAndTheAppCarriesOn() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        assertEquals(AppState.RUNNING, a.engine.deploy(upperJar(2).toUri(), l -> { }).state());
+        long before = a.engine.malformedCount();
+        b.engine.send("upper", a.id, Wire.MESSAGE, "{not json".getBytes(StandardCharsets.UTF_8));
+        b.engine.send("upper", a.id, Wire.STATUS, Wire.encode(new Wire.Status(b.id.hex().replace('a', 'b')
+                .replace('0', '1'), "liar", null, null, AppState.FAILED, "forged")));
+        b.engine.send("upper", a.id, "app.unknown", new byte[] {1, 2});
+        await("three drops counted", () -> a.engine.malformedCount() >= before + 3);
+        // nobody can make another member look failed, and the app still answers
+        assertEquals(AppState.RUNNING, a.engine.status("upper").orElseThrow().state());
+        HttpResponse r = b.engine.forward("upper", new HttpRequest("GET", "/ok", "", Map.of(), new byte[0]))
+                .toCompletableFuture().get();
+        assertEquals("/OK", body(r));
+        assertFalse(a.engine.status("upper").orElseThrow().members().stream().anyMatch(m -> m.nodeName()
+                .equals("liar")));
+    }
+}

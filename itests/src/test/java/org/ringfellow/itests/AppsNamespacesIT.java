@@ -1,0 +1,278 @@
+package org.ringfellow.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * Issue 7 across real nodes: four Karaf nodes, each in a network namespace of its own, form a
+ * Ring; from one of them the operator deploys the shell-script example ({@code upper}, command
+ * runtime) and the small bundle app ({@code echo}, bundle runtime) on three members each, with
+ * runc. Events sent from one node reach a member's app in order; a member killed with
+ * {@code kill -9} is replaced and the apps are back at full size; undeploy leaves no
+ * container, reservation or file behind (the killed node cleans up when it starts again).
+ */
+public class AppsNamespacesIT {
+
+    private static final Pattern NODE_ID = Pattern.compile("Node id\\s+:\\s+([0-9a-f]{12})");
+    /** A member row of app:status: node, name, container, driver, state. */
+    private static final Pattern MEMBER = Pattern.compile("^([0-9a-f]{12})\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s");
+    private static final long TIMEOUT_MILLIS = 180_000;
+
+    private NetworkNamespaces net;
+    private final List<KarafNode> nodes = new ArrayList<>();
+    private final Map<String, KarafNode> byId = new LinkedHashMap<>();
+
+    @After
+    public void tearDown() throws Exception {
+        for (KarafNode n : nodes) {
+            n.close();
+            removeRuncContainers(n.home());
+            if (!Boolean.getBoolean("itests.keep")) {
+                KarafNode.deleteTree(n.home());
+            }
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    public void givenFourNodes_whenTwoAppsAreDeployedOnThreeMembersAndOneIsKilled_thenTheyHealAndUndeployCleanly()
+            throws Exception {
+        net = NetworkNamespaces.create("rfapp", 212);
+        for (int i = 1; i <= 4; i++) {
+            KarafNode n = KarafNode.unpack("apps-" + i).inNamespace(net.addHost(i));
+            String ring = "etc/org.ringfellow.ring.cfg";
+            n.setProperty(ring, "bindHost", net.address(i));
+            n.setProperty(ring, "port", "7946");
+            if (i > 1) {
+                n.setProperty(ring, "seeds", net.address(1) + ":7946");
+            }
+            n.setProperty("etc/org.ringfellow.fellowship.cfg", "advertisedHost", net.address(i));
+            n.setProperty("etc/org.ringfellow.fellowship.cfg", "channelPort", "7790");
+            // room for both apps on one node: upper (250m, 16 MiB) and echo (1 CPU, 256 MiB)
+            n.setProperty("etc/org.ringfellow.node.cfg", "cpus", "2");
+            n.setProperty("etc/org.ringfellow.node.cfg", "memory", "2g");
+            nodes.add(n);
+        }
+        for (KarafNode n : nodes) {
+            n.start();
+            String out = n.console("feature:install ringfellow-driver-runc ringfellow-runtime-command "
+                    + "ringfellow-runtime-bundle");
+            assertTrue(out, !out.toLowerCase().contains("error"));
+            byId.put(shortId(n), n);
+        }
+        assertTrue("the four nodes see each other with their runtimes:\n" + nodes.get(0).console("ring:members"),
+                poll(() -> nodes.stream().allMatch(n -> readyCount(n) == 4)));
+
+        KarafNode founder = nodes.get(0);
+        Path upper = upperJar(founder.home().resolve("upper.jar"));
+        String deployed = founder.console("app:deploy " + upper);
+        assertTrue(deployed + "\n" + founder.logTail(), deployed.contains("App upper is running on 3 member(s)."));
+        assertTrue("progress is shown:\n" + deployed, deployed.contains("Recruiting 3 member(s)"));
+        // the bundle app from the local Maven repository, through Karaf's mvn: URL handler
+        String deployedEcho = founder.console("app:deploy mvn:org.ringfellow/org.ringfellow.runtime.bundle.testapp/"
+                + System.getProperty("ringfellow.version"));
+        assertTrue(deployedEcho + "\n" + founder.logTail(), deployedEcho.contains("App echo is running on 3 member(s)."));
+
+        Map<String, String> upperMembers = members(founder, "upper");
+        assertEquals(founder.console("app:status upper"), 3, upperMembers.size());
+        upperMembers.values().forEach(v -> assertEquals("runc RUNNING", v));
+        assertEquals(3, members(founder, "echo").size());
+        for (String id : upperMembers.keySet()) {
+            String containers = byId.get(id).console("container:list");
+            assertTrue(containers, containers.contains("app-upper-"));
+        }
+
+        // events from one sender reach a member's app in the order sent
+        String founderId = shortId(founder);
+        String target = upperMembers.keySet().stream().filter(id -> !id.equals(founderId)).findFirst().orElseThrow();
+        List<String> sends = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            sends.add("app:send upper " + target + " seq n" + i);
+        }
+        founder.console(sends.toArray(String[]::new));
+        assertTrue("all 30 messages arrive", poll(() -> founder.console("app:logs upper " + target)
+                .contains("message on seq: n30")));
+        String log = founder.console("app:logs upper " + target);
+        int last = -1;
+        for (int i = 1; i <= 30; i++) {
+            int at = log.indexOf("message on seq: n" + i + "\n");
+            assertTrue("message " + i + " is in the log:\n" + log, at >= 0);
+            assertTrue("message " + i + " comes after message " + (i - 1) + ":\n" + log, at > last);
+            last = at;
+        }
+
+        // kill -9 of a member that is not the founder: both apps come back at full size
+        KarafNode victim = byId.get(target);
+        victim.kill9();
+        assertTrue("upper is back at 3 members without the victim:\n" + founder.console("app:status upper"),
+                poll(() -> {
+                    Map<String, String> m = members(founder, "upper");
+                    return m.size() == 3 && !m.containsKey(target)
+                            && m.values().stream().allMatch("runc RUNNING"::equals)
+                            && founder.console("app:status upper").contains("State:    RUNNING");
+                }));
+        assertTrue("echo is back at full size:\n" + founder.console("app:status echo"),
+                poll(() -> founder.console("app:status echo").contains("State:    RUNNING")
+                        && !members(founder, "echo").containsKey(target)));
+
+        // the founder restarts: its apps are still listed there, and the fellowship takes it back
+        founder.stop();
+        founder.start();
+        String listed = founder.console("app:list");
+        assertTrue(listed, listed.contains("upper") && listed.contains("echo"));
+        assertTrue("upper runs on 3 members again, the founder among them:\n" + founder.console("app:status upper"),
+                poll(() -> {
+                    Map<String, String> m = members(founder, "upper");
+                    return m.size() == 3 && m.containsKey(founderId)
+                            && m.values().stream().allMatch("runc RUNNING"::equals);
+                }));
+
+        // undeploy: nothing left on any live node
+        String out = founder.console("app:undeploy upper", "app:undeploy echo");
+        assertTrue(out, out.contains("Undeployed upper.") && out.contains("Undeployed echo."));
+        for (KarafNode n : nodes) {
+            if (n == victim) {
+                continue;
+            }
+            assertTrue("no app, container or reservation left on " + n.home() + ":\n" + n.console("app:list",
+                    "container:list", "fellowship:policy"), poll(() -> isClean(n)));
+        }
+        // Karaf's deploy folder: a dropped app jar is deployed, its removal undeploys it
+        Path dropped = founder.home().resolve("deploy/upper.jar");
+        Files.copy(upper, dropped);
+        assertTrue("the dropped app runs on 3 members:\n" + founder.console("app:status upper") + founder.logTail(),
+                poll(() -> founder.console("app:status upper").contains("State:    RUNNING")));
+        Files.delete(dropped);
+        assertTrue("removing the file undeploys the app:\n" + founder.console("app:list"),
+                poll(() -> isClean(founder)));
+
+        // the killed node starts again and removes what its crash left
+        victim.start();
+        assertTrue("the restarted node removed its leftovers:\n" + victim.console("app:list", "container:list"),
+                poll(() -> isClean(victim)));
+    }
+
+    private static boolean isClean(KarafNode n) throws Exception {
+        String apps = n.console("app:list");
+        String containers = n.console("container:list");
+        List<String> files = new ArrayList<>();
+        Path dir = n.home().resolve("data/ringfellow/apps");
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.filter(Files::isRegularFile).forEach(p -> files.add(p.toString()));
+            }
+        }
+        return apps.contains("No app is deployed") && !containers.contains("app-") && files.isEmpty()
+                && !n.console("fellowship:list", "fellowship:policy").contains("app.");
+    }
+
+    /** The upper example packed as its README says, its size 3. */
+    private static Path upperJar(Path jar) throws IOException {
+        Path example = Path.of(System.getProperty("ringfellow.upper"));
+        Manifest mf;
+        try (var in = Files.newInputStream(example.resolve("MANIFEST.MF"))) {
+            mf = new Manifest(in);
+        }
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf)) {
+            j.putNextEntry(new JarEntry("upper.sh"));
+            j.write(Files.readAllBytes(example.resolve("upper.sh")));
+            j.closeEntry();
+        }
+        return jar;
+    }
+
+    /** An app's members as app:status shows them on a node: short id to "driver STATE". */
+    private static Map<String, String> members(KarafNode n, String app) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            for (String line : n.console("app:status " + app).split("\\R")) {
+                Matcher m = MEMBER.matcher(line.trim() + " ");
+                if (m.find()) {
+                    out.put(m.group(1), m.group(4) + " " + m.group(5));
+                }
+            }
+        } catch (Exception e) {
+            // a node that is down shows nothing
+        }
+        return out;
+    }
+
+    private static String shortId(KarafNode n) throws Exception {
+        Matcher m = NODE_ID.matcher(n.console("node:info"));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    /** Members a node finds alive with the runc driver and both runtimes. */
+    private static int readyCount(KarafNode viewer) {
+        try {
+            int min = Integer.MAX_VALUE;
+            for (String runtime : List.of("command", "bundle")) {
+                int count = 0;
+                for (String line : viewer.console("ring:find driver=runc runtime=" + runtime).split("\\R")) {
+                    String[] cols = line.trim().split("\\s+");
+                    if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
+                        count++;
+                    }
+                }
+                min = Math.min(min, count);
+            }
+            return min;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Kills and deletes whatever runc containers a node's driver left (a killed node leaves them running). */
+    private static void removeRuncContainers(Path home) throws Exception {
+        Path root = home.resolve("data/ringfellow/drivers/runc/root");
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Process p = new ProcessBuilder("runc", "--root", root.toString(), "list", "-q").redirectErrorStream(true)
+                .start();
+        String ids = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        for (String id : ids.split("\\R")) {
+            if (id.isBlank()) {
+                continue;
+            }
+            new ProcessBuilder("runc", "--root", root.toString(), "delete", "-f", id.trim()).inheritIO().start()
+                    .waitFor();
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static boolean poll(Check check) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (check.holds()) {
+                return true;
+            }
+            Thread.sleep(1_000);
+        }
+        return check.holds();
+    }
+}

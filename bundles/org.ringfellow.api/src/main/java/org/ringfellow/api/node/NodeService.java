@@ -45,9 +45,38 @@ public interface NodeService {
     /**
      * Returns the operator's labels.
      *
-     * @return an immutable map of labels
+     * @return an immutable map of labels: the operator's and those published by bundles
+     *     ({@link #publishLabel})
      */
     Map<String, String> labels();
+
+    /** Prefix of the labels bundles publish at run time (the operator's labels have none). */
+    String PUBLISHED_PREFIX = "ringfellow.";
+
+    /**
+     * Publishes a label beside the operator's, for the Ring to advertise (the app engine says
+     * which apps this node runs parts of, the HTTP ingress on which port it listens).
+     * {@link #labels()} includes it from now on and {@link NodeListener}s hear of it. Not
+     * durable: a bundle publishes again when it starts.
+     *
+     * @param key {@value #PUBLISHED_PREFIX} followed by 1 to 21 of {@code [a-z0-9._-]}
+     * @param value 0 to 64 printable ASCII characters
+     * @throws IllegalArgumentException if the key or the value is not valid
+     * @throws UnsupportedOperationException if this node publishes no labels
+     */
+    default void publishLabel(String key, String value) {
+        throw new UnsupportedOperationException("this node publishes no labels");
+    }
+
+    /**
+     * Withdraws a published label.
+     *
+     * @param key the key
+     * @return true if it was published
+     */
+    default boolean withdrawLabel(String key) {
+        return false;
+    }
 
     /**
      * Returns everything the node says about itself, including the drivers and runtimes present now.

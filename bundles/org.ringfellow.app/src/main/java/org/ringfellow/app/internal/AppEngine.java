@@ -101,6 +101,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final ScheduledExecutorService timer;
     private final Map<String, AppInstance> instances = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
+    private final HttpForwarder forwarder = new HttpForwarder(HOP_HEADER);
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
@@ -173,6 +174,11 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     @Override
     public void close() {
         closed = true;
+        try {
+            node.withdrawLabel(APPS_LABEL);
+        } catch (RuntimeException e) {
+            // the node is going away too
+        }
         timer.shutdownNow();
         for (AppInstance i : instances.values()) {
             i.stop("the app engine is stopping");
@@ -587,6 +593,9 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private void removeLocally(String name, String why) {
         AppInstance i = instances.remove(name);
         if (i != null) {
+            publishApps();
+        }
+        if (i != null) {
             i.stop(why);
             try {
                 i.deleteLog();
@@ -626,8 +635,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         AppInstance i = instances.get(app);
         Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(app));
         if (i == null || f.isEmpty()) {
-            return CompletableFuture.completedFuture(HttpResponse.text(404, "text/plain",
-                    "no app named '" + app + "' runs here\n"));
+            return elsewhere(app, request);
         }
         NodeId coordinator = f.get().roster().coordinator();
         if (coordinator.equals(self())) {
@@ -646,6 +654,33 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                         return HttpResponse.text(502, "text/plain", "app " + app + ": malformed answer\n");
                     }
                 });
+    }
+
+    /**
+     * A request for an app this node has no part in: passed, over HTTP, to the ingress of a
+     * member the Ring says runs it (labels {@value #APPS_LABEL} and {@value #HTTP_LABEL}), once
+     * ({@value #HOP_HEADER}); 404 if no member is known.
+     */
+    private CompletionStage<HttpResponse> elsewhere(String app, HttpRequest request) {
+        HttpResponse notHere = HttpResponse.text(404, "text/plain", "no app named '" + app + "' runs on this ring\n");
+        if (request.headers().containsKey(HOP_HEADER)) {
+            return CompletableFuture.completedFuture(notHere);
+        }
+        List<Member> runners = new ArrayList<>();
+        for (Member m : ring.members()) {
+            String apps = m.advert().labels().getOrDefault(APPS_LABEL, "");
+            if (m.state() == org.ringfellow.api.ring.MemberState.ALIVE && !m.id().equals(self())
+                    && java.util.Arrays.asList(apps.split(",")).contains(app)
+                    && m.advert().labels().getOrDefault(HTTP_LABEL, "").matches("[0-9]{1,5}")) {
+                runners.add(m);
+            }
+        }
+        if (runners.isEmpty()) {
+            return CompletableFuture.completedFuture(notHere);
+        }
+        Member to = runners.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(runners.size()));
+        return forwarder.forward(to.address().host(), Integer.parseInt(to.advert().labels().get(HTTP_LABEL)), app,
+                request);
     }
 
     // ------------------------------------------------------------------ FellowshipListener
@@ -725,6 +760,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         AppInstance i = instances.computeIfAbsent(name, n -> made[0] = new AppInstance(this, n, record));
         if (made[0] != null) {
             LOG.info("App {}: this node joined its fellowship; starting its part", name);
+            publishApps();
             workers.execute(i::start);
         }
         return i;
@@ -852,6 +888,35 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             } catch (Exception x) {
                 LOG.debug("Container {} of app {} not removed yet: {}", id, e.getValue(), x.getMessage());
             }
+        }
+    }
+
+    /** The Ring label that tells other nodes which apps this node runs parts of (for their ingress). */
+    static final String APPS_LABEL = NodeService.PUBLISHED_PREFIX + "apps";
+    /** The Ring label where a node's HTTP ingress says its port (published by the ingress bundle). */
+    static final String HTTP_LABEL = NodeService.PUBLISHED_PREFIX + "http";
+    /** Header marking a request one node's engine forwarded to another's ingress; never forwarded again. */
+    static final String HOP_HEADER = "x-ringfellow-hop";
+
+    /** Publishes the names of the apps this node runs parts of, as many as fit a label (64 characters). */
+    private void publishApps() {
+        StringBuilder b = new StringBuilder();
+        for (String n : new java.util.TreeSet<>(instances.keySet())) {
+            if (b.length() + n.length() + 1 > 64) {
+                LOG.info("App {}: not advertised on the Ring (the apps label is full); nodes outside its "
+                        + "fellowship answer 404 for it", n);
+                continue;
+            }
+            b.append(b.length() == 0 ? "" : ",").append(n);
+        }
+        try {
+            if (b.length() == 0) {
+                node.withdrawLabel(APPS_LABEL);
+            } else {
+                node.publishLabel(APPS_LABEL, b.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Apps label not published: {}", e.toString());
         }
     }
 

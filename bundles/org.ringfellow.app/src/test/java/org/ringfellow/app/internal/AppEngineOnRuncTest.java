@@ -102,6 +102,25 @@ class AppEngineOnRuncTest {
                 .orElseThrow()).toList();
     }
 
+    /** A stand-in for a node's HTTP ingress: /apps/upper/... to the node's gateway. */
+    static com.sun.net.httpserver.HttpServer miniIngress(TestNode n) throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/apps/upper", ex -> {
+            String path = ex.getRequestURI().getRawPath().substring("/apps/upper".length());
+            Map<String, List<String>> headers = new java.util.HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            HttpResponse r = n.engine.forward("upper", new HttpRequest(ex.getRequestMethod(), path,
+                    ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery(), headers,
+                    ex.getRequestBody().readAllBytes())).toCompletableFuture().join();
+            r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+            ex.getResponseBody().write(r.body());
+            ex.close();
+        });
+        server.start();
+        return server;
+    }
+
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
@@ -171,6 +190,24 @@ class AppEngineOnRuncTest {
         HttpResponse missing = spare.engine.forward("nothing", new HttpRequest("GET", "/", "", Map.of(), new byte[0]))
                 .toCompletableFuture().get();
         assertEquals(404, missing.status());
+
+        // a node outside the fellowship passes the request to the ingress of a node that runs the app
+        assertEquals("upper", b.node.labels().get(AppEngine.APPS_LABEL));
+        assertEquals(null, spare.node.labels().get(AppEngine.APPS_LABEL));
+        com.sun.net.httpserver.HttpServer ingress = miniIngress(c);
+        try {
+            c.node.publishLabel(AppEngine.HTTP_LABEL, Integer.toString(ingress.getAddress().getPort()));
+            HttpResponse viaRing = spare.engine.forward("upper", new HttpRequest("GET", "/from/afar", "x=1",
+                    Map.of(), new byte[0])).toCompletableFuture().get();
+            assertEquals(200, viaRing.status(), body(viaRing));
+            assertEquals("/FROM/AFAR", body(viaRing));
+            // never passed on twice
+            HttpResponse hop = spare.engine.forward("upper", new HttpRequest("GET", "/x", "",
+                    Map.of(AppEngine.HOP_HEADER, List.of("1")), new byte[0])).toCompletableFuture().get();
+            assertEquals(404, hop.status());
+        } finally {
+            ingress.stop(0);
+        }
 
         // a request from b's engine to c's app, answered by the app through the bridge
         FellowshipMessage reply = b.engine.request("upper", c.id, Wire.REQUEST,

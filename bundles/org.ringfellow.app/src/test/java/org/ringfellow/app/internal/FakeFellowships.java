@@ -49,6 +49,8 @@ final class FakeFellowships {
     private final AtomicLong correlations = new AtomicLong();
     private final Map<Long, CompletableFuture<FellowshipMessage>> pending = new ConcurrentHashMap<>();
     final AtomicLong delivered = new AtomicLong();
+    /** Each node's labels as its Ring advert shows them (the node's own, published ones included). */
+    final Map<NodeId, java.util.function.Supplier<Map<String, String>>> labels = new ConcurrentHashMap<>();
 
     private final class Node {
         final NodeId id;
@@ -366,7 +368,7 @@ final class FakeFellowships {
             Resources r = new Resources(2000, 1L << 30, 0);
             return new Member(n.id, n.name, new Endpoint("127.0.0.1", 7946), 1, n.alive ? MemberState.ALIVE
                     : MemberState.DEAD, new ResourceAdvert(r, r, Set.of("runc"), Set.of("command", "bundle"),
-                            Map.of()));
+                            labels.getOrDefault(n.id, () -> Map.of()).get()));
         }
 
         @Override

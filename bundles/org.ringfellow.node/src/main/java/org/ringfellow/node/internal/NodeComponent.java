@@ -263,13 +263,60 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
 
     @Override
     public Map<String, String> labels() {
-        return settings.labels();
+        Map<String, String> p = published;
+        if (p.isEmpty()) {
+            return settings.labels();
+        }
+        Map<String, String> all = new java.util.TreeMap<>(settings.labels());
+        all.putAll(p);
+        return Map.copyOf(all);
+    }
+
+    // Labels published by bundles
+
+    private static final java.util.regex.Pattern PUBLISHED_KEY = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(PUBLISHED_PREFIX) + "[a-z0-9._-]{1,21}");
+    private static final java.util.regex.Pattern PUBLISHED_VALUE = java.util.regex.Pattern.compile("[\\x20-\\x7e]{0,64}");
+    private volatile Map<String, String> published = Map.of();
+
+    @Override
+    public void publishLabel(String key, String value) {
+        if (key == null || !PUBLISHED_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("a published label key is " + PUBLISHED_PREFIX
+                    + " and 1 to 21 of [a-z0-9._-], got '" + key + "'");
+        }
+        if (value == null || !PUBLISHED_VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException("a published label value is 0 to 64 printable ASCII characters");
+        }
+        synchronized (this) {
+            if (value.equals(published.get(key))) {
+                return;
+            }
+            Map<String, String> next = new java.util.TreeMap<>(published);
+            next.put(key, value);
+            published = Map.copyOf(next);
+        }
+        tellListeners();
+    }
+
+    @Override
+    public boolean withdrawLabel(String key) {
+        synchronized (this) {
+            if (key == null || !published.containsKey(key)) {
+                return false;
+            }
+            Map<String, String> next = new java.util.TreeMap<>(published);
+            next.remove(key);
+            published = Map.copyOf(next);
+        }
+        tellListeners();
+        return true;
     }
 
     @Override
     public NodeInfo info() {
         NodeSettings s = settings;
-        return new NodeInfo(identity.id(), s.name(), version, s.contributed(), s.labels(),
+        return new NodeInfo(identity.id(), s.name(), version, s.contributed(), labels(),
                 serviceTypes(DRIVER_SERVICE, DRIVER_TYPE), serviceTypes(RUNTIME_SERVICE, RUNTIME_TYPE), configProblem);
     }
 

@@ -89,4 +89,28 @@ class ReservationsTest {
             node.deactivate();
         }
     }
+
+    @Test
+    void givenPublishedLabels_whenPublishedAndWithdrawn_thenLabelsShowThemListenersHearAndBadOnesAreRefused() {
+        NodeComponent node = new NodeComponent(context(), config());
+        List<NodeInfo> heard = new CopyOnWriteArrayList<>();
+        node.addListener(heard::add);
+
+        node.publishLabel("ringfellow.apps", "calculator,upper");
+        assertEquals("calculator,upper", node.labels().get("ringfellow.apps"));
+        assertEquals("calculator,upper", node.info().labels().get("ringfellow.apps"));
+        assertEquals(1, heard.size());
+        node.publishLabel("ringfellow.apps", "calculator,upper");
+        assertEquals(1, heard.size(), "the same value again changes nothing");
+
+        assertThrows(IllegalArgumentException.class, () -> node.publishLabel("zone", "eu"), "not a published key");
+        assertThrows(IllegalArgumentException.class, () -> node.publishLabel("ringfellow.", "x"));
+        assertThrows(IllegalArgumentException.class, () -> node.publishLabel("ringfellow.apps", "x".repeat(65)));
+        assertThrows(IllegalArgumentException.class, () -> node.publishLabel("ringfellow.apps", "a\nb"));
+
+        assertTrue(node.withdrawLabel("ringfellow.apps"));
+        assertFalse(node.withdrawLabel("ringfellow.apps"));
+        assertFalse(node.labels().containsKey("ringfellow.apps"));
+        assertEquals(2, heard.size());
+    }
 }

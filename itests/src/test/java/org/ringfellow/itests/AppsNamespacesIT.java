@@ -75,7 +75,7 @@ public class AppsNamespacesIT {
         for (KarafNode n : nodes) {
             n.start();
             String out = n.console("feature:install ringfellow-driver-runc ringfellow-runtime-command "
-                    + "ringfellow-runtime-bundle");
+                    + "ringfellow-runtime-bundle ringfellow-ingress");
             assertTrue(out, !out.toLowerCase().contains("error"));
             byId.put(shortId(n), n);
         }
@@ -100,6 +100,17 @@ public class AppsNamespacesIT {
             String containers = byId.get(id).console("container:list");
             assertTrue(containers, containers.contains("app-upper-"));
         }
+
+        // the ingress of the node outside upper's fellowship passes a request to a member's ingress
+        int spareIndex = nodes.indexOf(nodes.stream().filter(n -> {
+            try {
+                return !upperMembers.containsKey(shortId(n));
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElseThrow());
+        assertTrue("the node outside the fellowship serves upper through a member",
+                poll(() -> curl(spareIndex, "/apps/upper/shout").equals("200 /SHOUT")));
 
         // events from one sender reach a member's app in the order sent
         String founderId = shortId(founder);
@@ -183,6 +194,18 @@ public class AppsNamespacesIT {
         }
         return apps.contains("No app is deployed") && !containers.contains("app-") && files.isEmpty()
                 && !n.console("fellowship:list", "fellowship:policy").contains("app.");
+    }
+
+    /** GET through a node's ingress, from inside its namespace: "status body". */
+    private String curl(int index, String path) throws Exception {
+        List<String> cmd = new ArrayList<>(NetworkNamespaces.exec("rfapp-h" + (index + 1)));
+        cmd.addAll(List.of("curl", "-sS", "-m", "30", "-o", "-", "-w", " %{http_code}",
+                "http://" + net.address(index + 1) + ":8181" + path));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        int sp = out.lastIndexOf(' ');
+        return sp < 0 ? out : out.substring(sp + 1) + " " + out.substring(0, sp);
     }
 
     /** The upper example packed as its README says, its size 3. */

@@ -552,7 +552,16 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
         if (!f.get().isCoordinator()) {
             NodeId coordinator = f.get().roster().coordinator();
-            Wire.Answer a = ask(f.get(), coordinator, Wire.UNDEPLOY, new byte[0], timing.stop().multipliedBy(2));
+            Wire.Answer a;
+            try {
+                a = ask(f.get(), coordinator, Wire.UNDEPLOY, new byte[0], timing.stop().multipliedBy(2));
+            } catch (AppException e) {
+                // the coordinator's dissolve can end this node's membership before its answer arrives
+                if (fellowships.get(AppRecord.fellowshipOf(name)).isEmpty() && !hasRecord(name)) {
+                    return;
+                }
+                throw e;
+            }
             if (!a.ok()) {
                 throw new AppException("the coordinator could not undeploy " + name + ": " + a.error());
             }

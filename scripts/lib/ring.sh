@@ -141,13 +141,29 @@ ring_start() {
     fi
   done
   for i in $(seq 1 "$RING_SIZE"); do
-    local t
-    for t in $(seq 1 240); do
-      ring_console "$i" node:info | grep -q 'Node id' && break
-      ((t == 240)) && { log "node $i did not answer within 240 s; see $(ring_node_dir "$i")/data/log/karaf.log"; return 1; }
-      sleep 1
-    done
+    _ring_await "$i" || return 1
   done
+}
+
+# Waits until node i answers with its Ring up. A node that answers without its Ring (now and
+# then its Ring component fails to start at boot) is restarted once.
+_ring_await() {
+  local i=$1 restarted=0 deadline=$((SECONDS + 240)) out
+  while ((SECONDS < deadline)); do
+    out=$(ring_console "$i" node:info ring:stats 2>&1 || true)
+    if grep -q 'Node id' <<<"$out"; then
+      grep -q 'Command not found' <<<"$out" || return 0
+      if ((restarted == 0 && SECONDS > deadline - 180)); then
+        log "node $i answers without its Ring; restarting it"
+        _ring_stop_node "$i"
+        ring_run "$i" "$(ring_node_dir "$i")/bin/start"
+        restarted=1
+      fi
+    fi
+    sleep 1
+  done
+  log "node $i did not answer with its Ring within 240 s; see $(ring_node_dir "$i")/data/log/karaf.log"
+  return 1
 }
 
 _ring_alive() {
@@ -158,8 +174,8 @@ _ring_alive() {
 
 # ring_wait_ready DRIVER: until every node finds all nodes alive with DRIVER and the bundle runtime.
 ring_wait_ready() {
-  local driver=$1 i t n
-  for t in $(seq 1 180); do
+  local driver=$1 i n deadline=$((SECONDS + 180))
+  while ((SECONDS < deadline)); do
     local ok=1
     for i in $(seq 1 "$RING_SIZE"); do
       n=$(ring_console "$i" "ring:find driver=$driver runtime=bundle" | grep -E '^[0-9a-f]{12} ' | awk '$4 == "ALIVE"' | wc -l)
@@ -185,25 +201,32 @@ ring_best_driver() {
 # (a node killed with SIGKILL leaves them), then the namespaces and host link made here.
 ring_stop() {
   [[ -f $RING_DIR/ring.state ]] || { log "no ring in $RING_DIR"; return 0; }
-  local RING_NS=() RING_HOST_LINK='' i dir pid
+  local RING_NS=() RING_HOST_LINK='' i dir
   # shellcheck disable=SC1091
   source "$RING_DIR/ring.state"
   for dir in "$RING_DIR"/node*; do
     [[ -d $dir ]] || continue
     i=${dir##*/node}
-    if _ring_alive "$i"; then
-      pid=$(<"$dir/karaf.pid")
-      ring_run "$i" "$dir/bin/stop" >/dev/null 2>&1 || true
-      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-      log "node $i stopped (pid $pid)"
-    fi
-    rm -f "$dir/karaf.pid"
+    _ring_stop_node "$i"
     _ring_leftover_containers "$dir"
   done
   for ns in "${RING_NS[@]}"; do ip netns delete "$ns" 2>/dev/null || true; done
   [[ -n $RING_HOST_LINK ]] && ip link delete "$RING_HOST_LINK" 2>/dev/null
   rm -f "$RING_DIR/ring.state"
+}
+
+# Node i by its PID: bin/stop, then SIGKILL after 30 s.
+_ring_stop_node() {
+  local i=$1 dir pid
+  dir=$(ring_node_dir "$i")
+  if _ring_alive "$i"; then
+    pid=$(<"$dir/karaf.pid")
+    ring_run "$i" "$dir/bin/stop" >/dev/null 2>&1 || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    log "node $i stopped (pid $pid)"
+  fi
+  rm -f "$dir/karaf.pid"
 }
 
 _ring_leftover_containers() {

@@ -295,10 +295,16 @@ public final class ChannelTransport implements AutoCloseable {
                 buf.release();
             }
             stats.framesIn.incrementAndGet();
-            if (waiting.addAndGet(size) >= limits.inboundPause()) {
-                ctx.channel().config().setAutoRead(false);
-            }
             Channel ch = ctx.channel();
+            if (waiting.addAndGet(size) >= limits.inboundPause()) {
+                ch.config().setAutoRead(false);
+                // the fellowship thread may have drained everything between the add and the pause,
+                // seeing reading still on and so scheduling no resume: without this check the link
+                // would stay paused for good (seen after minutes of heavy load on a coordinator)
+                if (waiting.get() < limits.inboundResume()) {
+                    ch.config().setAutoRead(true);
+                }
+            }
             post(() -> {
                 try {
                     inbound.onFrame(l, frame);
@@ -307,8 +313,14 @@ public final class ChannelTransport implements AutoCloseable {
                             l.peer(), e);
                 } finally {
                     long left = waiting.addAndGet(-size);
-                    if (left < limits.inboundResume() && !ch.config().isAutoRead()) {
-                        ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
+                    if (left < limits.inboundResume() && left + size >= limits.inboundResume()) {
+                        // crossing below the resume mark: resume on the event loop, which runs after a
+                        // pause it may be setting right now (reading is not tested here: that races)
+                        ch.eventLoop().execute(() -> {
+                            if (waiting.get() < limits.inboundResume()) {
+                                ch.config().setAutoRead(true);
+                            }
+                        });
                     }
                 }
             });

@@ -85,7 +85,7 @@ public class CalculatorNamespacesIT {
             }
             n.setProperty("etc/org.ringfellow.fellowship.cfg", "advertisedHost", net.address(i));
             n.setProperty("etc/org.ringfellow.fellowship.cfg", "channelPort", "7790");
-            // the calculator asks cpu=1, memory=160m per member
+            // the calculator asks cpu=1, memory=256m per member
             n.setProperty("etc/org.ringfellow.node.cfg", "cpus", "2");
             n.setProperty("etc/org.ringfellow.node.cfg", "memory", "1g");
             // Pax Web on the node's own address in its namespace

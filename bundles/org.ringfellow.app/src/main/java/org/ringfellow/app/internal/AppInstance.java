@@ -333,6 +333,12 @@ final class AppInstance {
 
     /** An HTTP request for the app on this member (the coordinator). */
     CompletableFuture<HttpResponse> http(HttpRequest request) {
+        MemberStatus own = ownStatus();
+        if (!connected && own != null && own.state() == AppState.FAILED) {
+            return CompletableFuture.completedFuture(HttpResponse.text(503, "text/plain",
+                    "app " + name + " is not running on its coordinator (" + own.nodeName() + "): " + own.message()
+                            + "\n"));
+        }
         if (!connected) {
             return CompletableFuture.completedFuture(new HttpResponse(503,
                     Map.of("Content-Type", "text/plain; charset=utf-8", AppGateway.RETRY_AFTER, "2"),

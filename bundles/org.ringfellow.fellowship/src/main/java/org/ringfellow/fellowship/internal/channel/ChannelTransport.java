@@ -300,7 +300,7 @@ public final class ChannelTransport implements AutoCloseable {
                 ch.config().setAutoRead(false);
                 // the fellowship thread may have drained everything between the add and the pause,
                 // seeing reading still on and so scheduling no resume: without this check the link
-                // would stay paused for good (seen after minutes of heavy load on a coordinator)
+                // could stay paused for good
                 if (waiting.get() < limits.inboundResume()) {
                     ch.config().setAutoRead(true);
                 }

@@ -144,16 +144,20 @@ final class AppInstance {
             }
             stage = "starting the container";
             ContainerInfo info = engine.containers().run(plan.container());
-            containerId = info.id();
-            driver = info.driverType();
             record = r.withContainer(info.id());
             engine.saveRecord(record);
             log.line("container " + info.id() + " started on " + info.driverType());
-            if (connected) {
-                status(AppState.RUNNING, "running in container " + shortId(info.id()) + " on " + info.driverType());
-            } else {
-                status(AppState.DEPLOYING, "container " + shortId(info.id()) + " on " + info.driverType()
-                        + ", waiting for the app to connect");
+            // with the bridge's connected(): whichever comes second says RUNNING, never DEPLOYING after it
+            synchronized (this) {
+                containerId = info.id();
+                driver = info.driverType();
+                if (connected) {
+                    status(AppState.RUNNING, "running in container " + shortId(info.id()) + " on "
+                            + info.driverType());
+                } else {
+                    status(AppState.DEPLOYING, "container " + shortId(info.id()) + " on " + info.driverType()
+                            + ", waiting for the app to connect");
+                }
             }
             engine.workers().execute(this::watch);
         } catch (Exception e) {
@@ -385,10 +389,12 @@ final class AppInstance {
 
         @Override
         public void connected() {
-            connected = true;
             log.line("the app connected");
-            if (containerId != null) {
-                status(AppState.RUNNING, "running in container " + shortId(containerId) + " on " + driver);
+            synchronized (AppInstance.this) {
+                connected = true;
+                if (containerId != null) {
+                    status(AppState.RUNNING, "running in container " + shortId(containerId) + " on " + driver);
+                }
             }
         }
 

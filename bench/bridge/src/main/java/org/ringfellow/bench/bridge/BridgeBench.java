@@ -1,6 +1,5 @@
 package org.ringfellow.bench.bridge;
 
-import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +26,7 @@ import java.util.stream.Stream;
 import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.MemberRef;
 import org.ringfellow.api.container.ContainerDriver;
-import org.ringfellow.api.node.NodeId;
-import org.ringfellow.api.node.NodeIdentity;
-import org.ringfellow.api.node.NodeInfo;
-import org.ringfellow.api.node.NodeService;
-import org.ringfellow.api.node.NodeStore;
+import org.ringfellow.container.tck.InMemoryNode;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.runtime.ApplicationRuntime;
 import org.ringfellow.api.runtime.BridgeTransport;
@@ -241,18 +235,9 @@ public final class BridgeBench {
         String nodeId = HexFormat.of().formatHex(id);
         FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
-        ContainerManagerImpl manager = new ContainerManagerImpl(new FakeNode(dir, nodeId), new MapStore(), images,
-                new ContainerManagerImpl.Config() {
-                    @Override
-                    public Class<? extends Annotation> annotationType() {
-                        return ContainerManagerImpl.Config.class;
-                    }
-
-                    @Override
-                    public String defaultDriver() {
-                        return "runc";
-                    }
-                });
+        InMemoryNode node = new InMemoryNode(dir, nodeId);
+        node.contribute(new Resources(64_000, 64L << 30, 0));
+        ContainerManagerImpl manager = ContainerManagerImpl.create(node, new InMemoryNode.Store(), images, "runc");
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
         runApp(manager, new BundleRuntime(images), dir, "bundle-app", testApp, "echo", trips);
         runApp(manager, new CommandRuntime(images), dir, "shell-app", commandArtifact(dir, upper), "upper",
@@ -322,81 +307,5 @@ public final class BridgeBench {
         return jar;
     }
 
-    private static final class MapStore implements NodeStore {
-        private final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
 
-        @Override
-        public Namespace namespace(String namespace) {
-            Map<String, String> m = data.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
-            return new Namespace() {
-                @Override
-                public Optional<String> get(String key) {
-                    return Optional.ofNullable(m.get(key));
-                }
-
-                @Override
-                public void put(String key, String value) {
-                    m.put(key, value);
-                }
-
-                @Override
-                public boolean remove(String key) {
-                    return m.remove(key) != null;
-                }
-
-                @Override
-                public Map<String, String> entries() {
-                    return Map.copyOf(m);
-                }
-            };
-        }
-    }
-
-    private record FakeNode(Path dataDirectory, String hex) implements NodeService {
-        @Override
-        public NodeIdentity identity() {
-            return new NodeIdentity() {
-                @Override
-                public NodeId id() {
-                    return new NodeId(hex);
-                }
-
-                @Override
-                public byte[] publicKey() {
-                    return new byte[0];
-                }
-
-                @Override
-                public byte[] sign(byte[] data) {
-                    return new byte[0];
-                }
-
-                @Override
-                public boolean verify(byte[] publicKey, byte[] data, byte[] signature) {
-                    return false;
-                }
-            };
-        }
-
-        @Override
-        public String name() {
-            return "bench";
-        }
-
-        @Override
-        public Resources contributed() {
-            return new Resources(64_000, 64L << 30, 0);
-        }
-
-        @Override
-        public Map<String, String> labels() {
-            return Map.of();
-        }
-
-        @Override
-        public NodeInfo info() {
-            return new NodeInfo(new NodeId(hex), "bench", "0", contributed(), Map.of(), List.of(), List.of(),
-                    Optional.empty());
-        }
-    }
 }

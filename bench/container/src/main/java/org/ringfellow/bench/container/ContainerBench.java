@@ -7,25 +7,18 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
-import org.ringfellow.api.node.NodeId;
-import org.ringfellow.api.node.NodeIdentity;
-import org.ringfellow.api.node.NodeInfo;
-import org.ringfellow.api.node.NodeService;
-import org.ringfellow.api.node.NodeStore;
+import org.ringfellow.container.tck.InMemoryNode;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.container.internal.ContainerManagerImpl;
 import org.ringfellow.container.internal.image.FileImageStore;
@@ -203,8 +196,10 @@ public final class ContainerBench {
 
     /** Heap the manager holds per container, and the host memory of each container's monitor. */
     private static void memory(Path dir, FileImageStore images, String nodeId, String base, int n) throws Exception {
-        MapStore store = new MapStore();
-        ContainerManagerImpl manager = ContainerManagerImpl.create(new Node(dir, nodeId), store, images, "runc");
+        InMemoryNode.Store store = new InMemoryNode.Store();
+        InMemoryNode node = new InMemoryNode(dir, nodeId);
+        node.contribute(new Resources(64_000, 64L << 30, 0));
+        ContainerManagerImpl manager = ContainerManagerImpl.create(node, store, images, "runc");
         RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
         long before = usedHeap();
@@ -281,81 +276,5 @@ public final class ContainerBench {
         }
     }
 
-    private static final class MapStore implements NodeStore {
-        private final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
 
-        @Override
-        public Namespace namespace(String namespace) {
-            Map<String, String> m = data.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());
-            return new Namespace() {
-                @Override
-                public Optional<String> get(String key) {
-                    return Optional.ofNullable(m.get(key));
-                }
-
-                @Override
-                public void put(String key, String value) {
-                    m.put(key, value);
-                }
-
-                @Override
-                public boolean remove(String key) {
-                    return m.remove(key) != null;
-                }
-
-                @Override
-                public Map<String, String> entries() {
-                    return Map.copyOf(m);
-                }
-            };
-        }
-    }
-
-    private record Node(Path dataDirectory, String hex) implements NodeService {
-        @Override
-        public NodeIdentity identity() {
-            return new NodeIdentity() {
-                @Override
-                public NodeId id() {
-                    return new NodeId(hex);
-                }
-
-                @Override
-                public byte[] publicKey() {
-                    return new byte[0];
-                }
-
-                @Override
-                public byte[] sign(byte[] data) {
-                    return new byte[0];
-                }
-
-                @Override
-                public boolean verify(byte[] publicKey, byte[] data, byte[] signature) {
-                    return false;
-                }
-            };
-        }
-
-        @Override
-        public String name() {
-            return "bench";
-        }
-
-        @Override
-        public Resources contributed() {
-            return new Resources(64_000, 64L << 30, 0);
-        }
-
-        @Override
-        public Map<String, String> labels() {
-            return Map.of();
-        }
-
-        @Override
-        public NodeInfo info() {
-            return new NodeInfo(new NodeId(hex), "bench", "0", contributed(), Map.of(), List.of(), List.of(),
-                    Optional.empty());
-        }
-    }
 }

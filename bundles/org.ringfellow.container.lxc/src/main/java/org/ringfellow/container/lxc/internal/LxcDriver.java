@@ -10,14 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,17 +30,12 @@ import org.ringfellow.api.container.Capability;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
-import org.ringfellow.api.container.ContainerState;
-import org.ringfellow.api.container.ContainerStats;
-import org.ringfellow.api.container.ContainerStatus;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.DriverException.Kind;
-import org.ringfellow.api.container.ExecResult;
 import org.ringfellow.api.container.ExitStatus;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.ImageStore;
-import org.ringfellow.api.container.LogChunk;
 import org.ringfellow.api.container.Mount;
 import org.ringfellow.api.container.NetworkMode;
 import org.ringfellow.api.node.NodeService;
@@ -51,6 +43,7 @@ import org.ringfellow.container.host.CgroupsV1;
 import org.ringfellow.container.host.Commands;
 import org.ringfellow.container.host.ContainerFiles;
 import org.ringfellow.container.host.Monitor;
+import org.ringfellow.container.host.MonitoredDriver;
 
 /**
  * The LXC driver. Each container is an LXC application container in the driver's own lxcpath
@@ -71,7 +64,7 @@ import org.ringfellow.container.host.Monitor;
 @Component(service = ContainerDriver.class, configurationPid = LxcDriver.PID,
         property = ContainerDriver.TYPE_PROPERTY + "=" + LxcDriver.TYPE)
 @Designate(ocd = LxcDriver.Config.class)
-public final class LxcDriver implements ContainerDriver {
+public final class LxcDriver extends MonitoredDriver {
 
     /** The driver type. */
     public static final String TYPE = "lxc";
@@ -80,7 +73,6 @@ public final class LxcDriver implements ContainerDriver {
 
     private static final Pattern OWNER = Pattern.compile("(?m)^# " + Pattern.quote(OWNER_LABEL) + " = ([0-9a-f]+)$");
     private static final String DEFAULT_PATH = ContainerFiles.DEFAULT_PATH;
-    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
 
     /** The driver's configuration. */
     @ObjectClassDefinition(name = "Ringfellow LXC driver", description = "Runs containers with the LXC tools.")
@@ -137,6 +129,8 @@ public final class LxcDriver implements ContainerDriver {
      * @param nodeId the hex id of the owning node
      */
     public LxcDriver(LxcOptions options, ImageStore images, String nodeId) {
+        // each poll of an exit competes with LXC for the CPU: 400 polls of 200 us, then milliseconds
+        super(TYPE, 400, 200_000);
         this.options = options;
         this.images = images;
         this.nodeId = nodeId;
@@ -431,7 +425,8 @@ public final class LxcDriver implements ContainerDriver {
     }
 
     /** The init's pid while it runs: the recorded pid if it still sits in the container's cgroup. */
-    private long runningPid(String id, Path dir) {
+    @Override
+    protected long runningPid(String id, Path dir) {
         long pid;
         try {
             pid = Long.parseLong(Files.readString(dir.resolve("pid")).trim());
@@ -447,52 +442,11 @@ public final class LxcDriver implements ContainerDriver {
     }
 
     @Override
-    public Optional<ExitStatus> waitFor(ContainerHandle handle, Duration timeout)
-            throws DriverException, InterruptedException {
-        Path dir = dir(handle.id());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 5;
-        int polls = 0;
-        while (true) {
-            // java.io.File.exists costs one stat; a missing file through NIO costs an exception
-            Optional<ExitStatus> exit = Monitor.exited(dir) ? exitStatus(dir) : Optional.empty();
-            if (exit.isPresent()) {
-                return exit;
-            }
-            if (!dir.toFile().isDirectory()) {
-                throw new DriverException(Kind.NOT_FOUND, "no lxc container " + handle.id());
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            // an exit is usually seen within milliseconds of a stop: poll finely at first
-            polls++;
-            if (polls < 400) {
-                LockSupport.parkNanos(Math.min(200_000, left));
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-            } else {
-                Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
-                pause = polls < 600 ? 5 : 25;
-            }
-        }
-    }
-
-    private static Optional<ExitStatus> exitStatus(Path dir) throws DriverException {
-        Optional<Monitor.Exit> exit;
-        try {
-            exit = Monitor.exit(dir);
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot read the exit status in " + dir + ": " + e.getMessage(), e);
-        }
-        return exit.map(e -> {
-            // lxc-execute reports 1 for an init killed by lxc-stop -k
-            Monitor.Exit x = e.code() == 1 && Files.exists(dir.resolve("killed")) ? new Monitor.Exit(128 + 9,
-                    e.finished()) : e;
-            return new ExitStatus(x.code(), x.signal(), oomKills(dir) > 0, x.finished());
-        });
+    protected ExitStatus exitStatus(String id, Path dir, Monitor.Exit exit) {
+        // lxc-execute reports 1 for an init killed by lxc-stop -k
+        Monitor.Exit x = exit.code() == 1 && Files.exists(dir.resolve("killed"))
+                ? new Monitor.Exit(128 + 9, exit.finished()) : exit;
+        return new ExitStatus(x.code(), x.signal(), oomKills(dir) > 0, x.finished());
     }
 
     private static long oomKills(Path dir) {
@@ -504,36 +458,20 @@ public final class LxcDriver implements ContainerDriver {
         }
     }
 
+    /** An init the recorded pid misses (a start that did not get as far as writing it) may run too. */
     @Override
-    public void stop(ContainerHandle handle, Duration grace) throws DriverException {
-        String id = handle.id();
-        Path dir = dir(id);
-        if (!Files.isDirectory(dir)) {
-            throw new DriverException(Kind.NOT_FOUND, "no lxc container " + id);
-        }
-        try {
-            if (exitStatus(dir).isPresent()) {
-                return;
-            }
-            // LXC's init answers lxc-stop's SIGPWR with SIGTERM and SIGKILLs everything one second
-            // later, whatever the grace; so SIGTERM goes to the workload itself, and lxc-stop -k
-            // only comes after the spec's grace period
-            terminateWorkload(id, dir);
-            if (waitFor(handle, grace).isPresent()) {
-                return;
-            }
-            killAfterGrace(id, dir);
-            if (waitFor(handle, CMD_TIMEOUT).isEmpty()) {
-                throw new DriverException(Kind.FAILED, "container " + id + " did not die after lxc-stop -k");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException(Kind.FAILED, "interrupted while stopping " + id, e);
-        }
+    protected boolean mayRun(String id, Path dir) {
+        return runningPid(id, dir) > 0 || findInit(id) > 0;
     }
 
-    /** Sends SIGTERM to the init's children, waiting briefly for the init to have started its child. */
-    private void terminateWorkload(String id, Path dir) throws InterruptedException {
+    /**
+     * Sends SIGTERM to the init's children, waiting briefly for the init to have started its
+     * child. LXC's init answers lxc-stop's SIGPWR with SIGTERM and SIGKILLs everything one second
+     * later, whatever the grace; so SIGTERM goes to the workload itself, and lxc-stop -k only
+     * comes after the spec's grace period.
+     */
+    @Override
+    protected void terminate(String id, Path dir) throws InterruptedException {
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() < deadline) {
             long init = runningPid(id, dir);
@@ -564,45 +502,29 @@ public final class LxcDriver implements ContainerDriver {
     }
 
     /**
-     * lxc-execute reports 1 for an init killed by lxc-stop -k; the marker lets the exit status
-     * say what happened: killed by SIGKILL, 137.
+     * lxc-stop -k. lxc-execute reports 1 for an init killed that way; the marker written first
+     * lets the exit status say what happened: killed by SIGKILL, 137.
      */
-    private void killAfterGrace(String id, Path dir) {
+    @Override
+    protected String kill(String id, Path dir) {
         try {
             Files.writeString(dir.resolve("killed"), "SIGKILL after the grace period\n");
         } catch (IOException e) {
             // the exit code then stays lxc-execute's
         }
-        kill(id);
+        lxcStop(id);
+        return "lxc-stop -k";
     }
 
-    private void kill(String id) {
+    private void lxcStop(String id) {
         Commands.runQuiet(List.of(options.tool("lxc-stop").toString(), "-P", lxcpath.toString(), "-n", id, "-k"),
                 CMD_TIMEOUT);
     }
 
     @Override
-    public void destroy(ContainerHandle handle) throws DriverException {
-        String id = handle.id();
-        ContainerFiles.checkId(id);
-        Path dir = lxcpath.resolve(id);
-        if (Files.isDirectory(dir) && exitStatus(dir).isEmpty() && (runningPid(id, dir) > 0 || findInit(id) > 0)) {
-            kill(id);
-            try {
-                waitFor(handle, Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        cleanup(id, dir);
-        if (Files.exists(dir)) {
-            throw new DriverException(Kind.FAILED, "could not remove every file of " + id + " in " + dir);
-        }
-    }
-
-    private void cleanup(String id, Path dir) {
+    protected void cleanup(String id, Path dir) {
         if (findInit(id) > 0) {
-            kill(id);
+            lxcStop(id);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (findInit(id) > 0 && System.nanoTime() < deadline) {
                 try {
@@ -621,97 +543,32 @@ public final class LxcDriver implements ContainerDriver {
     }
 
     @Override
-    public ContainerStatus inspect(ContainerHandle handle) throws DriverException {
-        String id = handle.id();
-        Path dir = dir(id);
-        if (!Files.isDirectory(dir)) {
-            return new ContainerStatus(ContainerState.GONE, 0, Optional.empty());
-        }
-        Optional<ExitStatus> exit = exitStatus(dir);
-        if (exit.isPresent()) {
-            return new ContainerStatus(ContainerState.EXITED, 0, exit);
-        }
-        long pid = runningPid(id, dir);
-        if (pid > 0) {
-            return new ContainerStatus(ContainerState.RUNNING, pid, Optional.empty());
-        }
-        // the init is gone, the monitor has not yet written the exit code
-        try {
-            exit = waitFor(handle, Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return exit.map(e -> new ContainerStatus(ContainerState.EXITED, 0, Optional.of(e)))
-                .orElse(new ContainerStatus(ContainerState.EXITED, 0,
-                        Optional.of(new ExitStatus(255, 0, oomKills(dir) > 0, Instant.now()))));
+    protected String statsCgroup(String id) {
+        return payload(id);
     }
 
+    /** lxc-attach with the workload's environment and user; lxc.environment from the config applies too. */
     @Override
-    public ContainerStats stats(ContainerHandle handle) throws DriverException {
-        String id = handle.id();
-        Path dir = dir(id);
-        if (!Files.isDirectory(dir) || runningPid(id, dir) <= 0) {
-            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
-        }
-        try {
-            return CgroupsV1.stats(payload(id));
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot read the cgroups of " + id + ": " + e.getMessage(), e);
-        }
+    protected List<String> execCommand(String id, Path execDir, List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of(options.tool("lxc-attach").toString(), "-q", "-P",
+                lxcpath.toString(), "-n", id, "--clear-env", "-u", Integer.toString(options.uid()), "-g",
+                Integer.toString(options.gid()), "-v", "PATH=" + DEFAULT_PATH, "--"));
+        cmd.addAll(command);
+        return cmd;
     }
 
+    /**
+     * Killing lxc-attach would orphan the command inside: this kills what it started there, its
+     * descendants in the container's cgroup.
+     */
     @Override
-    public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) throws DriverException {
-        String id = handle.id();
-        Path dir = dir(id);
-        if (command.isEmpty() || command.size() > ContainerSpec.MAX_ARGS) {
-            throw new DriverException(Kind.INVALID_SPEC, "exec needs 1.." + ContainerSpec.MAX_ARGS + " arguments");
-        }
-        if (!Files.isDirectory(dir) || runningPid(id, dir) <= 0) {
-            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
-        }
-        Path tmp = dir.resolve("exec-" + UUID.randomUUID());
-        Set<Long> before = new HashSet<>(CgroupsV1.procs(payload(id)));
-        try {
-            Files.createDirectory(tmp);
-            Path out = tmp.resolve("out");
-            Path err = tmp.resolve("err");
-            // the workload's environment and user; lxc.environment from the config applies too
-            List<String> cmd = new ArrayList<>(List.of(options.tool("lxc-attach").toString(), "-q", "-P",
-                    lxcpath.toString(), "-n", id, "--clear-env", "-u", Integer.toString(options.uid()), "-g",
-                    Integer.toString(options.gid()), "-v", "PATH=" + DEFAULT_PATH, "--"));
-            cmd.addAll(command);
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            int code;
-            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                code = p.exitValue();
-            } else {
-                // killing lxc-attach would orphan the command inside: kill what it started there
-                for (long pid : descendants(p.pid())) {
-                    if (!before.contains(pid) && CgroupsV1.procs(payload(id)).contains(pid)) {
-                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                    }
-                }
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-                code = -1;
+    protected void killExec(String id, Path execDir, Process engineProcess) {
+        List<Long> inside = CgroupsV1.procs(payload(id));
+        for (long pid : descendants(engineProcess.pid())) {
+            if (inside.contains(pid)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
-            return new ExecResult(code, ContainerFiles.head(out), ContainerFiles.head(err));
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot exec in " + id + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException(Kind.FAILED, "interrupted during exec in " + id, e);
-        } finally {
-            ContainerFiles.deleteTree(tmp);
         }
-    }
-
-    @Override
-    public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) throws DriverException {
-        return ContainerFiles.logs(dir(handle.id()).resolve("log"), handle.id(), fromOffset, maxBytes);
     }
 
     @Override
@@ -776,7 +633,8 @@ public final class LxcDriver implements ContainerDriver {
         CgroupsV1.removeEmpty(nodeCgroup(), List.of(), 2);
     }
 
-    private Path dir(String id) throws DriverException {
+    @Override
+    protected Path dir(String id) throws DriverException {
         ContainerFiles.checkId(id);
         return lxcpath.resolve(id);
     }

@@ -2,7 +2,6 @@ package org.ringfellow.container.runc.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
@@ -32,17 +29,12 @@ import org.ringfellow.api.container.Capability;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
-import org.ringfellow.api.container.ContainerState;
-import org.ringfellow.api.container.ContainerStats;
-import org.ringfellow.api.container.ContainerStatus;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.DriverException.Kind;
-import org.ringfellow.api.container.ExecResult;
 import org.ringfellow.api.container.ExitStatus;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.ImageStore;
-import org.ringfellow.api.container.LogChunk;
 import org.ringfellow.api.container.Mount;
 import org.ringfellow.api.container.NetworkMode;
 import org.ringfellow.api.node.NodeService;
@@ -50,6 +42,7 @@ import org.ringfellow.container.host.CgroupsV1;
 import org.ringfellow.container.host.Commands;
 import org.ringfellow.container.host.ContainerFiles;
 import org.ringfellow.container.host.Monitor;
+import org.ringfellow.container.host.MonitoredDriver;
 
 /**
  * The runc driver. Each container is an OCI bundle under {@code <state>/containers/<id>} and a
@@ -67,14 +60,13 @@ import org.ringfellow.container.host.Monitor;
 @Component(service = ContainerDriver.class, configurationPid = RuncDriver.PID,
         property = ContainerDriver.TYPE_PROPERTY + "=" + RuncDriver.TYPE)
 @Designate(ocd = RuncDriver.Config.class)
-public final class RuncDriver implements ContainerDriver {
+public final class RuncDriver extends MonitoredDriver {
 
     /** The driver type. */
     public static final String TYPE = "runc";
     /** The configuration PID. */
     public static final String PID = "org.ringfellow.container.runc";
 
-    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
 
     /** The driver's configuration. */
     @ObjectClassDefinition(name = "Ringfellow runc driver", description = "Runs containers with runc.")
@@ -145,6 +137,8 @@ public final class RuncDriver implements ContainerDriver {
     }
 
     private RuncDriver(Setup setup) {
+        // an exit is usually seen within milliseconds of a stop: 2,000 polls of 100 us, then milliseconds
+        super(TYPE, 2000, 100_000);
         RuncOptions options = setup.options();
         ImageStore images = setup.images();
         String nodeId = setup.nodeId();
@@ -267,7 +261,7 @@ public final class RuncDriver implements ContainerDriver {
         try {
             return launch(spec, dir, rootfs);
         } catch (DriverException | RuntimeException e) {
-            cleanup(spec.name());
+            cleanup(spec.name(), dir);
             throw e;
         }
     }
@@ -374,76 +368,25 @@ public final class RuncDriver implements ContainerDriver {
     }
 
     @Override
-    public Optional<ExitStatus> waitFor(ContainerHandle handle, Duration timeout)
-            throws DriverException, InterruptedException {
-        Path dir = bundle(handle.id());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int polls = 0;
-        while (true) {
-            // one stat per poll until the monitor has written the exit file
-            Optional<ExitStatus> exit = Monitor.exited(dir) ? exitStatus(handle.id(), dir) : Optional.empty();
-            if (exit.isPresent()) {
-                return exit;
-            }
-            if (!Files.isDirectory(dir)) {
-                throw new DriverException(Kind.NOT_FOUND, "no runc container " + handle.id());
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            // an exit is usually seen within milliseconds of a stop: poll finely at first
-            polls++;
-            if (polls < 2000) {
-                LockSupport.parkNanos(Math.min(100_000, left));
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-            } else {
-                Thread.sleep(Math.min(polls < 2500 ? 5 : 25, Math.max(1, left / 1_000_000)));
-            }
-        }
-    }
-
-    private Optional<ExitStatus> exitStatus(String id, Path dir) throws DriverException {
-        Optional<Monitor.Exit> exit;
-        try {
-            exit = Monitor.exit(dir);
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot read the exit status of " + id + ": " + e.getMessage(), e);
-        }
-        return exit.map(e -> new ExitStatus(e.code(), e.signal(), oomKills(id) > 0, e.finished()));
+    protected ExitStatus exitStatus(String id, Path dir, Monitor.Exit exit) {
+        return new ExitStatus(exit.code(), exit.signal(), oomKills(id) > 0, exit.finished());
     }
 
     private long oomKills(String id) {
         return CgroupsV1.oomKills(CgroupsV1.dir("memory", cgroupsPath(id)).resolve("memory.oom_control"));
     }
 
+    /** What runc kill does, without starting runc: SIGTERM to the init, if it is still this container's. */
     @Override
-    public void stop(ContainerHandle handle, Duration grace) throws DriverException {
-        String id = handle.id();
-        Path dir = bundle(id);
-        if (!Files.isDirectory(dir)) {
-            throw new DriverException(Kind.NOT_FOUND, "no runc container " + id);
-        }
-        try {
-            if (exitStatus(id, dir).isPresent()) {
-                return;
-            }
-            awaitSignalsHandled(dir);
-            // what runc kill does, without starting runc: SIGTERM to the init, if it is still this container's
-            ContainerFiles.signal(pid(dir), pid -> isRunning(id, dir), false);
-            if (waitFor(handle, grace).isPresent()) {
-                return;
-            }
-            runcQuiet("kill", "--all", id, "KILL");
-            if (waitFor(handle, Duration.ofSeconds(30)).isEmpty()) {
-                throw new DriverException(Kind.FAILED, "container " + id + " did not die after SIGKILL");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException(Kind.FAILED, "interrupted while stopping " + id, e);
-        }
+    protected void terminate(String id, Path dir) throws InterruptedException {
+        awaitSignalsHandled(dir);
+        ContainerFiles.signal(pid(dir), pid -> runningPid(id, dir) > 0, false);
+    }
+
+    @Override
+    protected String kill(String id, Path dir) {
+        runcQuiet("kill", "--all", id, "KILL");
+        return "SIGKILL";
     }
 
     /**
@@ -482,29 +425,10 @@ public final class RuncDriver implements ContainerDriver {
         }
     }
 
-    @Override
-    public void destroy(ContainerHandle handle) throws DriverException {
-        String id = handle.id();
-        ContainerFiles.checkId(id);
-        Path dir = bundle(id);
-        if (Files.isDirectory(dir) && !exitStatus(id, dir).isPresent() && isRunning(id, dir)) {
-            runcQuiet("kill", "--all", id, "KILL");
-            try {
-                waitFor(handle, Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        cleanup(id);
-        if (Files.exists(dir)) {
-            throw new DriverException(Kind.FAILED, "could not remove every file of " + id + " in " + dir);
-        }
-    }
-
     /** Removes whatever exists of a container: runc state, overlay mount, bundle, cgroups. */
-    private void cleanup(String id) {
+    @Override
+    protected void cleanup(String id, Path dir) {
         runcQuiet("delete", "--force", id);
-        Path dir = containers.resolve(id);
         Path merged = dir.resolve("rootfs");
         if (Files.isDirectory(merged) && isMountPoint(merged)) {
             Commands.runQuiet(List.of("umount", "-l", merged.toString()), CMD_TIMEOUT);
@@ -515,47 +439,25 @@ public final class RuncDriver implements ContainerDriver {
         CgroupsV1.removeEmpty(cgroupsPath(id), List.of(), ContainerFiles.isEmptyDir(containers) ? 3 : 1);
     }
 
-    @Override
-    public ContainerStatus inspect(ContainerHandle handle) throws DriverException {
-        String id = handle.id();
-        ContainerFiles.checkId(id);
-        Path dir = bundle(id);
-        if (!Files.isDirectory(dir)) {
-            return new ContainerStatus(ContainerState.GONE, 0, Optional.empty());
-        }
-        Optional<ExitStatus> exit = exitStatus(id, dir);
-        if (exit.isPresent()) {
-            return new ContainerStatus(ContainerState.EXITED, 0, exit);
-        }
-        long pid = pid(dir);
-        if (pid > 0 && isRunning(id, dir)) {
-            return new ContainerStatus(ContainerState.RUNNING, pid, Optional.empty());
-        }
-        if (pid <= 0) {
-            return new ContainerStatus(ContainerState.CREATED, 0, Optional.empty());
-        }
-        // the init is gone but the monitor has not written the exit code yet
-        try {
-            exit = waitFor(handle, Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return new ContainerStatus(ContainerState.EXITED, 0,
-                Optional.of(exit.orElse(new ExitStatus(255, 0, oomKills(id) > 0, Instant.now()))));
-    }
-
     /** The init runs if its pid is alive and sits in this container's cgroup (guards against pid reuse). */
-    private boolean isRunning(String id, Path dir) {
+    @Override
+    protected long runningPid(String id, Path dir) {
         long pid = pid(dir);
         if (pid <= 0) {
-            return false;
+            return 0;
         }
         try {
             String cg = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
-            return cg.contains(cgroupsPath(id));
+            return cg.contains(cgroupsPath(id)) ? pid : 0;
         } catch (IOException e) {
-            return false;
+            return 0;
         }
+    }
+
+    /** runc writes the init's pid file when the init runs: a container without one never started. */
+    @Override
+    protected boolean neverStarted(String id, Path dir) {
+        return pid(dir) <= 0;
     }
 
     private static long pid(Path dir) {
@@ -567,74 +469,31 @@ public final class RuncDriver implements ContainerDriver {
     }
 
     @Override
-    public ContainerStats stats(ContainerHandle handle) throws DriverException {
-        String id = handle.id();
-        Path dir = bundle(id);
-        if (!Files.isDirectory(dir) || !isRunning(id, dir)) {
-            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
-        }
-        try {
-            return CgroupsV1.stats(cgroupsPath(id));
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot read the cgroups of " + id + ": " + e.getMessage(), e);
-        }
+    protected String statsCgroup(String id) {
+        return cgroupsPath(id);
     }
 
     @Override
-    public ExecResult exec(ContainerHandle handle, List<String> command, Duration timeout) throws DriverException {
-        String id = handle.id();
-        Path dir = bundle(id);
-        if (command.isEmpty() || command.size() > ContainerSpec.MAX_ARGS) {
-            throw new DriverException(Kind.INVALID_SPEC, "exec needs 1.." + ContainerSpec.MAX_ARGS + " arguments");
-        }
-        if (!Files.isDirectory(dir) || !isRunning(id, dir)) {
-            throw new DriverException(Kind.FAILED, "container " + id + " does not run");
-        }
-        Path tmp = dir.resolve("exec-" + UUID.randomUUID());
-        try {
-            Files.createDirectory(tmp);
-            Path out = tmp.resolve("out");
-            Path err = tmp.resolve("err");
-            Path pidFile = tmp.resolve("pid");
-            List<String> cmd = new ArrayList<>(List.of(runc.toString(), "--root", root.toString(), "exec",
-                    "--pid-file", pidFile.toString(), id));
-            cmd.addAll(command);
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            int code;
-            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                code = p.exitValue();
-            } else {
-                // SIGKILL to runc would orphan the process inside; kill the process itself
-                long pid = pid(tmp);
-                if (pid > 0) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
-                p.waitFor(5, TimeUnit.SECONDS);
-                p.destroyForcibly();
-                code = -1;
-            }
-            return new ExecResult(code, ContainerFiles.head(out), ContainerFiles.head(err));
-        } catch (IOException e) {
-            throw new DriverException(Kind.FAILED, "cannot exec in " + id + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DriverException(Kind.FAILED, "interrupted during exec in " + id, e);
-        } finally {
-            ContainerFiles.deleteTree(tmp);
-        }
+    protected List<String> execCommand(String id, Path execDir, List<String> command) {
+        List<String> cmd = new ArrayList<>(List.of(runc.toString(), "--root", root.toString(), "exec",
+                "--pid-file", execDir.resolve("pid").toString(), id));
+        cmd.addAll(command);
+        return cmd;
     }
 
+    /** SIGKILL to runc would orphan the process inside: this kills the process itself. */
     @Override
-    public LogChunk logs(ContainerHandle handle, long fromOffset, int maxBytes) throws DriverException {
-        return ContainerFiles.logs(bundle(handle.id()).resolve("log"), handle.id(), fromOffset, maxBytes);
+    protected void killExec(String id, Path execDir, Process engineProcess) {
+        long pid = pid(execDir);
+        if (pid > 0) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Override
     public ContainerHandle recover(ContainerHandle handle) throws DriverException {
         String id = handle.id();
-        ContainerFiles.checkId(id);
-        Path dir = bundle(id);
+        Path dir = dir(id);
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
             throw new DriverException(Kind.NOT_FOUND, "runc container " + id + " is gone");
         }
@@ -698,7 +557,8 @@ public final class RuncDriver implements ContainerDriver {
         CgroupsV1.removeEmpty(nodeCgroup(), List.of(), 2);
     }
 
-    private Path bundle(String id) throws DriverException {
+    @Override
+    protected Path dir(String id) throws DriverException {
         ContainerFiles.checkId(id);
         return containers.resolve(id);
     }

@@ -3,6 +3,12 @@ package org.ringfellow.container.tck;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.container.ContainerHandle;
+import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.Fingerprint;
 
 /**
@@ -34,5 +40,21 @@ public final class Engines {
         // surefire shows a class-level skip as "Tests run: 0" without its reason: say it
         System.err.println("[ringfellow] SKIPPED: " + why + " (set -D" + REQUIRED + "=true to fail instead)");
         assumeTrue(false, why + "; skipped (set -D" + REQUIRED + "=true to fail instead)");
+    }
+
+    /**
+     * Destroys every container a node owns on a driver, as a test's clean-up does whatever the
+     * test left, and says what is still there.
+     *
+     * @param driver the driver
+     * @param nodeId the owning node's id
+     * @return the containers the driver still lists as the node's (empty when clean)
+     * @throws DriverException if the driver cannot list or destroy them
+     */
+    public static List<String> destroyOwned(ContainerDriver driver, String nodeId) throws DriverException {
+        for (String id : driver.listOwned(nodeId)) {
+            driver.destroy(new ContainerHandle(id, driver.type(), Instant.now(), Map.of()));
+        }
+        return driver.listOwned(nodeId);
     }
 }

@@ -34,6 +34,18 @@ public final class InMemoryNode implements NodeService {
     }
 
     /**
+     * A fresh random node id, as a test wants one per run so that two runs never share
+     * containers or cgroups.
+     *
+     * @return 32 random bytes in hex
+     */
+    public static String randomId() {
+        byte[] id = new byte[32];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
+        return java.util.HexFormat.of().formatHex(id);
+    }
+
+    /**
      * Changes what the node contributes, as an operator's configuration change would.
      *
      * @param resources the new contribution

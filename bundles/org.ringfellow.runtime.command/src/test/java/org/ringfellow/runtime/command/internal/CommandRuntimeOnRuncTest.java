@@ -1,26 +1,21 @@
 package org.ringfellow.runtime.command.internal;
 
-import org.ringfellow.container.tck.InMemoryNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -34,10 +29,8 @@ import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.HttpRequest;
 import org.ringfellow.api.app.MemberRef;
 import org.ringfellow.api.container.ContainerDriver;
-import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.ExitStatus;
-import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.NetworkMode;
 import org.ringfellow.api.runtime.BridgeTransport;
 import org.ringfellow.api.runtime.RuntimeLaunch;
@@ -50,6 +43,8 @@ import org.ringfellow.container.internal.ContainerManagerImpl;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
 import org.ringfellow.container.runc.internal.RuncOptions;
+import org.ringfellow.container.tck.Engines;
+import org.ringfellow.container.tck.InMemoryNode;
 
 /**
  * The example shell app, run by the command runtime in a real runc container through the
@@ -72,23 +67,10 @@ class CommandRuntimeOnRuncTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        byte[] id = new byte[32];
-        ThreadLocalRandom.current().nextBytes(id);
-        nodeId = HexFormat.of().formatHex(id);
+        nodeId = InMemoryNode.randomId();
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-        assumeTrue(driver().fingerprint().health() == Health.HEALTHY, driver().fingerprint().reason());
-        manager = new ContainerManagerImpl(new InMemoryNode(dir, nodeId), new InMemoryNode.Store(), images,
-                new ContainerManagerImpl.Config() {
-                    @Override
-                    public Class<? extends Annotation> annotationType() {
-                        return ContainerManagerImpl.Config.class;
-                    }
-
-                    @Override
-                    public String defaultDriver() {
-                        return "";
-                    }
-                });
+        Engines.require("runc", driver().fingerprint());
+        manager = ContainerManagerImpl.create(new InMemoryNode(dir, nodeId), new InMemoryNode.Store(), images, "");
         manager.bindDriver(driver(), Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
         runtime = new CommandRuntime(images);
     }
@@ -96,11 +78,7 @@ class CommandRuntimeOnRuncTest {
     @AfterEach
     void cleanUp() throws Exception {
         bridges.forEach(NodeBridge::close);
-        RuncDriver d = driver();
-        for (String id : d.listOwned(nodeId)) {
-            d.destroy(new ContainerHandle(id, "runc", java.time.Instant.now(), Map.of()));
-        }
-        assertTrue(d.listOwned(nodeId).isEmpty());
+        assertEquals(List.of(), Engines.destroyOwned(driver(), nodeId));
     }
 
     private RuncDriver driver() {

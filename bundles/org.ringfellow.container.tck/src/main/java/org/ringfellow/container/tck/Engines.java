@@ -3,6 +3,9 @@ package org.ringfellow.container.tck;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,5 +59,30 @@ public final class Engines {
             driver.destroy(new ContainerHandle(id, driver.type(), Instant.now(), Map.of()));
         }
         return driver.listOwned(nodeId);
+    }
+
+    /**
+     * Fails if a command-line driver left anything of a node's containers: a file in its
+     * containers directory, or the node's cgroup under any controller.
+     *
+     * @param containers the driver's directory of container directories
+     * @param cgroupRoot the driver's cgroup below each controller ({@code ringfellow} for runc)
+     * @param nodeId the node's id; its first 12 characters name the node's cgroup
+     * @throws IOException if the directories cannot be listed
+     */
+    public static void assertNothingLeft(Path containers, String cgroupRoot, String nodeId) throws IOException {
+        try (var s = Files.list(containers)) {
+            if (s.findAny().isPresent()) {
+                throw new AssertionError("containers left behind in " + containers);
+            }
+        }
+        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path c : (Iterable<Path>) controllers::iterator) {
+                Path left = c.resolve(cgroupRoot).resolve(nodeId.substring(0, 12));
+                if (Files.exists(left)) {
+                    throw new AssertionError("cgroup left behind: " + left);
+                }
+            }
+        }
     }
 }

@@ -1,9 +1,6 @@
 package org.ringfellow.container.lxc.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +9,7 @@ import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.tck.ContainerDriverConformance;
 import org.ringfellow.container.tck.Engines;
+import org.ringfellow.container.tck.InMemoryNode;
 
 /** The LXC driver against the real lxc tools: the whole test kit. */
 class LxcDriverConformanceTest extends ContainerDriverConformance {
@@ -25,9 +23,7 @@ class LxcDriverConformanceTest extends ContainerDriverConformance {
     @BeforeAll
     static void engine() {
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-        byte[] id = new byte[32];
-        ThreadLocalRandom.current().nextBytes(id);
-        nodeId = HexFormat.of().formatHex(id);
+        nodeId = InMemoryNode.randomId();
         Engines.require("LXC", new LxcDriver(LxcOptions.defaults(dir.resolve("lxc")), images, nodeId).fingerprint());
         usable = true;
     }
@@ -37,19 +33,7 @@ class LxcDriverConformanceTest extends ContainerDriverConformance {
         if (!usable) {
             return;
         }
-        try (var s = Files.list(dir.resolve("lxc").resolve("containers"))) {
-            if (s.findAny().isPresent()) {
-                throw new AssertionError("containers left behind in " + dir);
-            }
-        }
-        try (var s = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path controller : (Iterable<Path>) s::iterator) {
-                Path cgroups = controller.resolve("ringfellow-lxc").resolve(nodeId.substring(0, 12));
-                if (Files.exists(cgroups)) {
-                    throw new AssertionError("cgroups left behind: " + cgroups);
-                }
-            }
-        }
+        Engines.assertNothingLeft(dir.resolve("lxc").resolve("containers"), "ringfellow-lxc", nodeId);
     }
 
     @Override

@@ -1,9 +1,6 @@
 package org.ringfellow.container.runc.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +9,7 @@ import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.tck.ContainerDriverConformance;
 import org.ringfellow.container.tck.Engines;
+import org.ringfellow.container.tck.InMemoryNode;
 
 /** The runc driver against real runc: the whole test kit. */
 class RuncDriverConformanceTest extends ContainerDriverConformance {
@@ -24,28 +22,14 @@ class RuncDriverConformanceTest extends ContainerDriverConformance {
     @BeforeAll
     static void engine() {
         images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-        byte[] id = new byte[32];
-        ThreadLocalRandom.current().nextBytes(id);
-        nodeId = HexFormat.of().formatHex(id);
+        nodeId = InMemoryNode.randomId();
         RuncDriver probe = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         Engines.require("runc", probe.fingerprint());
     }
 
     @AfterAll
     static void nothingLeft() throws Exception {
-        try (var s = Files.list(dir.resolve("runc").resolve("containers"))) {
-            if (s.findAny().isPresent()) {
-                throw new AssertionError("containers left behind in " + dir);
-            }
-        }
-        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path c : (Iterable<Path>) controllers::iterator) {
-                Path left = c.resolve("ringfellow").resolve(nodeId.substring(0, 12));
-                if (Files.exists(left)) {
-                    throw new AssertionError("cgroup left behind: " + left);
-                }
-            }
-        }
+        Engines.assertNothingLeft(dir.resolve("runc").resolve("containers"), "ringfellow", nodeId);
     }
 
     @Override

@@ -8,22 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
-import org.ringfellow.container.tck.InMemoryNode;
 import org.ringfellow.api.node.Resources;
+import org.ringfellow.bench.common.Timings;
 import org.ringfellow.container.internal.ContainerManagerImpl;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
 import org.ringfellow.container.runc.internal.RuncOptions;
+import org.ringfellow.container.tck.InMemoryNode;
 
 /**
  * Start-to-running and stop-to-gone through the runc driver versus the bare runc command line,
@@ -39,7 +37,7 @@ public final class ContainerBench {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int memContainers = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path dir = Files.createTempDirectory("rf-bench-");
-        String nodeId = randomHex();
+        String nodeId = InMemoryNode.randomId();
         FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
         String base = images.base().digest();
@@ -82,8 +80,8 @@ public final class ContainerBench {
                 }
             }
         }
-        report("start-to-running", driverStart, bareStart);
-        report("stop-to-gone   ", driverStop, bareStop);
+        Timings.compare("start-to-running", "driver", "bare runc", driverStart, bareStart);
+        Timings.compare("stop-to-gone    ", "driver", "bare runc", driverStop, bareStop);
         driver.close();
 
         memory(dir, images, nodeId, base, memContainers);
@@ -130,16 +128,16 @@ public final class ContainerBench {
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         settle();
         t1 = System.nanoTime();
-        run(runc.toString(), "--root", root.toString(), "kill", id, "TERM");
+        Timings.run(runc.toString(), "--root", root.toString(), "kill", id, "TERM");
         long grace = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (alive(pid)) {
             if (System.nanoTime() > grace) {
-                run(runc.toString(), "--root", root.toString(), "kill", id, "KILL");
+                Timings.run(runc.toString(), "--root", root.toString(), "kill", id, "KILL");
                 grace = Long.MAX_VALUE;
             }
             Thread.sleep(0, 200_000);
         }
-        run(runc.toString(), "--root", root.toString(), "delete", id);
+        Timings.run(runc.toString(), "--root", root.toString(), "delete", id);
         long t2 = System.nanoTime();
         return new long[] {t1 - t0, t2 - t1};
     }
@@ -161,37 +159,6 @@ public final class ContainerBench {
         } catch (java.io.IOException e) {
             return false;
         }
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + new String(out));
-        }
-    }
-
-    private static void report(String what, long[] driver, long[] bare) {
-        double dMed = median(driver);
-        double bMed = median(bare);
-        double dMean = Arrays.stream(driver).average().orElse(0) / 1e6;
-        double bMean = Arrays.stream(bare).average().orElse(0) / 1e6;
-        System.out.printf("%s  driver median %6.1f ms p90 %6.1f mean %6.1f | bare runc median %6.1f ms p90 %6.1f "
-                + "mean %6.1f | ratio median %.2f mean %.2f%n", what, dMed, p90(driver), dMean, bMed, p90(bare), bMean,
-                dMed / bMed, dMean / bMean);
-    }
-
-    private static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return (s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0) / 1e6;
-    }
-
-    private static double p90(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)] / 1e6;
     }
 
     /** Heap the manager holds per container, and the host memory of each container's monitor. */
@@ -262,12 +229,6 @@ public final class ContainerBench {
             Thread.sleep(100);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static String randomHex() {
-        byte[] b = new byte[32];
-        ThreadLocalRandom.current().nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     private static void deleteTree(Path root) throws Exception {

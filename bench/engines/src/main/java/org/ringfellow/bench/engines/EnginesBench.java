@@ -5,21 +5,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
 import org.ringfellow.api.container.Fingerprint;
+import org.ringfellow.bench.common.Timings;
 import org.ringfellow.container.docker.internal.DockerDriver;
 import org.ringfellow.container.docker.internal.DockerOptions;
 import org.ringfellow.container.internal.image.FileImageStore;
 import org.ringfellow.container.lxc.internal.LxcDriver;
 import org.ringfellow.container.lxc.internal.LxcOptions;
+import org.ringfellow.container.tck.InMemoryNode;
 
 /**
  * Start-to-running and stop-to-gone through the Docker driver versus the docker CLI, and
@@ -42,7 +41,7 @@ public final class EnginesBench {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         List<String> engines = List.of((args.length > 1 ? args[1] : "docker,lxc").split(","));
         Path dir = Files.createTempDirectory("rf-bench-engines-");
-        String nodeId = randomHex();
+        String nodeId = InMemoryNode.randomId();
         FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
         String base = images.base().digest();
         System.out.println(iterations + " iterations each, driver and CLI alternating, after " + WARMUP
@@ -68,7 +67,7 @@ public final class EnginesBench {
             System.out.println("docker: skipped, " + f.reason());
             return;
         }
-        String cli = run("docker", "version", "--format", "{{.Client.Version}}").trim();
+        String cli = Timings.run("docker", "version", "--format", "{{.Client.Version}}").trim();
         System.out.println("docker: dockerd " + f.version() + " at " + f.attributes().get("endpoint")
                 + ", docker CLI " + cli);
         // import the image once; both sides then use the same tag
@@ -90,20 +89,20 @@ public final class EnginesBench {
             String name = "rf-bench-cli-" + nodeId.substring(0, 12) + "-" + i;
             // the driver's settings, spelled as CLI flags
             long t0 = System.nanoTime();
-            run("docker", "run", "-d", "--name", name, "--network", "none", "--read-only", "--cap-drop", "ALL",
+            Timings.run("docker", "run", "-d", "--name", name, "--network", "none", "--read-only", "--cap-drop", "ALL",
                     "--security-opt", "no-new-privileges", "--init", "--user", "65534:65534", "--memory", "64m",
                     "--memory-swap", "64m", "--pids-limit", "64", "--cpu-period", "100000", "--cpu-quota", "25000",
                     "--label", ContainerDriver.OWNER_LABEL + "=" + nodeId, image, "sleep", "1000");
             long t1 = System.nanoTime();
             Thread.sleep(100);
             long t2 = System.nanoTime();
-            run("docker", "stop", "-t", "10", name);
-            run("docker", "rm", name);
+            Timings.run("docker", "stop", "-t", "10", name);
+            Timings.run("docker", "rm", name);
             long t3 = System.nanoTime();
             return new long[] {t1 - t0, t3 - t2};
         });
-        report("docker start-to-running", "docker run -d", t[0], t[2]);
-        report("docker stop-to-gone    ", "docker stop + rm", t[1], t[3]);
+        Timings.compare("docker start-to-running", "driver", "docker run -d", t[0], t[2]);
+        Timings.compare("docker stop-to-gone    ", "driver", "docker stop + rm", t[1], t[3]);
         if (!driver.listOwned(nodeId).isEmpty()) {
             System.out.println("docker: containers left behind: " + driver.listOwned(nodeId));
         }
@@ -148,11 +147,11 @@ public final class EnginesBench {
                     .replace("lxc.uts.name = template", "lxc.uts.name = " + name)
                     .replaceAll("(?m)^lxc\\.hook\\.stop = .*$", ""));
             long t0 = System.nanoTime();
-            run("lxc-start", "-d", "-P", bare.toString(), "-n", name, "--", "sleep", "1000");
+            Timings.run("lxc-start", "-d", "-P", bare.toString(), "-n", name, "--", "sleep", "1000");
             long t1 = System.nanoTime();
             Thread.sleep(100);
             long t2 = System.nanoTime();
-            run("lxc-stop", "-k", "-P", bare.toString(), "-n", name);
+            Timings.run("lxc-stop", "-k", "-P", bare.toString(), "-n", name);
             deleteTree(cdir);
             long t3 = System.nanoTime();
             removeCgroups("/ringfellow-lxc-bench/" + node12 + "/" + name, name);
@@ -183,7 +182,7 @@ public final class EnginesBench {
             long t1 = System.nanoTime();
             Thread.sleep(100);
             long t2 = System.nanoTime();
-            run("lxc-stop", "-k", "-P", bare.toString(), "-n", name);
+            Timings.run("lxc-stop", "-k", "-P", bare.toString(), "-n", name);
             while (!Files.exists(cdir.resolve("exit")) || Files.size(cdir.resolve("exit")) == 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000);
             }
@@ -192,10 +191,10 @@ public final class EnginesBench {
             removeCgroups("/ringfellow-lxc-bench/" + node12 + "/" + name, name);
             return new long[] {t1 - t0, t3 - t2};
         });
-        report("lxc start-to-running", "lxc-start -d", t[0], t[2]);
-        report("lxc stop-to-gone    ", "lxc-stop -k + rm", t[1], t[3]);
-        report("lxc start-to-running", "lxc-execute by hand", t[0], t[4]);
-        report("lxc stop-to-gone    ", "lxc-stop -k, exit, rm", t[1], t[5]);
+        Timings.compare("lxc start-to-running", "driver", "lxc-start -d", t[0], t[2]);
+        Timings.compare("lxc stop-to-gone    ", "driver", "lxc-stop -k + rm", t[1], t[3]);
+        Timings.compare("lxc start-to-running", "driver", "lxc-execute by hand", t[0], t[4]);
+        Timings.compare("lxc stop-to-gone    ", "driver", "lxc-stop -k, exit, rm", t[1], t[5]);
         if (!driver.listOwned(nodeId).isEmpty()) {
             System.out.println("lxc: containers left behind: " + driver.listOwned(nodeId));
         }
@@ -264,44 +263,6 @@ public final class EnginesBench {
             }
         }
         return out;
-    }
-
-    private static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + new String(out));
-        }
-        return new String(out);
-    }
-
-    private static void report(String what, String cliName, long[] driver, long[] cli) {
-        double dMed = median(driver);
-        double cMed = median(cli);
-        double dMean = Arrays.stream(driver).average().orElse(0) / 1e6;
-        double cMean = Arrays.stream(cli).average().orElse(0) / 1e6;
-        System.out.printf("%s  driver median %6.1f p90 %6.1f mean %6.1f | %-21s median %6.1f p90 %6.1f mean %6.1f"
-                + " | ratio median %.2f mean %.2f%n", what, dMed, p90(driver), dMean, cliName, cMed, p90(cli), cMean,
-                dMed / cMed, dMean / cMean);
-    }
-
-    private static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return (s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0) / 1e6;
-    }
-
-    private static double p90(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.9) - 1)] / 1e6;
-    }
-
-    private static String randomHex() {
-        byte[] b = new byte[32];
-        ThreadLocalRandom.current().nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     private static void deleteTree(Path root) throws IOException {

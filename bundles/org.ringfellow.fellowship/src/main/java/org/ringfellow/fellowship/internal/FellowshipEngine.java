@@ -3,6 +3,10 @@ package org.ringfellow.fellowship.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -20,10 +24,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,6 +65,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The fellowship protocol of one node. Every change of state runs on one thread (the
  * "loop"), in the order frames and events arrive, so events reach listeners in order per sender.
+ * The loop is a Netty event loop, and the only one of this node's fellowship channels: a frame
+ * is decrypted, decoded, checked against the roster and delivered on it, with no hand-off
+ * between threads.
  *
  * <p><b>Coordinator rule.</b> A roster names its coordinator and epoch. (1) A node takes over
  * a new epoch only with votes from a strict majority of the current roster (members that
@@ -91,7 +96,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final Reservations reservations;
     private final NodeService node;
     private volatile Settings settings;
-    private final ScheduledExecutorService loop;
+    private final EventLoopGroup loopGroup;
+    /** The engine's thread; it also runs every channel connection of this node. */
+    private final EventLoop loop;
     private final ChannelTransport transport;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
@@ -112,7 +119,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
     private final Set<FellowshipListener> bound = ConcurrentHashMap.newKeySet();
     private volatile Endpoint advertised;
-    private volatile Thread loopThread;
 
     private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
     }
@@ -132,14 +138,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.ring = ring;
         this.reservations = new Reservations(node, store);
         this.settings = settings;
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fellowship-" + identity.id().shortId());
-            t.setDaemon(true);
-            loopThread = t;
-            return t;
-        });
+        this.loopGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("fellowship-" + identity.id().shortId(),
+                true));
+        this.loop = loopGroup.next();
         this.transport = new ChannelTransport(identity, ChannelCredentials.create(identity, Duration.ofDays(365)),
-                this::admit, this::onFrame, loop, ChannelTransport.Limits.defaults());
+                this::admit, this::onFrame, loopGroup, ChannelTransport.Limits.defaults());
     }
 
     /**
@@ -261,7 +264,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     @Override
     public void close() {
         transport.close();
-        loop.shutdownNow();
+        // no quiet period: tasks already queued run once more (the links are closed, so they send nothing)
+        loopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
         requests.clear();
     }
@@ -343,7 +347,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     // ---------------------------------------------------------------- the channel gate
 
-    /** Decides during the TLS handshake, on an I/O thread: reads only volatile snapshots. */
+    /** Decides during the TLS handshake, on the engine's thread (which runs the channels). */
     private boolean admit(PeerIdentity peer, Purpose purpose) {
         if (purpose.fellowship().isEmpty()) {
             // Invitations come from Ring members this node believes alive; they may only invite.
@@ -378,12 +382,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         FellowshipId id = link.purpose().fellowship().get();
         Membership m = fellowships.get(id);
-        if (m != null && !m.gone && !m.roster.contains(link.node()) && m.former.containsKey(link.node())
+        if (m != null && !m.gone && !m.isMember(link.node()) && m.former.containsKey(link.node())
                 && frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
             onRoster(m, link, f);
             return;
         }
-        if (m == null || m.gone || !m.roster.contains(link.node())) {
+        if (m == null || m.gone || !m.isMember(link.node())) {
             nonMember.incrementAndGet();
             LOG.debug("Dropped a frame from {}, not a member of {} here", link.node().shortId(), id);
             link.close();
@@ -792,7 +796,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
         Roster old = m.roster;
-        m.roster = next;
+        m.setRoster(next);
         m.rosterSignature = sig;
         m.rosterVotes = votes;
         m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
@@ -1191,14 +1195,15 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.gone) {
             throw new FellowshipException("this node is no longer in fellowship " + m.id);
         }
-        byte[] copy = payload.clone();
         if (to.equals(self())) {
+            byte[] copy = payload.clone(); // delivered later: the caller may change its array meanwhile
             loop.execute(() -> guarded("local delivery", () -> deliver(m, to, kind, topic, corr, copy)));
             return;
         }
         FellowshipMember x = m.member(to).orElseThrow(() -> new FellowshipException(to.shortId()
                 + " is not a member of fellowship " + m.id));
-        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, copy))) {
+        // no defensive copy: send encodes the frame before it returns
+        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, payload))) {
             throw new FellowshipException("member " + to.shortId() + " is not keeping up (its outbound queue is "
                     + "full) or cannot be reached; try again later");
         }
@@ -1224,7 +1229,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     // ---------------------------------------------------------------- helpers
 
     private Link linkTo(Membership m, FellowshipMember x) {
-        return transport.link(x.node(), x.channel(), Purpose.of(m.id));
+        return transport.link(x.node(), x.channel(), m.purpose);
     }
 
     /** Where a Ring member's fellowship channel listens: its advert's label, else the default port. */
@@ -1294,7 +1299,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     private void onLoop(Runnable r) {
-        if (Thread.currentThread() == loopThread) {
+        if (loop.inEventLoop()) {
             guarded("task", r);
             return;
         }

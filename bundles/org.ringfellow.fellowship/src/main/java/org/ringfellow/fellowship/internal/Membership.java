@@ -35,7 +35,12 @@ final class Membership implements Fellowship {
     volatile FellowshipSpec spec;
     private final List<FellowshipListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** The roster; set only with {@link #setRoster}, which keeps {@link #byNode} in step. */
     volatile Roster roster;
+    /** The roster's members by node: the per-message membership check without a scan. */
+    private volatile Map<NodeId, FellowshipMember> byNode = Map.of();
+    /** The purpose of this fellowship's channel links. */
+    final org.ringfellow.fellowship.internal.tls.Purpose purpose;
     volatile byte[] rosterSignature;
     /** The signed votes that made the roster's coordinator coordinator of its epoch (empty in epoch 1). */
     volatile Map<NodeId, byte[]> rosterVotes = Map.of();
@@ -89,7 +94,8 @@ final class Membership implements Fellowship {
         this.engine = engine;
         this.id = spec.id();
         this.spec = spec;
-        this.roster = roster;
+        this.purpose = org.ringfellow.fellowship.internal.tls.Purpose.of(spec.id());
+        setRoster(roster);
         this.rosterSignature = signature;
         this.votedEpoch = roster.epoch();
     }
@@ -106,8 +112,20 @@ final class Membership implements Fellowship {
         engine.toWatchers(event);
     }
 
+    void setRoster(Roster next) {
+        Map<NodeId, FellowshipMember> index = new HashMap<>();
+        next.members().forEach(x -> index.put(x.node(), x));
+        byNode = Map.copyOf(index);
+        roster = next;
+    }
+
     Optional<FellowshipMember> member(NodeId node) {
-        return roster.members().stream().filter(m -> m.node().equals(node)).findFirst();
+        return Optional.ofNullable(byNode.get(node));
+    }
+
+    /** Tells whether the roster lists the node. */
+    boolean isMember(NodeId node) {
+        return byNode.containsKey(node);
     }
 
     @Override

@@ -375,6 +375,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 onWelcome(link, f);
             } else if (!link.inbound() && frame instanceof Frame.Answer f) {
                 onAnswer(link, f);
+            } else if (link.inbound() && frame instanceof Frame.Dissolve f) {
+                onDissolveNotice(link, f);
             } else {
                 violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the invitation channel");
             }
@@ -480,6 +482,40 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 r.members().size());
     }
 
+    /**
+     * The inviter dissolved a fellowship this node accepted to join: the reservation made on
+     * accepting is released at once (not at the welcome timeout), and if the welcome came
+     * first, the membership ends as a dissolve on the fellowship's own channel would end it.
+     */
+    private void onDissolveNotice(Link link, Frame.Dissolve notice) {
+        FellowshipId id = notice.fellowship();
+        Accepted a = accepted.get(id);
+        if (a != null && a.founder().equals(link.node()) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
+            reservations.release(id);
+            LOG.info("Fellowship {} was dissolved by {} before it welcomed this node; its reservation is released",
+                    id, link.node().shortId());
+        }
+        Membership m = fellowships.get(id);
+        if (m != null && !m.gone && m.roster.coordinator().equals(link.node()) && notice.epoch() >= m.roster.epoch()) {
+            LOG.info("Fellowship {} was dissolved by its coordinator {}", id, link.node().shortId());
+            dropLocally(m, FellowshipEvent.Type.DISSOLVED);
+        }
+    }
+
+    /**
+     * Releases at once the reservation of an accepted invitation whose inviter the Ring says is
+     * dead or gone: its welcome will not come.
+     */
+    private void inviterGone(NodeId who) {
+        accepted.forEach((id, a) -> {
+            if (a.founder().equals(who) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
+                reservations.release(id);
+                LOG.info("The inviter {} of fellowship {} is gone; the reservation made on accepting is released",
+                        who.shortId(), id);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- formation and repair: coordinator side
 
     private void recruit(Membership m) {
@@ -489,6 +525,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         long now = System.nanoTime();
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
+            m.invitedAt.keySet().removeIf(n -> !m.outstanding.containsKey(n) && !m.tried.containsKey(n)
+                    && m.joins.stream().noneMatch(j -> j.member().node().equals(n)) && !m.isMember(n));
         }
         // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
         // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
@@ -548,6 +586,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return false;
         }
         m.outstanding.put(candidate.id(), correlation);
+        m.invitedAt.put(candidate.id(), at.get());
         loop.schedule(() -> guarded("invite timeout", () -> {
             if (m.outstanding.remove(candidate.id(), correlation)) {
                 m.tried.put(candidate.id(), System.nanoTime());
@@ -602,6 +641,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.founding = Optional.empty();
         LOG.warn("Founding fellowship {} failed: {}", m.id, reason);
         broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+        tellInvited(m);
         dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         f.completeExceptionally(new FellowshipException("fellowship " + m.id + " was not formed: " + reason));
     }
@@ -1034,6 +1074,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     public void ringChanged(RingEvent event) {
         loop.execute(() -> guarded("ring event", () -> {
             NodeId who = event.member().id();
+            if (event.type() == RingEvent.Type.DEAD || event.type() == RingEvent.Type.LEFT) {
+                inviterGone(who);
+            }
             for (Membership m : List.copyOf(fellowships.values())) {
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
                     FellowshipMember former = m.former.get(who);
@@ -1094,8 +1137,29 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             LOG.info("Dissolving fellowship {}", m.id);
             broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+            tellInvited(m);
             dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         });
+    }
+
+    /**
+     * Tells every candidate this node invited, on the invitation channel, that the fellowship is
+     * dissolved: one that accepted holds a reservation, and its welcome may be in flight or not
+     * sent yet, so the dissolve on the fellowship's channel (for roster members) may miss it.
+     */
+    private void tellInvited(Membership m) {
+        Frame.Dissolve notice = new Frame.Dissolve(m.id, m.roster.epoch());
+        Set<NodeId> told = Set.copyOf(m.invitedAt.keySet());
+        m.invitedAt.forEach((node, at) -> {
+            if (!node.equals(self())) {
+                transport.link(node, at, Purpose.INVITE).send(notice);
+            }
+        });
+        // the invitation links are only for such exchanges: close them once flushed, if nothing else is pending
+        loop.schedule(() -> guarded("close invitation links", () -> transport.closeWhere(l -> !l.inbound()
+                && l.purpose().equals(Purpose.INVITE) && told.contains(l.node())
+                && fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(l.node())
+                        || x.joins.stream().anyMatch(j -> j.member().node().equals(l.node()))))), 5, TimeUnit.SECONDS);
     }
 
     private void broadcastFrame(Membership m, Frame frame) {

@@ -63,6 +63,12 @@ final class Membership implements Fellowship {
     final Map<NodeId, Long> outstanding = new HashMap<>();
     final Map<NodeId, Long> tried = new HashMap<>();
     final List<String> refusals = new ArrayList<>();
+    /**
+     * Where this node invited candidates (their channel), kept while they may hold a reservation
+     * for this fellowship (invited, accepted, refused or timed out recently, welcomed): a dissolve
+     * reaches them on the invitation channel even if they never made it into the roster.
+     */
+    final Map<NodeId, org.ringfellow.api.ring.Endpoint> invitedAt = new HashMap<>();
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
     /** The highest roster version each member acknowledged in this epoch (coordinator only). */
     final Map<NodeId, Long> acked = new HashMap<>();

@@ -261,20 +261,7 @@ class SimNetworkFellowshipTest {
         SimRingCluster.Node founder = cluster.node(0);
         List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-        Set<NodeId> held = ConcurrentHashMap.newKeySet();
-        for (SimRingCluster.Node c : candidates) {
-            c.engine.addListener(e -> {
-                if (e.fellowship().equals(F) && e.type() == FellowshipEvent.Type.MEMBER_JOINED
-                        && e.member().equals(Optional.of(c.id()))) {
-                    held.add(c.id());
-                    try {
-                        hold.await(2, TimeUnit.MINUTES);
-                    } catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
-        }
+        Set<NodeId> held = holdOnceWelcomed(candidates, hold);
         try {
             var founding = founder.engine.create(spec(3, SMALL)).toCompletableFuture();
             await("one candidate was welcomed and is held", () -> held.size() == 1);
@@ -311,20 +298,7 @@ class SimNetworkFellowshipTest {
         SimRingCluster.Node founder = cluster.node(0);
         List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-        Set<NodeId> held = ConcurrentHashMap.newKeySet();
-        for (SimRingCluster.Node c : candidates) {
-            c.engine.addListener(e -> {
-                if (e.fellowship().equals(F) && e.type() == FellowshipEvent.Type.MEMBER_JOINED
-                        && e.member().equals(Optional.of(c.id()))) {
-                    held.add(c.id());
-                    try {
-                        hold.await(2, TimeUnit.MINUTES);
-                    } catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
-        }
+        Set<NodeId> held = holdOnceWelcomed(candidates, hold);
         try {
             founder.engine.create(spec(3, SMALL));
             await("one candidate was welcomed and is held", () -> held.size() == 1);
@@ -341,5 +315,29 @@ class SimNetworkFellowshipTest {
         } finally {
             hold.countDown();
         }
+    }
+
+    /**
+     * Makes each candidate's engine stop in a listener once it is welcomed into {@link #F}, until
+     * {@code hold} is released: it then handles nothing, and acknowledges nothing.
+     *
+     * @return the candidates held so far
+     */
+    static Set<NodeId> holdOnceWelcomed(List<SimRingCluster.Node> candidates, java.util.concurrent.CountDownLatch hold) {
+        Set<NodeId> held = ConcurrentHashMap.newKeySet();
+        for (SimRingCluster.Node c : candidates) {
+            c.engine.addListener(e -> {
+                if (e.fellowship().equals(F) && e.type() == FellowshipEvent.Type.MEMBER_JOINED
+                        && e.member().equals(Optional.of(c.id()))) {
+                    held.add(c.id());
+                    try {
+                        hold.await(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+        }
+        return held;
     }
 }

@@ -119,6 +119,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
     private final Set<FellowshipListener> bound = ConcurrentHashMap.newKeySet();
     private volatile Endpoint advertised;
+    /** Set by {@link #close}: tasks still queued on the loop, and frames still read, are skipped. */
+    private volatile boolean closed;
 
     private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
     }
@@ -263,8 +265,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     @Override
     public void close() {
+        closed = true;
         transport.close();
-        // no quiet period: tasks already queued run once more (the links are closed, so they send nothing)
+        // no quiet period; tasks already queued see closed and do nothing
         loopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
         requests.clear();
@@ -368,6 +371,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     // ---------------------------------------------------------------- frames
 
     private void onFrame(Link link, Frame frame) {
+        if (closed) {
+            return;
+        }
         if (link.purpose().fellowship().isEmpty()) {
             if (link.inbound() && frame instanceof Frame.Invite f) {
                 onInvite(link, f);
@@ -1377,7 +1383,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    private static void guarded(String what, Runnable r) {
+    private void guarded(String what, Runnable r) {
+        if (closed) {
+            return;
+        }
         try {
             r.run();
         } catch (RuntimeException e) {

@@ -289,6 +289,43 @@ class SimNetworkFellowshipTest {
         assertEquals(Map.of(), founder.node.reserved());
     }
 
+    /**
+     * The founder gives candidates 1 ms to answer, so it gives up on each before its answer
+     * comes and the founding fails with nobody in the roster but itself; the candidates still
+     * accept, and reserve, after that. With a ten-minute welcome timeout only the founder's
+     * notice can release them in time.
+     */
+    @Test
+    void givenCandidatesThatAcceptAfterTheFoundingGaveUp_whenItFails_thenEachIsToldAndReleasesItsReservation()
+            throws Exception {
+        cluster = new SimRingCluster(3, 17, i -> SimRingCluster.CONTRIBUTED, Duration.ofMinutes(10));
+        SimRingCluster.Node founder = cluster.node(0);
+        List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
+        Set<NodeId> accepted = ConcurrentHashMap.newKeySet();
+        for (SimRingCluster.Node c : candidates) {
+            c.node.listeners.add(info -> {
+                if (c.node.reserved().containsKey(Reservations.key(F))) {
+                    accepted.add(c.id());
+                }
+            });
+        }
+        FellowshipSpec hasty = new FellowshipSpec(F, 3, new ResourceQuery(SMALL, Set.of(), Set.of(), Map.of(),
+                Set.of(), 100), SMALL, Duration.ofMillis(1));
+
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> founder.engine.create(hasty).toCompletableFuture()
+                        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("no answer"), failed.getCause().getMessage());
+
+        await("both candidates accepted, after the founder gave up on them", () -> accepted.size() == 2);
+        for (SimRingCluster.Node c : candidates) {
+            await(c + " released the reservation it made on accepting", () -> c.node.reserved().isEmpty());
+            await(founder + " sees the advert of " + c + " whole again", () -> founder.advertOf(c)
+                    .map(a -> a.free().equals(SimRingCluster.CONTRIBUTED)).orElse(false));
+            assertTrue(c.engine.get(F).isEmpty());
+        }
+    }
+
     /** An accepted invitation whose welcome never comes (the founder crashed) is a lease: it runs out. */
     @Test
     void givenAnAcceptedInvitation_whenTheFounderCrashesBeforeTheWelcome_thenTheReservationIsReleased()

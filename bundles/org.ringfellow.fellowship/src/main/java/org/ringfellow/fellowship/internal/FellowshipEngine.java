@@ -1280,7 +1280,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     private static void validate(String topic, byte[] payload) throws FellowshipException {
-        if (topic == null || topic.isEmpty() || topic.getBytes(StandardCharsets.UTF_8).length > 128) {
+        if (topic == null || topic.isEmpty() || ByteBufUtil.utf8Bytes(topic) > 128) {
             throw new FellowshipException("a topic is 1 to 128 bytes");
         }
         if (payload == null || payload.length > MAX_PAYLOAD) {

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
@@ -353,26 +354,32 @@ public final class ChannelTransport implements AutoCloseable {
         }
     }
 
-    /** Accounting shared by both directions: bytes queued or written but not yet on the wire. */
+    /**
+     * Accounting shared by both directions: bytes queued or written but not yet on the wire. A
+     * counter, not a lock, so that a sender and the event loop completing its writes do not
+     * contend for every frame.
+     */
     private abstract class Budgeted implements Link {
         final Object lock = new Object();
-        long pending;
+        final AtomicLong pending = new AtomicLong();
 
+        /** Counts {@code size} bytes in if they fit in the budget. */
         boolean admit(int size) {
-            if (pending + size > limits.outboundBudget()) {
-                stats.backpressure.incrementAndGet();
-                return false;
-            }
-            pending += size;
+            long before;
+            do {
+                before = pending.get();
+                if (before + size > limits.outboundBudget()) {
+                    stats.backpressure.incrementAndGet();
+                    return false;
+                }
+            } while (!pending.compareAndSet(before, before + size));
             return true;
         }
 
         void write(Channel ch, ByteBuf buf, int size) {
             stats.framesOut.incrementAndGet();
             ch.writeAndFlush(buf).addListener(f -> {
-                synchronized (lock) {
-                    pending -= size;
-                }
+                pending.addAndGet(-size);
                 if (!f.isSuccess()) {
                     stats.undelivered.incrementAndGet();
                 }
@@ -418,11 +425,9 @@ public final class ChannelTransport implements AutoCloseable {
             }
             ByteBuf buf = encode(frame);
             int size = buf.readableBytes();
-            synchronized (lock) {
-                if (!admit(size)) {
-                    buf.release();
-                    return false;
-                }
+            if (!admit(size)) {
+                buf.release();
+                return false;
             }
             write(channel, buf, size);
             return true;
@@ -446,8 +451,9 @@ public final class ChannelTransport implements AutoCloseable {
         private final Purpose purpose;
         private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
         private volatile PeerIdentity peer;
-        private Channel channel;
-        private boolean ready;
+        private volatile Channel channel;
+        /** Connected, and the frames queued meanwhile written: a send may then skip the lock. */
+        private volatile boolean ready;
         private boolean closed;
         private int attempts;
 
@@ -524,13 +530,14 @@ public final class ChannelTransport implements AutoCloseable {
                     return;
                 }
                 channel = ch;
-                ready = true;
                 attempts = 0;
                 links.add(this);
                 while (!queue.isEmpty()) {
                     ByteBuf buf = queue.poll();
                     write(ch, buf, buf.readableBytes());
                 }
+                ready = true; // after the queued frames: a send that sees it comes after them
+
             }
         }
 
@@ -561,10 +568,11 @@ public final class ChannelTransport implements AutoCloseable {
             closed = true;
             ready = false;
             while (!queue.isEmpty()) {
-                queue.poll().release();
+                ByteBuf dropped = queue.poll();
+                pending.addAndGet(-dropped.readableBytes());
+                dropped.release();
                 stats.undelivered.incrementAndGet();
             }
-            pending = 0;
             outLinks.remove(new LinkKey(node, purpose), this);
             links.remove(this);
         }
@@ -573,6 +581,16 @@ public final class ChannelTransport implements AutoCloseable {
         public boolean send(Frame frame) {
             ByteBuf buf = encode(frame);
             int size = buf.readableBytes();
+            Channel ch = channel;
+            if (ready && ch != null) {
+                // connected: no lock (a close racing with this write makes it fail, counted as undelivered)
+                if (!admit(size)) {
+                    buf.release();
+                    return false;
+                }
+                write(ch, buf, size);
+                return true;
+            }
             synchronized (lock) {
                 if (closed) {
                     buf.release();

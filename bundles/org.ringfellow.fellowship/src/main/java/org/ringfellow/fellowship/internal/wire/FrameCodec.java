@@ -1,6 +1,7 @@
 package org.ringfellow.fellowship.internal.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -338,9 +339,9 @@ public final class FrameCodec {
     }
 
     static void writeString(ByteBuf out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.writeBytes(b);
+        int at = out.writerIndex();
+        out.writeShort(0);
+        out.setShort(at, ByteBufUtil.writeUtf8(out, s)); // the length once known, without a copy of the bytes
     }
 
     static String readString(ByteBuf in, int max) throws MalformedFrameException {

@@ -21,6 +21,8 @@ import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
 import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.ring.Endpoint;
+import org.ringfellow.fellowship.internal.tls.Purpose;
 
 /**
  * This node's membership of one fellowship. The API methods may be called from any thread;
@@ -40,7 +42,7 @@ final class Membership implements Fellowship {
     /** The roster's members by node: the per-message membership check without a scan. */
     private volatile Map<NodeId, FellowshipMember> byNode = Map.of();
     /** The purpose of this fellowship's channel links. */
-    final org.ringfellow.fellowship.internal.tls.Purpose purpose;
+    final Purpose purpose;
     volatile byte[] rosterSignature;
     /** The signed votes that made the roster's coordinator coordinator of its epoch (empty in epoch 1). */
     volatile Map<NodeId, byte[]> rosterVotes = Map.of();
@@ -68,7 +70,7 @@ final class Membership implements Fellowship {
      * for this fellowship (invited, accepted, refused or timed out recently, welcomed): a dissolve
      * reaches them on the invitation channel even if they never made it into the roster.
      */
-    final Map<NodeId, org.ringfellow.api.ring.Endpoint> invitedAt = new HashMap<>();
+    final Map<NodeId, Endpoint> invitedAt = new HashMap<>();
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
     /** The highest roster version each member acknowledged in this epoch (coordinator only). */
     final Map<NodeId, Long> acked = new HashMap<>();
@@ -100,7 +102,7 @@ final class Membership implements Fellowship {
         this.engine = engine;
         this.id = spec.id();
         this.spec = spec;
-        this.purpose = org.ringfellow.fellowship.internal.tls.Purpose.of(spec.id());
+        this.purpose = Purpose.of(spec.id());
         setRoster(roster);
         this.rosterSignature = signature;
         this.votedEpoch = roster.epoch();

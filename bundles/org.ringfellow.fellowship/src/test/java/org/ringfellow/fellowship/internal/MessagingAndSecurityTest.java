@@ -11,13 +11,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,9 +99,9 @@ class MessagingAndSecurityTest {
      */
     @Test
     void givenTwoMembersSendingAtOnce_whenDelivered_thenOneThreadAtATimeAndEachSendersOrderKept() throws Exception {
-        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicBoolean overlapped = new AtomicBoolean();
         a.fellowship(F).orElseThrow().subscribe(e -> {
             threads.add(Thread.currentThread());
             if (inside.incrementAndGet() > 1) {
@@ -105,7 +111,7 @@ class MessagingAndSecurityTest {
             inside.decrementAndGet();
         });
         int n = 3000;
-        List<Thread> senders = new java.util.ArrayList<>();
+        List<Thread> senders = new ArrayList<>();
         for (Cluster.Node sender : List.of(b, c)) {
             Fellowship fs = sender.fellowship(F).orElseThrow();
             senders.add(new Thread(() -> {
@@ -130,7 +136,7 @@ class MessagingAndSecurityTest {
         for (Cluster.Node sender : List.of(b, c)) {
             List<String> got = messages(a).stream().filter(m -> m.from().equals(sender.id()))
                     .map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
-            assertEquals(java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString).toList(), got,
+            assertEquals(IntStream.range(0, n).mapToObj(Integer::toString).toList(), got,
                     "the messages of " + sender + " in the order it sent them");
         }
         assertFalse(overlapped.get(), "a listener was called by two threads at once");
@@ -144,14 +150,14 @@ class MessagingAndSecurityTest {
         Fellowship fb = b.fellowship(F).orElseThrow();
         byte[] buffer = new byte[1024];
         for (int i = 0; i < 200; i++) {
-            java.util.Arrays.fill(buffer, (byte) i);
+            Arrays.fill(buffer, (byte) i);
             fb.send(a.id(), "reuse", buffer);
         }
-        java.util.Arrays.fill(buffer, (byte) -1);
+        Arrays.fill(buffer, (byte) -1);
         Cluster.await("200 messages arrived", () -> messages(a).size() == 200);
         for (int i = 0; i < 200; i++) {
             byte[] expected = new byte[1024];
-            java.util.Arrays.fill(expected, (byte) i);
+            Arrays.fill(expected, (byte) i);
             assertArrayEquals(expected, messages(a).get(i).payload(), "message " + i);
         }
     }

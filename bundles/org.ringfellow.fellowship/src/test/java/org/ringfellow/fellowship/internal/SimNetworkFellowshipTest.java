@@ -2,6 +2,7 @@ package org.ringfellow.fellowship.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -260,7 +263,7 @@ class SimNetworkFellowshipTest {
         cluster = new SimRingCluster(3, 15, i -> SimRingCluster.CONTRIBUTED, Duration.ofMinutes(10));
         SimRingCluster.Node founder = cluster.node(0);
         List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
-        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
         Set<NodeId> held = holdOnceWelcomed(candidates, hold);
         try {
             var founding = founder.engine.create(spec(3, SMALL)).toCompletableFuture();
@@ -312,8 +315,8 @@ class SimNetworkFellowshipTest {
         FellowshipSpec hasty = new FellowshipSpec(F, 3, new ResourceQuery(SMALL, Set.of(), Set.of(), Map.of(),
                 Set.of(), 100), SMALL, Duration.ofMillis(1));
 
-        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
-                java.util.concurrent.ExecutionException.class, () -> founder.engine.create(hasty).toCompletableFuture()
+        ExecutionException failed = assertThrows(
+                ExecutionException.class, () -> founder.engine.create(hasty).toCompletableFuture()
                         .get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
         assertTrue(failed.getCause().getMessage().contains("no answer"), failed.getCause().getMessage());
 
@@ -334,7 +337,7 @@ class SimNetworkFellowshipTest {
         cluster = new SimRingCluster(3, 16, i -> SimRingCluster.CONTRIBUTED, Duration.ofMinutes(10));
         SimRingCluster.Node founder = cluster.node(0);
         List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
-        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch hold = new CountDownLatch(1);
         Set<NodeId> held = holdOnceWelcomed(candidates, hold);
         try {
             founder.engine.create(spec(3, SMALL));
@@ -360,7 +363,7 @@ class SimNetworkFellowshipTest {
      *
      * @return the candidates held so far
      */
-    static Set<NodeId> holdOnceWelcomed(List<SimRingCluster.Node> candidates, java.util.concurrent.CountDownLatch hold) {
+    static Set<NodeId> holdOnceWelcomed(List<SimRingCluster.Node> candidates, CountDownLatch hold) {
         Set<NodeId> held = ConcurrentHashMap.newKeySet();
         for (SimRingCluster.Node c : candidates) {
             c.engine.addListener(e -> {

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ringfellow.api.fellowship.FellowshipId;
@@ -144,18 +148,18 @@ class ChannelTransportTest {
         TestIdentity ia = new TestIdentity();
         TestIdentity ib = new TestIdentity();
         // while a round's latch is set, the handler stalls on it: the connection then reads nothing more
-        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> gate =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<String> disorder = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<CountDownLatch> gate =
+                new AtomicReference<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> disorder = new AtomicReference<>();
         a = transport(ia, Set.of(ib.id()), new LinkedBlockingQueue<>());
         b = new ChannelTransport(ib, ChannelCredentials.create(ib, Duration.ofDays(1)),
                 (peer, purpose) -> purpose.equals(Purpose.of(F)) && peer.node().equals(ia.id()), (link, frame) -> {
-                    int n = java.nio.ByteBuffer.wrap(((Frame.Message) frame).payload()).getInt();
+                    int n = ByteBuffer.wrap(((Frame.Message) frame).payload()).getInt();
                     if (n != next.getAndIncrement()) {
                         disorder.compareAndSet(null, "frame " + n + " arrived in place of " + (next.get() - 1));
                     }
-                    java.util.concurrent.CountDownLatch stall = gate.get();
+                    CountDownLatch stall = gate.get();
                     try {
                         if (stall != null) {
                             stall.await(60, TimeUnit.SECONDS);
@@ -168,12 +172,12 @@ class ChannelTransportTest {
         Link link = a.link(ib.id(), new Endpoint("127.0.0.1", bAddr.getPort()), Purpose.of(F));
         int accepted = 0;
         for (int round = 0; round < 8; round++) {
-            java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch stall = new CountDownLatch(1);
             gate.set(stall);
             int refusedAt = -1;
             for (int i = 0; i < 10_000 && refusedAt < 0; i++) {
                 byte[] payload = new byte[64 << 10];
-                java.nio.ByteBuffer.wrap(payload).putInt(accepted);
+                ByteBuffer.wrap(payload).putInt(accepted);
                 if (link.send(new Frame.Message(F, 1, Frame.Message.Kind.SEND, "bulk", 0, payload))) {
                     accepted++;
                 } else {

@@ -53,9 +53,11 @@ import org.ringfellow.fellowship.internal.tls.ChannelCredentials;
  * request/reply round trips, against a bare Netty TLS 1.3 connection in the same run, rounds
  * alternating (bare, fellowship, bare, ...). The baseline has what the channel has and nothing
  * else: the same JDK TLS, mutual authentication, flush consolidation, length framing, thread
- * layout (a group per side) and the same backpressure (at most 8 MiB written but not yet
- * sent); the fellowship adds its frame codec, the hop to the fellowship thread and the event
- * delivery.</li>
+ * layout (each side's connection on one event loop; a message is sent from the caller's
+ * thread) and the same backpressure (at most 8 MiB written but not yet sent); the fellowship
+ * adds its frame codec (the payload copied into the frame on send and out of it on receipt,
+ * where the bare side writes the caller's array and drops what it reads), the roster check
+ * and the event delivery, on the receiving connection's event loop.</li>
  * <li><b>formation</b> of 3- and 10-member fellowships and <b>replacement</b> of a crashed
  * member, on the real Ring protocol over its simulated network (probe 200 ms), and the
  * replacement once more with a Ring that reports the death at once (the fellowship's own

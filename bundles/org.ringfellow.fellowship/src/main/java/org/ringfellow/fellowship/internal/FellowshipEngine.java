@@ -3,6 +3,10 @@ package org.ringfellow.fellowship.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -20,10 +24,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,6 +65,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The fellowship protocol of one node. Every change of state runs on one thread (the
  * "loop"), in the order frames and events arrive, so events reach listeners in order per sender.
+ * The loop is a Netty event loop, and the only one of this node's fellowship channels: a frame
+ * is decrypted, decoded, checked against the roster and delivered on it, with no hand-off
+ * between threads.
  *
  * <p><b>Coordinator rule.</b> A roster names its coordinator and epoch. (1) A node takes over
  * a new epoch only with votes from a strict majority of the current roster (members that
@@ -91,7 +96,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final Reservations reservations;
     private final NodeService node;
     private volatile Settings settings;
-    private final ScheduledExecutorService loop;
+    private final EventLoopGroup loopGroup;
+    /** The engine's thread; it also runs every channel connection of this node. */
+    private final EventLoop loop;
     private final ChannelTransport transport;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
@@ -112,7 +119,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** Listeners bound and not yet unbound; guarded by {@code watchers} for the check-then-add. */
     private final Set<FellowshipListener> bound = ConcurrentHashMap.newKeySet();
     private volatile Endpoint advertised;
-    private volatile Thread loopThread;
+    /** Set by {@link #close}: tasks still queued on the loop, and frames still read, are skipped. */
+    private volatile boolean closed;
 
     private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
     }
@@ -132,14 +140,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.ring = ring;
         this.reservations = new Reservations(node, store);
         this.settings = settings;
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fellowship-" + identity.id().shortId());
-            t.setDaemon(true);
-            loopThread = t;
-            return t;
-        });
+        this.loopGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("fellowship-" + identity.id().shortId(),
+                true));
+        this.loop = loopGroup.next();
         this.transport = new ChannelTransport(identity, ChannelCredentials.create(identity, Duration.ofDays(365)),
-                this::admit, this::onFrame, loop, ChannelTransport.Limits.defaults());
+                this::admit, this::onFrame, loopGroup, ChannelTransport.Limits.defaults());
     }
 
     /**
@@ -260,8 +265,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     @Override
     public void close() {
+        closed = true;
         transport.close();
-        loop.shutdownNow();
+        // no quiet period; tasks already queued see closed and do nothing
+        loopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
         requests.clear();
     }
@@ -343,7 +350,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     // ---------------------------------------------------------------- the channel gate
 
-    /** Decides during the TLS handshake, on an I/O thread: reads only volatile snapshots. */
+    /** Decides during the TLS handshake, on the engine's thread (which runs the channels). */
     private boolean admit(PeerIdentity peer, Purpose purpose) {
         if (purpose.fellowship().isEmpty()) {
             // Invitations come from Ring members this node believes alive; they may only invite.
@@ -364,6 +371,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     // ---------------------------------------------------------------- frames
 
     private void onFrame(Link link, Frame frame) {
+        if (closed) {
+            return;
+        }
         if (link.purpose().fellowship().isEmpty()) {
             if (link.inbound() && frame instanceof Frame.Invite f) {
                 onInvite(link, f);
@@ -371,6 +381,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 onWelcome(link, f);
             } else if (!link.inbound() && frame instanceof Frame.Answer f) {
                 onAnswer(link, f);
+            } else if (link.inbound() && frame instanceof Frame.Dissolve f) {
+                onDissolveNotice(link, f);
             } else {
                 violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the invitation channel");
             }
@@ -378,12 +390,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         FellowshipId id = link.purpose().fellowship().get();
         Membership m = fellowships.get(id);
-        if (m != null && !m.gone && !m.roster.contains(link.node()) && m.former.containsKey(link.node())
+        if (m != null && !m.gone && !m.isMember(link.node()) && m.former.containsKey(link.node())
                 && frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
             onRoster(m, link, f);
             return;
         }
-        if (m == null || m.gone || !m.roster.contains(link.node())) {
+        if (m == null || m.gone || !m.isMember(link.node())) {
             nonMember.incrementAndGet();
             LOG.debug("Dropped a frame from {}, not a member of {} here", link.node().shortId(), id);
             link.close();
@@ -476,6 +488,40 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 r.members().size());
     }
 
+    /**
+     * The inviter dissolved a fellowship this node accepted to join: the reservation made on
+     * accepting is released at once (not at the welcome timeout), and if the welcome came
+     * first, the membership ends as a dissolve on the fellowship's own channel would end it.
+     */
+    private void onDissolveNotice(Link link, Frame.Dissolve notice) {
+        FellowshipId id = notice.fellowship();
+        Accepted a = accepted.get(id);
+        if (a != null && a.founder().equals(link.node()) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
+            reservations.release(id);
+            LOG.info("Fellowship {} was dissolved by {} before it welcomed this node; its reservation is released",
+                    id, link.node().shortId());
+        }
+        Membership m = fellowships.get(id);
+        if (m != null && !m.gone && m.roster.coordinator().equals(link.node()) && notice.epoch() >= m.roster.epoch()) {
+            LOG.info("Fellowship {} was dissolved by its coordinator {}", id, link.node().shortId());
+            dropLocally(m, FellowshipEvent.Type.DISSOLVED);
+        }
+    }
+
+    /**
+     * Releases at once the reservation of an accepted invitation whose inviter the Ring says is
+     * dead or gone: its welcome will not come.
+     */
+    private void inviterGone(NodeId who) {
+        accepted.forEach((id, a) -> {
+            if (a.founder().equals(who) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
+                reservations.release(id);
+                LOG.info("The inviter {} of fellowship {} is gone; the reservation made on accepting is released",
+                        who.shortId(), id);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- formation and repair: coordinator side
 
     private void recruit(Membership m) {
@@ -485,6 +531,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         long now = System.nanoTime();
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
+            m.invitedAt.keySet().removeIf(n -> !m.outstanding.containsKey(n) && !m.tried.containsKey(n)
+                    && m.joins.stream().noneMatch(j -> j.member().node().equals(n)) && !m.isMember(n));
         }
         // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
         // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
@@ -544,6 +592,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return false;
         }
         m.outstanding.put(candidate.id(), correlation);
+        m.invitedAt.put(candidate.id(), at.get());
         loop.schedule(() -> guarded("invite timeout", () -> {
             if (m.outstanding.remove(candidate.id(), correlation)) {
                 m.tried.put(candidate.id(), System.nanoTime());
@@ -598,6 +647,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.founding = Optional.empty();
         LOG.warn("Founding fellowship {} failed: {}", m.id, reason);
         broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+        tellInvited(m);
         dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         f.completeExceptionally(new FellowshipException("fellowship " + m.id + " was not formed: " + reason));
     }
@@ -792,7 +842,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
         Roster old = m.roster;
-        m.roster = next;
+        m.setRoster(next);
         m.rosterSignature = sig;
         m.rosterVotes = votes;
         m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
@@ -1030,6 +1080,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     public void ringChanged(RingEvent event) {
         loop.execute(() -> guarded("ring event", () -> {
             NodeId who = event.member().id();
+            if (event.type() == RingEvent.Type.DEAD || event.type() == RingEvent.Type.LEFT) {
+                inviterGone(who);
+            }
             for (Membership m : List.copyOf(fellowships.values())) {
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
                     FellowshipMember former = m.former.get(who);
@@ -1090,8 +1143,29 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             LOG.info("Dissolving fellowship {}", m.id);
             broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+            tellInvited(m);
             dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         });
+    }
+
+    /**
+     * Tells every candidate this node invited, on the invitation channel, that the fellowship is
+     * dissolved: one that accepted holds a reservation, and its welcome may be in flight or not
+     * sent yet, so the dissolve on the fellowship's channel (for roster members) may miss it.
+     */
+    private void tellInvited(Membership m) {
+        Frame.Dissolve notice = new Frame.Dissolve(m.id, m.roster.epoch());
+        Set<NodeId> told = Set.copyOf(m.invitedAt.keySet());
+        m.invitedAt.forEach((node, at) -> {
+            if (!node.equals(self())) {
+                transport.link(node, at, Purpose.INVITE).send(notice);
+            }
+        });
+        // the invitation links are only for such exchanges: close them once flushed, if nothing else is pending
+        loop.schedule(() -> guarded("close invitation links", () -> transport.closeWhere(l -> !l.inbound()
+                && l.purpose().equals(Purpose.INVITE) && told.contains(l.node())
+                && fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(l.node())
+                        || x.joins.stream().anyMatch(j -> j.member().node().equals(l.node()))))), 5, TimeUnit.SECONDS);
     }
 
     private void broadcastFrame(Membership m, Frame frame) {
@@ -1191,21 +1265,22 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.gone) {
             throw new FellowshipException("this node is no longer in fellowship " + m.id);
         }
-        byte[] copy = payload.clone();
         if (to.equals(self())) {
+            byte[] copy = payload.clone(); // delivered later: the caller may change its array meanwhile
             loop.execute(() -> guarded("local delivery", () -> deliver(m, to, kind, topic, corr, copy)));
             return;
         }
         FellowshipMember x = m.member(to).orElseThrow(() -> new FellowshipException(to.shortId()
                 + " is not a member of fellowship " + m.id));
-        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, copy))) {
+        // no defensive copy: send encodes the frame before it returns
+        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, payload))) {
             throw new FellowshipException("member " + to.shortId() + " is not keeping up (its outbound queue is "
                     + "full) or cannot be reached; try again later");
         }
     }
 
     private static void validate(String topic, byte[] payload) throws FellowshipException {
-        if (topic == null || topic.isEmpty() || topic.getBytes(StandardCharsets.UTF_8).length > 128) {
+        if (topic == null || topic.isEmpty() || ByteBufUtil.utf8Bytes(topic) > 128) {
             throw new FellowshipException("a topic is 1 to 128 bytes");
         }
         if (payload == null || payload.length > MAX_PAYLOAD) {
@@ -1224,7 +1299,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     // ---------------------------------------------------------------- helpers
 
     private Link linkTo(Membership m, FellowshipMember x) {
-        return transport.link(x.node(), x.channel(), Purpose.of(m.id));
+        return transport.link(x.node(), x.channel(), m.purpose);
     }
 
     /** Where a Ring member's fellowship channel listens: its advert's label, else the default port. */
@@ -1294,7 +1369,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     private void onLoop(Runnable r) {
-        if (Thread.currentThread() == loopThread) {
+        if (loop.inEventLoop()) {
             guarded("task", r);
             return;
         }
@@ -1308,7 +1383,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    private static void guarded(String what, Runnable r) {
+    private void guarded(String what, Runnable r) {
+        if (closed) {
+            return;
+        }
         try {
             r.run();
         } catch (RuntimeException e) {

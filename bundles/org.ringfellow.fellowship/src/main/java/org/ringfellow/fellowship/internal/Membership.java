@@ -21,6 +21,8 @@ import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
 import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.ring.Endpoint;
+import org.ringfellow.fellowship.internal.tls.Purpose;
 
 /**
  * This node's membership of one fellowship. The API methods may be called from any thread;
@@ -35,7 +37,12 @@ final class Membership implements Fellowship {
     volatile FellowshipSpec spec;
     private final List<FellowshipListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** The roster; set only with {@link #setRoster}, which keeps {@link #byNode} in step. */
     volatile Roster roster;
+    /** The roster's members by node: the per-message membership check without a scan. */
+    private volatile Map<NodeId, FellowshipMember> byNode = Map.of();
+    /** The purpose of this fellowship's channel links. */
+    final Purpose purpose;
     volatile byte[] rosterSignature;
     /** The signed votes that made the roster's coordinator coordinator of its epoch (empty in epoch 1). */
     volatile Map<NodeId, byte[]> rosterVotes = Map.of();
@@ -58,6 +65,12 @@ final class Membership implements Fellowship {
     final Map<NodeId, Long> outstanding = new HashMap<>();
     final Map<NodeId, Long> tried = new HashMap<>();
     final List<String> refusals = new ArrayList<>();
+    /**
+     * Where this node invited candidates (their channel), kept while they may hold a reservation
+     * for this fellowship (invited, accepted, refused or timed out recently, welcomed): a dissolve
+     * reaches them on the invitation channel even if they never made it into the roster.
+     */
+    final Map<NodeId, Endpoint> invitedAt = new HashMap<>();
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
     /** The highest roster version each member acknowledged in this epoch (coordinator only). */
     final Map<NodeId, Long> acked = new HashMap<>();
@@ -89,7 +102,8 @@ final class Membership implements Fellowship {
         this.engine = engine;
         this.id = spec.id();
         this.spec = spec;
-        this.roster = roster;
+        this.purpose = Purpose.of(spec.id());
+        setRoster(roster);
         this.rosterSignature = signature;
         this.votedEpoch = roster.epoch();
     }
@@ -106,8 +120,20 @@ final class Membership implements Fellowship {
         engine.toWatchers(event);
     }
 
+    void setRoster(Roster next) {
+        Map<NodeId, FellowshipMember> index = new HashMap<>();
+        next.members().forEach(x -> index.put(x.node(), x));
+        byNode = Map.copyOf(index);
+        roster = next;
+    }
+
     Optional<FellowshipMember> member(NodeId node) {
-        return roster.members().stream().filter(m -> m.node().equals(node)).findFirst();
+        return Optional.ofNullable(byNode.get(node));
+    }
+
+    /** Tells whether the roster lists the node. */
+    boolean isMember(NodeId node) {
+        return byNode.containsKey(node);
     }
 
     @Override

@@ -11,13 +11,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +89,76 @@ class MessagingAndSecurityTest {
             assertEquals(b.id(), got.get(i).from());
             assertEquals(Integer.toString(i), new String(got.get(i).payload(), StandardCharsets.UTF_8));
             assertEquals(0, got.get(i).correlation());
+        }
+    }
+
+    /**
+     * Messages are delivered where the channel reads them; the contract stays: listeners are
+     * called on the fellowship service's one thread, never two at a time, and each sender's
+     * messages in the order it sent them, while two members send at once.
+     */
+    @Test
+    void givenTwoMembersSendingAtOnce_whenDelivered_thenOneThreadAtATimeAndEachSendersOrderKept() throws Exception {
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicBoolean overlapped = new AtomicBoolean();
+        a.fellowship(F).orElseThrow().subscribe(e -> {
+            threads.add(Thread.currentThread());
+            if (inside.incrementAndGet() > 1) {
+                overlapped.set(true);
+            }
+            Thread.yield();
+            inside.decrementAndGet();
+        });
+        int n = 3000;
+        List<Thread> senders = new ArrayList<>();
+        for (Cluster.Node sender : List.of(b, c)) {
+            Fellowship fs = sender.fellowship(F).orElseThrow();
+            senders.add(new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    byte[] body = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+                    while (true) {
+                        try {
+                            fs.send(a.id(), "count", body);
+                            break;
+                        } catch (FellowshipException full) {
+                            Thread.yield(); // backpressure: try again
+                        }
+                    }
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread t : senders) {
+            t.join();
+        }
+        Cluster.await("both senders' messages arrived", () -> messages(a).size() == 2 * n);
+        for (Cluster.Node sender : List.of(b, c)) {
+            List<String> got = messages(a).stream().filter(m -> m.from().equals(sender.id()))
+                    .map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+            assertEquals(IntStream.range(0, n).mapToObj(Integer::toString).toList(), got,
+                    "the messages of " + sender + " in the order it sent them");
+        }
+        assertFalse(overlapped.get(), "a listener was called by two threads at once");
+        assertEquals(1, threads.size(), "listeners are called on one thread: " + threads);
+    }
+
+    /** The sender's array is encoded before send returns (no defensive copy is kept): reusing it is safe. */
+    @Test
+    void givenASenderThatReusesItsArray_whenItChangesItRightAfterSend_thenEachMessageKeepsWhatWasSent()
+            throws Exception {
+        Fellowship fb = b.fellowship(F).orElseThrow();
+        byte[] buffer = new byte[1024];
+        for (int i = 0; i < 200; i++) {
+            Arrays.fill(buffer, (byte) i);
+            fb.send(a.id(), "reuse", buffer);
+        }
+        Arrays.fill(buffer, (byte) -1);
+        Cluster.await("200 messages arrived", () -> messages(a).size() == 200);
+        for (int i = 0; i < 200; i++) {
+            byte[] expected = new byte[1024];
+            Arrays.fill(expected, (byte) i);
+            assertArrayEquals(expected, messages(a).get(i).payload(), "message " + i);
         }
     }
 

@@ -2,6 +2,7 @@ package org.ringfellow.fellowship.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -246,5 +249,135 @@ class SimNetworkFellowshipTest {
         Map<Long, Set<NodeId>> seen = new HashMap<>(coordinatorsByEpoch);
         seen.forEach((epoch, who) -> assertEquals(1, who.size(), "coordinators of epoch " + epoch + ": " + who));
         assertTrue(seen.size() >= 2, "the coordinator changed at least once: " + seen.keySet());
+    }
+    /**
+     * A candidate that accepted holds a reservation before it is in the roster. Here the founder
+     * dissolves while one candidate is welcomed but stuck (its whole engine held in a listener,
+     * so it acknowledges nothing) and the other has accepted and waits for its welcome, which the
+     * founder sends only once the first acknowledged. The welcome timeout is ten minutes, so the
+     * lease cannot be what releases them: the founder must tell every candidate it invited.
+     */
+    @Test
+    void givenCandidatesWhoseWelcomeIsPending_whenTheFounderDissolves_thenNoReservationOutlivesTheFellowship()
+            throws Exception {
+        cluster = new SimRingCluster(3, 15, i -> SimRingCluster.CONTRIBUTED, Duration.ofMinutes(10));
+        SimRingCluster.Node founder = cluster.node(0);
+        List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
+        CountDownLatch hold = new CountDownLatch(1);
+        Set<NodeId> held = holdOnceWelcomed(candidates, hold);
+        try {
+            var founding = founder.engine.create(spec(3, SMALL)).toCompletableFuture();
+            await("one candidate was welcomed and is held", () -> held.size() == 1);
+            await("both candidates accepted and reserved",
+                    () -> candidates.stream().allMatch(c -> c.node.reserved().equals(Map.of(Reservations.key(F), SMALL))));
+            SimRingCluster.Node waiting = candidates.stream().filter(c -> !held.contains(c.id())).findFirst()
+                    .orElseThrow();
+            assertTrue(waiting.engine.get(F).isEmpty(), waiting + " is not a member yet: its welcome is pending");
+            assertFalse(founding.isDone(), "the founding waits for the held candidate's acknowledgement");
+
+            founder.engine.get(F).orElseThrow().dissolve();
+
+            await(waiting + " released the reservation it made on accepting", () -> waiting.node.reserved().isEmpty());
+            await("the founding failed", founding::isCompletedExceptionally);
+            for (SimRingCluster.Node observer : List.of(founder, cluster.byId(held.iterator().next()))) {
+                await(observer + " sees the advert of " + waiting + " restored", () -> observer.advertOf(waiting)
+                        .map(a -> a.free().equals(SimRingCluster.CONTRIBUTED)).orElse(false));
+            }
+        } finally {
+            hold.countDown();
+        }
+        SimRingCluster.Node welcomed = cluster.byId(held.iterator().next());
+        await(welcomed + " released its reservation once free again", () -> welcomed.node.reserved().isEmpty()
+                && welcomed.engine.get(F).isEmpty());
+        assertEquals(Map.of(), founder.node.reserved());
+    }
+
+    /**
+     * The founder gives candidates 1 ms to answer, so it gives up on each before its answer
+     * comes and the founding fails with nobody in the roster but itself; the candidates still
+     * accept, and reserve, after that. With a ten-minute welcome timeout only the founder's
+     * notice can release them in time.
+     */
+    @Test
+    void givenCandidatesThatAcceptAfterTheFoundingGaveUp_whenItFails_thenEachIsToldAndReleasesItsReservation()
+            throws Exception {
+        cluster = new SimRingCluster(3, 17, i -> SimRingCluster.CONTRIBUTED, Duration.ofMinutes(10));
+        SimRingCluster.Node founder = cluster.node(0);
+        List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
+        Set<NodeId> accepted = ConcurrentHashMap.newKeySet();
+        for (SimRingCluster.Node c : candidates) {
+            c.node.listeners.add(info -> {
+                if (c.node.reserved().containsKey(Reservations.key(F))) {
+                    accepted.add(c.id());
+                }
+            });
+        }
+        FellowshipSpec hasty = new FellowshipSpec(F, 3, new ResourceQuery(SMALL, Set.of(), Set.of(), Map.of(),
+                Set.of(), 100), SMALL, Duration.ofMillis(1));
+
+        ExecutionException failed = assertThrows(
+                ExecutionException.class, () -> founder.engine.create(hasty).toCompletableFuture()
+                        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("no answer"), failed.getCause().getMessage());
+
+        await("both candidates accepted, after the founder gave up on them", () -> accepted.size() == 2);
+        for (SimRingCluster.Node c : candidates) {
+            await(c + " released the reservation it made on accepting", () -> c.node.reserved().isEmpty());
+            await(founder + " sees the advert of " + c + " whole again", () -> founder.advertOf(c)
+                    .map(a -> a.free().equals(SimRingCluster.CONTRIBUTED)).orElse(false));
+            assertTrue(c.engine.get(F).isEmpty());
+        }
+    }
+
+    /** An accepted invitation whose welcome never comes (the founder crashed) is a lease: it runs out. */
+    @Test
+    void givenAnAcceptedInvitation_whenTheFounderCrashesBeforeTheWelcome_thenTheReservationIsReleased()
+            throws Exception {
+        // ten minutes of welcome timeout: only the Ring's news of the founder's death can release it in time
+        cluster = new SimRingCluster(3, 16, i -> SimRingCluster.CONTRIBUTED, Duration.ofMinutes(10));
+        SimRingCluster.Node founder = cluster.node(0);
+        List<SimRingCluster.Node> candidates = List.of(cluster.node(1), cluster.node(2));
+        CountDownLatch hold = new CountDownLatch(1);
+        Set<NodeId> held = holdOnceWelcomed(candidates, hold);
+        try {
+            founder.engine.create(spec(3, SMALL));
+            await("one candidate was welcomed and is held", () -> held.size() == 1);
+            await("both candidates accepted and reserved",
+                    () -> candidates.stream().allMatch(c -> !c.node.reserved().isEmpty()));
+            SimRingCluster.Node waiting = candidates.stream().filter(c -> !held.contains(c.id())).findFirst()
+                    .orElseThrow();
+
+            cluster.crash(founder);
+
+            await(waiting + " released the reservation of a welcome that will not come",
+                    () -> waiting.node.reserved().isEmpty());
+            assertTrue(waiting.engine.get(F).isEmpty());
+        } finally {
+            hold.countDown();
+        }
+    }
+
+    /**
+     * Makes each candidate's engine stop in a listener once it is welcomed into {@link #F}, until
+     * {@code hold} is released: it then handles nothing, and acknowledges nothing.
+     *
+     * @return the candidates held so far
+     */
+    static Set<NodeId> holdOnceWelcomed(List<SimRingCluster.Node> candidates, CountDownLatch hold) {
+        Set<NodeId> held = ConcurrentHashMap.newKeySet();
+        for (SimRingCluster.Node c : candidates) {
+            c.engine.addListener(e -> {
+                if (e.fellowship().equals(F) && e.type() == FellowshipEvent.Type.MEMBER_JOINED
+                        && e.member().equals(Optional.of(c.id()))) {
+                    held.add(c.id());
+                    try {
+                        hold.await(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+        }
+        return held;
     }
 }

@@ -57,6 +57,8 @@ final class SimRingCluster implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread pump;
     private volatile RuntimeException pumpFailure;
+    /** How long a candidate that accepted keeps its reservation without a welcome. */
+    private final Duration welcomeTimeout;
 
     /** One node: a simulated Ring member, its node service and its fellowship engine. */
     final class Node {
@@ -75,7 +77,7 @@ final class SimRingCluster implements AutoCloseable {
             this.node = new TestNode(member.identity, name, contributed, Map.of());
             this.ring = new SimRing(this);
             Settings s = new Settings(policy, "127.0.0.1", 0, Optional.of("127.0.0.1"), Duration.ofMillis(100),
-                    Duration.ofMillis(500), Duration.ofSeconds(5));
+                    Duration.ofMillis(500), welcomeTimeout);
             member.start();
             ring.publish();
             this.engine = new FellowshipEngine(node, ring, new MemoryStore(), s);
@@ -186,6 +188,13 @@ final class SimRingCluster implements AutoCloseable {
     /** {@code n} nodes, node i contributing {@code contributions.apply(i)}, all with the open policy. */
     SimRingCluster(int n, long seed, java.util.function.IntFunction<Resources> contributions)
             throws InterruptedException {
+        this(n, seed, contributions, Duration.ofSeconds(5));
+    }
+
+    /** As above, with the welcome timeout of every node. */
+    SimRingCluster(int n, long seed, java.util.function.IntFunction<Resources> contributions, Duration welcomeTimeout)
+            throws InterruptedException {
+        this.welcomeTimeout = welcomeTimeout;
         sim = new SimCluster(RING, seed);
         sim.setListener(this::ringEvent);
         for (int i = 0; i < n; i++) {

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -26,7 +25,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -60,15 +57,23 @@ import org.slf4j.LoggerFactory;
  * Fellowship channels over Netty: TLS 1.3 only, mutual authentication by node-bound
  * certificates, a roster gate during the handshake, length-prefixed bounded frames, and
  * backpressure both ways: a bounded outbound budget per link (a slow reader makes
- * {@link Link#send} return false instead of growing memory), and reads paused while a link's
- * frames wait for the dispatcher.
+ * {@link Link#send} return false instead of growing memory), and inbound frames handed to the
+ * {@link Inbound} on the connection's event loop, in the read itself: while the handler is busy
+ * nothing more is read, so TCP flow control holds the sender back and no inbound queue grows.
+ *
+ * <p>All connections run on the event loop group given to the constructor. The fellowship engine
+ * gives a group of one loop, its own thread: a frame is decoded and handled on the thread that
+ * decrypted it, without a hand-off, and everything the engine does stays on one thread.
  *
  * <p>Each node sends its fellowship messages only on links it dialled itself, so messages from
  * one sender to one receiver travel on one TCP stream, in order.
  */
 public final class ChannelTransport implements AutoCloseable {
 
-    /** Receives frames; called on the dispatch executor, in order per link. */
+    /**
+     * Receives frames; called on the connection's event loop, in order per link. It must not block:
+     * while it runs, that loop reads nothing.
+     */
     public interface Inbound {
         void onFrame(Link link, Frame frame);
 
@@ -77,10 +82,9 @@ public final class ChannelTransport implements AutoCloseable {
     }
 
     /** Tunables; {@link #defaults()} suits a LAN. */
-    public record Limits(long outboundBudget, long inboundPause, long inboundResume, Duration handshakeTimeout,
-            int connectAttempts, Duration firstRetry) {
+    public record Limits(long outboundBudget, Duration handshakeTimeout, int connectAttempts, Duration firstRetry) {
         public static Limits defaults() {
-            return new Limits(8L << 20, 8L << 20, 2L << 20, Duration.ofSeconds(10), 6, Duration.ofMillis(100));
+            return new Limits(8L << 20, Duration.ofSeconds(10), 6, Duration.ofMillis(100));
         }
     }
 
@@ -88,27 +92,34 @@ public final class ChannelTransport implements AutoCloseable {
 
     private final PeerTrustManager trust;
     private final Inbound inbound;
-    private final Executor dispatch;
     private final Limits limits;
     private final SslContext serverContext;
     private final SslContext clientContext;
-    private final EventLoopGroup boss;
+    /** Runs every connection, accepted or dialled; not ours to shut down. */
     private final EventLoopGroup workers;
     private final TransportStats stats = new TransportStats();
     private final Map<LinkKey, OutLink> outLinks = new ConcurrentHashMap<>();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private volatile Set<NodeId> blocked = Set.of();
     private volatile Channel server;
+    private volatile boolean closed;
 
     private record LinkKey(NodeId peer, Purpose purpose) {
     }
 
+    /**
+     * @param identity this node
+     * @param credentials its channel certificate
+     * @param gate decides, during each handshake, whether a peer may connect for a purpose
+     * @param inbound receives the frames, on the connection's event loop
+     * @param io the event loops that run the connections (the caller shuts them down after {@link #close})
+     * @param limits the tunables
+     */
     public ChannelTransport(NodeIdentity identity, ChannelCredentials credentials, PeerTrustManager.Gate gate,
-            Inbound inbound, Executor dispatch, Limits limits) {
+            Inbound inbound, EventLoopGroup io, Limits limits) {
         this.trust = new PeerTrustManager(identity, (peer, purpose) -> !blocked.contains(peer.node())
                 && gate.admit(peer, purpose));
         this.inbound = inbound;
-        this.dispatch = dispatch;
         this.limits = limits;
         try {
             // Sessions live one second at most: a resumed handshake would skip the roster check, and
@@ -123,9 +134,7 @@ public final class ChannelTransport implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS 1.3 for fellowship channels: " + e, e);
         }
-        String who = identity.id().shortId();
-        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("fellowship-accept-" + who, true));
-        this.workers = new NioEventLoopGroup(2, new DefaultThreadFactory("fellowship-io-" + who, true));
+        this.workers = io;
     }
 
     /**
@@ -136,7 +145,7 @@ public final class ChannelTransport implements AutoCloseable {
      * @return the bound address
      */
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(workers, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -174,6 +183,9 @@ public final class ChannelTransport implements AutoCloseable {
      * @return the link
      */
     public Link link(NodeId peer, Endpoint at, Purpose purpose) {
+        if (closed) {
+            return new OutLink(peer, at, purpose); // refuses every frame: the transport is closed
+        }
         return outLinks.computeIfAbsent(new LinkKey(peer, purpose), k -> new OutLink(peer, at, purpose));
     }
 
@@ -197,14 +209,18 @@ public final class ChannelTransport implements AutoCloseable {
         closeWhere(l -> blocked.contains(l.node()));
     }
 
+    /** Closes the listener and every link; the event loops are the caller's to shut down. */
     @Override
     public void close() {
+        closed = true;
         closeWhere(l -> true);
-        if (server != null) {
-            server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        Channel s = server;
+        if (s != null) {
+            ChannelFuture done = s.close();
+            if (!s.eventLoop().inEventLoop()) {
+                done.awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
         }
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     private void pipeline(Channel ch, SslHandler ssl, Connection connection) {
@@ -215,7 +231,11 @@ public final class ChannelTransport implements AutoCloseable {
     }
 
     static ByteBuf encode(Frame frame) {
-        ByteBuf buf = ByteBufAllocator.DEFAULT.buffer();
+        // a message's size is known closely enough to allocate once instead of growing the buffer
+        ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(frame instanceof Frame.Message m
+                ? 4 + FrameCodec.MESSAGE_OVERHEAD + m.fellowship().value().length() + 3 * m.topic().length()
+                        + m.payload().length
+                : 256);
         buf.writeInt(0);
         FrameCodec.encode(frame, buf);
         int length = buf.readableBytes() - 4;
@@ -227,17 +247,10 @@ public final class ChannelTransport implements AutoCloseable {
         return buf;
     }
 
-    /** One TCP connection's inbound side: handshake result, decoding, dispatch with pause. */
+    /** One TCP connection's inbound side: handshake result, decoding, and the frames handed on in order. */
     private final class Connection extends ChannelInboundHandlerAdapter {
         private final SSLEngine engine;
         private final Optional<OutLink> owner;
-        private final AtomicLong waiting = new AtomicLong();
-        /**
-         * This connection's frames waiting for the fellowship thread, in order. One drain task runs
-         * them in batches, instead of one executor task (and one thread wake-up) per frame.
-         */
-        private final java.util.Queue<Runnable> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile Link link;
 
         Connection(SSLEngine engine, Optional<OutLink> owner) {
@@ -274,18 +287,22 @@ public final class ChannelTransport implements AutoCloseable {
             super.userEventTriggered(ctx, evt);
         }
 
+        /**
+         * Decodes a frame and hands it on at once, on this event loop: the next frame of this
+         * connection is read only after the handler returned (that is the inbound backpressure).
+         */
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf buf = (ByteBuf) msg;
             Link l = link;
             Frame frame;
-            int size = buf.readableBytes();
             try {
-                if (l == null || blocked.contains(l.node())) {
+                if (l == null || !ctx.channel().isActive() || blocked.contains(l.node())) {
+                    // not authenticated, closed by an earlier frame of the same read, or partitioned away
                     ctx.close();
                     return;
                 }
-                frame = FrameCodec.decode(buf);
+                frame = FrameCodec.decode(buf, l.purpose().fellowship().orElse(null));
             } catch (MalformedFrameException e) {
                 stats.malformed.incrementAndGet();
                 LOG.warn("Dropped a malformed frame from {} ({}); closing its connection", l.peer(), e.getMessage());
@@ -295,61 +312,11 @@ public final class ChannelTransport implements AutoCloseable {
                 buf.release();
             }
             stats.framesIn.incrementAndGet();
-            Channel ch = ctx.channel();
-            if (waiting.addAndGet(size) >= limits.inboundPause()) {
-                ch.config().setAutoRead(false);
-                // the fellowship thread may have drained everything between the add and the pause,
-                // seeing reading still on and so scheduling no resume: without this check the link
-                // could stay paused for good
-                if (waiting.get() < limits.inboundResume()) {
-                    ch.config().setAutoRead(true);
-                }
-            }
-            post(() -> {
-                try {
-                    inbound.onFrame(l, frame);
-                } catch (RuntimeException e) {
-                    LOG.warn("A fellowship frame handler failed on {} from {}", frame.getClass().getSimpleName(),
-                            l.peer(), e);
-                } finally {
-                    long left = waiting.addAndGet(-size);
-                    if (left < limits.inboundResume() && left + size >= limits.inboundResume()) {
-                        // crossing below the resume mark: resume on the event loop, which runs after a
-                        // pause it may be setting right now (reading is not tested here: that races)
-                        ch.eventLoop().execute(() -> {
-                            if (waiting.get() < limits.inboundResume()) {
-                                ch.config().setAutoRead(true);
-                            }
-                        });
-                    }
-                }
-            });
-        }
-
-        /** Queues a task for the fellowship thread behind this connection's earlier ones. */
-        private void post(Runnable task) {
-            mailbox.add(task);
-            if (draining.compareAndSet(false, true)) {
-                try {
-                    dispatch.execute(this::drain);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    mailbox.clear(); // the node is stopping: nobody will handle these frames
-                }
-            }
-        }
-
-        /** Runs up to 256 queued tasks, then yields the fellowship thread to others if more wait. */
-        private void drain() {
-            for (int i = 0; i < 256; i++) {
-                Runnable next = mailbox.poll();
-                if (next == null) {
-                    break;
-                }
-                next.run();
-            }
-            draining.set(false);
-            if (!mailbox.isEmpty() && draining.compareAndSet(false, true)) {
-                dispatch.execute(this::drain);
+            try {
+                inbound.onFrame(l, frame);
+            } catch (RuntimeException e) {
+                LOG.warn("A fellowship frame handler failed on {} from {}", frame.getClass().getSimpleName(),
+                        l.peer(), e);
             }
         }
 
@@ -377,32 +344,42 @@ public final class ChannelTransport implements AutoCloseable {
                 links.remove(l);
             }
             if (l != null) {
-                post(() -> inbound.onClosed(l)); // after the frames that arrived before the close
+                try {
+                    inbound.onClosed(l); // after the frames that arrived before the close
+                } catch (RuntimeException e) {
+                    LOG.warn("A fellowship close handler failed on {}", l, e);
+                }
             }
             super.channelInactive(ctx);
         }
     }
 
-    /** Accounting shared by both directions: bytes queued or written but not yet on the wire. */
+    /**
+     * Accounting shared by both directions: bytes queued or written but not yet on the wire. A
+     * counter, not a lock, so that a sender and the event loop completing its writes do not
+     * contend for every frame.
+     */
     private abstract class Budgeted implements Link {
         final Object lock = new Object();
-        long pending;
+        final AtomicLong pending = new AtomicLong();
 
+        /** Counts {@code size} bytes in if they fit in the budget. */
         boolean admit(int size) {
-            if (pending + size > limits.outboundBudget()) {
-                stats.backpressure.incrementAndGet();
-                return false;
-            }
-            pending += size;
+            long before;
+            do {
+                before = pending.get();
+                if (before + size > limits.outboundBudget()) {
+                    stats.backpressure.incrementAndGet();
+                    return false;
+                }
+            } while (!pending.compareAndSet(before, before + size));
             return true;
         }
 
         void write(Channel ch, ByteBuf buf, int size) {
             stats.framesOut.incrementAndGet();
             ch.writeAndFlush(buf).addListener(f -> {
-                synchronized (lock) {
-                    pending -= size;
-                }
+                pending.addAndGet(-size);
                 if (!f.isSuccess()) {
                     stats.undelivered.incrementAndGet();
                 }
@@ -448,11 +425,9 @@ public final class ChannelTransport implements AutoCloseable {
             }
             ByteBuf buf = encode(frame);
             int size = buf.readableBytes();
-            synchronized (lock) {
-                if (!admit(size)) {
-                    buf.release();
-                    return false;
-                }
+            if (!admit(size)) {
+                buf.release();
+                return false;
             }
             write(channel, buf, size);
             return true;
@@ -476,8 +451,9 @@ public final class ChannelTransport implements AutoCloseable {
         private final Purpose purpose;
         private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
         private volatile PeerIdentity peer;
-        private Channel channel;
-        private boolean ready;
+        private volatile Channel channel;
+        /** Connected, and the frames queued meanwhile written: a send may then skip the lock. */
+        private volatile boolean ready;
         private boolean closed;
         private int attempts;
 
@@ -486,7 +462,11 @@ public final class ChannelTransport implements AutoCloseable {
             this.peer = new PeerIdentity(node, new byte[0]);
             this.at = at;
             this.purpose = purpose;
-            dial();
+            if (ChannelTransport.this.closed) {
+                closed = true;
+            } else {
+                dial();
+            }
         }
 
         @Override
@@ -550,13 +530,14 @@ public final class ChannelTransport implements AutoCloseable {
                     return;
                 }
                 channel = ch;
-                ready = true;
                 attempts = 0;
                 links.add(this);
                 while (!queue.isEmpty()) {
                     ByteBuf buf = queue.poll();
                     write(ch, buf, buf.readableBytes());
                 }
+                ready = true; // after the queued frames: a send that sees it comes after them
+
             }
         }
 
@@ -587,10 +568,11 @@ public final class ChannelTransport implements AutoCloseable {
             closed = true;
             ready = false;
             while (!queue.isEmpty()) {
-                queue.poll().release();
+                ByteBuf dropped = queue.poll();
+                pending.addAndGet(-dropped.readableBytes());
+                dropped.release();
                 stats.undelivered.incrementAndGet();
             }
-            pending = 0;
             outLinks.remove(new LinkKey(node, purpose), this);
             links.remove(this);
         }
@@ -599,6 +581,16 @@ public final class ChannelTransport implements AutoCloseable {
         public boolean send(Frame frame) {
             ByteBuf buf = encode(frame);
             int size = buf.readableBytes();
+            Channel ch = channel;
+            if (ready && ch != null) {
+                // connected: no lock (a close racing with this write makes it fail, counted as undelivered)
+                if (!admit(size)) {
+                    buf.release();
+                    return false;
+                }
+                write(ch, buf, size);
+                return true;
+            }
             synchronized (lock) {
                 if (closed) {
                     buf.release();

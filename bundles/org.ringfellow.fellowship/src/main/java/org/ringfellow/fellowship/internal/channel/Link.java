@@ -20,7 +20,8 @@ public interface Link {
     boolean inbound();
 
     /**
-     * Queues a frame. Never blocks and never queues more than the link's budget.
+     * Queues a frame. Never blocks and never queues more than the link's budget. The frame is
+     * encoded before this returns: the caller may reuse its arrays afterwards.
      *
      * @param frame the frame
      * @return false if the frame was not queued: the link is closed, or its outbound budget is

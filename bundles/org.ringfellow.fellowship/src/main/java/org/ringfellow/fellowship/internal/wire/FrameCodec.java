@@ -1,6 +1,7 @@
 package org.ringfellow.fellowship.internal.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,6 +34,8 @@ public final class FrameCodec {
     public static final int MAX_FRAME = FellowshipService.MAX_PAYLOAD + (256 << 10);
     public static final byte VERSION = 2;
     static final int MAX_TOPIC = 128;
+    /** The bytes of a message frame besides its fellowship id, topic and payload. */
+    public static final int MESSAGE_OVERHEAD = 1 + 1 + 2 + 8 + 1 + 2 + 8 + 4;
     static final int MAX_TEXT = 1024;
     static final int MAX_KEY = 128;
     static final int MAX_LABELS = 64;
@@ -112,6 +115,18 @@ public final class FrameCodec {
 
     /** Reads a frame body; consumes the whole buffer. */
     public static Frame decode(ByteBuf in) throws MalformedFrameException {
+        return decode(in, null);
+    }
+
+    /**
+     * Reads a frame body; consumes the whole buffer.
+     *
+     * @param in the body
+     * @param expected the fellowship the connection is for, or null: a frame naming it gets this
+     *     instance instead of a newly parsed and validated id
+     * @return the frame
+     */
+    public static Frame decode(ByteBuf in, FellowshipId expected) throws MalformedFrameException {
         try {
             byte version = in.readByte();
             if (version != VERSION) {
@@ -120,7 +135,7 @@ public final class FrameCodec {
             byte type = in.readByte();
             Frame f = switch (type) {
                 case INVITE -> {
-                    FellowshipId id = readFellowship(in);
+                    FellowshipId id = readFellowship(in, expected);
                     NodeId founder = readNode(in);
                     long corr = in.readLong();
                     int size = in.readUnsignedShort();
@@ -161,7 +176,7 @@ public final class FrameCodec {
                     yield new Frame.RosterUpdate(roster, sig, votes);
                 }
                 case MESSAGE -> {
-                    FellowshipId id = readFellowship(in);
+                    FellowshipId id = readFellowship(in, expected);
                     long epoch = in.readLong();
                     int kind = in.readUnsignedByte();
                     if (kind >= Frame.Message.Kind.values().length) {
@@ -175,11 +190,11 @@ public final class FrameCodec {
                     byte[] payload = readBytesInt(in, FellowshipService.MAX_PAYLOAD);
                     yield new Frame.Message(id, epoch, Frame.Message.Kind.values()[kind], topic, corr, payload);
                 }
-                case LEAVE -> new Frame.Leave(readFellowship(in), in.readLong());
-                case DISSOLVE -> new Frame.Dissolve(readFellowship(in), in.readLong());
-                case VOTE_REQUEST -> new Frame.VoteRequest(readFellowship(in), in.readLong());
-                case VOTE -> new Frame.Vote(readFellowship(in), in.readLong(), in.readBoolean(), readBytes(in, 64));
-                case ACK -> new Frame.Ack(readFellowship(in), in.readLong(), in.readLong());
+                case LEAVE -> new Frame.Leave(readFellowship(in, expected), in.readLong());
+                case DISSOLVE -> new Frame.Dissolve(readFellowship(in, expected), in.readLong());
+                case VOTE_REQUEST -> new Frame.VoteRequest(readFellowship(in, expected), in.readLong());
+                case VOTE -> new Frame.Vote(readFellowship(in, expected), in.readLong(), in.readBoolean(), readBytes(in, 64));
+                case ACK -> new Frame.Ack(readFellowship(in, expected), in.readLong(), in.readLong());
                 default -> throw new MalformedFrameException("unknown frame type " + type);
             };
             if (in.isReadable()) {
@@ -273,6 +288,24 @@ public final class FrameCodec {
         return new FellowshipId(readString(in, 64));
     }
 
+    private static FellowshipId readFellowship(ByteBuf in, FellowshipId expected) throws MalformedFrameException {
+        if (expected != null) {
+            String v = expected.value(); // ASCII only
+            int at = in.readerIndex();
+            if (in.readableBytes() >= 2 + v.length() && in.getUnsignedShort(at) == v.length()) {
+                boolean same = true;
+                for (int i = 0; i < v.length() && same; i++) {
+                    same = in.getByte(at + 2 + i) == v.charAt(i);
+                }
+                if (same) {
+                    in.skipBytes(2 + v.length());
+                    return expected;
+                }
+            }
+        }
+        return readFellowship(in);
+    }
+
     private static void writeNode(ByteBuf out, NodeId id) {
         out.writeBytes(id.bytes());
     }
@@ -306,9 +339,9 @@ public final class FrameCodec {
     }
 
     static void writeString(ByteBuf out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.writeBytes(b);
+        int at = out.writerIndex();
+        out.writeShort(0);
+        out.setShort(at, ByteBufUtil.writeUtf8(out, s)); // the length once known, without a copy of the bytes
     }
 
     static String readString(ByteBuf in, int max) throws MalformedFrameException {

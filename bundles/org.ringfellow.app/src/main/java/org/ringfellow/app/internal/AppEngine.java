@@ -105,6 +105,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
+    private volatile RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
     AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
             Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing) throws IOException {
@@ -948,10 +949,73 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
     }
 
+    // ------------------------------------------------------------------ restarts
+
+    /** Sets how members restart failed parts; applies to the next failure. */
+    void restartPolicy(RestartPolicy policy) {
+        if (!policy.equals(restartPolicy)) {
+            LOG.info("Apps: {}", policy);
+        }
+        restartPolicy = policy;
+    }
+
+    RestartPolicy restartPolicy() {
+        return restartPolicy;
+    }
+
+    /** Runs {@code task} on a worker thread after {@code delay}; false if the engine is closing. */
+    boolean later(Duration delay, Runnable task) {
+        if (closed) {
+            return false;
+        }
+        try {
+            timer.schedule(() -> {
+                try {
+                    workers.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the engine is closing
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * This node gives its seat in the app up after its part failed too often: it leaves the app's
+     * fellowship, whose coordinator recruits another node (a node that left refuses to be
+     * invited back for a while); leaving removes the part here like any other leave.
+     */
+    void giveUp(String name, String reason) {
+        LOG.warn("App {}: {}; leaving its fellowship so that another node takes this part", name, reason);
+        Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
+        if (f.isEmpty()) {
+            return;
+        }
+        try {
+            f.get().leave();
+        } catch (RuntimeException e) {
+            LOG.warn("App {}: could not leave its fellowship: {}", name, e.toString());
+        }
+        // the leave's own MEMBER_LEFT does the same; whichever comes second finds nothing left to do
+        removeLocally(name, "this node gave its seat up");
+    }
+
+    /** How often this node restarted its part of an app since it started it; -1 if it has none. */
+    int restarts(String name) {
+        AppInstance i = instances.get(name);
+        return i == null ? -1 : i.restarts();
+    }
+
     // ------------------------------------------------------------------ used by AppInstance
 
     NodeId self() {
         return node.identity().id();
+    }
+
+    Timing timing() {
+        return timing;
     }
 
     String nodeName() {

@@ -985,14 +985,23 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     /**
      * This node gives its seat in the app up after its part failed too often: it leaves the app's
      * fellowship, whose coordinator recruits another node (a node that left refuses to be
-     * invited back for a while); leaving removes the part here like any other leave.
+     * invited back for a while); leaving removes the part here like any other leave. The only
+     * member of an app keeps its seat (nobody would recruit a replacement).
+     *
+     * @return false if this node kept its seat
      */
-    void giveUp(String name, String reason) {
-        LOG.warn("App {}: {}; leaving its fellowship so that another node takes this part", name, reason);
+    boolean giveUp(String name, String reason) {
         Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
         if (f.isEmpty()) {
-            return;
+            return true;
         }
+        if (f.get().roster().members().size() < 2) {
+            // nobody would be left to recruit a replacement: leaving would lose the app
+            LOG.warn("App {}: {}; this node is its only member, so it keeps the seat and the part stays failed",
+                    name, reason);
+            return false;
+        }
+        LOG.warn("App {}: {}; leaving its fellowship so that another node takes this part", name, reason);
         try {
             f.get().leave();
         } catch (RuntimeException e) {
@@ -1000,6 +1009,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
         // the leave's own MEMBER_LEFT does the same; whichever comes second finds nothing left to do
         removeLocally(name, "this node gave its seat up");
+        return true;
     }
 
     /** How often this node restarted its part of an app since it started it; -1 if it has none. */

@@ -238,10 +238,15 @@ final class AppInstance {
         }
         if (recent > p.maxRestarts()) {
             String why = "failed " + recent + " time(s) within " + p.window().toSeconds() + " s (last: " + shortReason
-                    + "); this node gives its seat up";
-            log.line(why);
-            status(AppState.FAILED, why);
-            engine.giveUp(name, why);
+                    + ")";
+            log.line(why + "; giving this node's seat up");
+            status(AppState.FAILED, why + "; this node gives its seat up");
+            if (!engine.giveUp(name, why)) {
+                String kept = why + "; not restarted again, and this node, the app's only member, keeps its seat "
+                        + "(app:undeploy it)";
+                log.line(kept);
+                status(AppState.FAILED, kept);
+            }
             return true;
         }
         Duration wait = p.backoffAfter(recent);

@@ -466,6 +466,36 @@ class AppEngineOnRuncTest {
     }
 
     @Test
+    void givenTheOnlyMemberOfAnApp_whenItsPartFailsTooOften_thenItKeepsItsSeatAndThePartStaysFailed()
+            throws Exception {
+        TestNode a = node("a");
+        node("b");
+        a.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 1,
+                Duration.ofMinutes(10)));
+        assertEquals(AppState.RUNNING, a.engine.deploy(upperJar(1).toUri(), l -> { }).state());
+        Thread.sleep(600);
+        killApp(a);
+        await("a restarted its part once", () -> a.engine.restarts("upper") == 1
+                && memberOf(a, a, "upper").map(m -> m.state() == AppState.RUNNING).orElse(false));
+        Thread.sleep(600);
+        killApp(a);
+
+        await("the part is failed for good", () -> a.engine.status("upper").map(x -> x.state() == AppState.FAILED
+                && x.message().contains("keeps its seat")).orElse(false));
+        AppStatus s = a.engine.status("upper").orElseThrow();
+        assertEquals(1, s.members().size());
+        assertEquals(a.id.hex(), s.members().get(0).node());
+        assertTrue(s.message().contains("failed 2 time(s) within 600 s"), s.message());
+        assertTrue(a.manager.list().isEmpty(), "the failed container was removed");
+        Thread.sleep(500);
+        assertEquals(1, a.engine.restarts("upper"), "not restarted again");
+        // still the app's: it can be undeployed as usual
+        a.engine.undeploy("upper");
+        await("a is clean", () -> a.engine.status("upper").isEmpty());
+        assertEquals(List.of(), files(a.appsDir()));
+    }
+
+    @Test
     void givenAnAppThatFailsBeforeItEverRan_whenDeployed_thenItIsNotRestartedAndTheDeployFails() throws Exception {
         TestNode a = node("a");
         a.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 100,

@@ -548,8 +548,15 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             throw new AppException("no app named " + name + " is deployed on this node");
         }
         if (f.isEmpty()) {
-            throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "
-                    + "app:undeploy on one of its members");
+            List<Member> runners = runnersOnTheRing(name);
+            if (!runners.isEmpty()) {
+                throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "
+                        + "app:undeploy on one of its members: " + runners.stream().map(Member::name).toList());
+            }
+            // the founder's record outlived the fellowship (every member restarted or left): only the record is left
+            removeLocally(name, "undeployed; no member of its fellowship is left on the Ring");
+            LOG.info("App {}: no node on the Ring runs it any more; its record on this node was removed", name);
+            return;
         }
         if (!f.get().isCoordinator()) {
             NodeId coordinator = f.get().roster().coordinator();
@@ -666,6 +673,19 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 });
     }
 
+    /** The other live Ring members that say (label {@value #APPS_LABEL}) they run a part of the app. */
+    private List<Member> runnersOnTheRing(String app) {
+        List<Member> out = new ArrayList<>();
+        for (Member m : ring.members()) {
+            String apps = m.advert().labels().getOrDefault(APPS_LABEL, "");
+            if (m.state() == org.ringfellow.api.ring.MemberState.ALIVE && !m.id().equals(self())
+                    && java.util.Arrays.asList(apps.split(",")).contains(app)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /**
      * A request for an app this node has no part in: passed, over HTTP, to the ingress of a
      * member the Ring says runs it (labels {@value #APPS_LABEL} and {@value #HTTP_LABEL}), once
@@ -676,15 +696,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         if (request.headers().containsKey(HOP_HEADER)) {
             return CompletableFuture.completedFuture(notHere);
         }
-        List<Member> runners = new ArrayList<>();
-        for (Member m : ring.members()) {
-            String apps = m.advert().labels().getOrDefault(APPS_LABEL, "");
-            if (m.state() == org.ringfellow.api.ring.MemberState.ALIVE && !m.id().equals(self())
-                    && java.util.Arrays.asList(apps.split(",")).contains(app)
-                    && m.advert().labels().getOrDefault(HTTP_LABEL, "").matches("[0-9]{1,5}")) {
-                runners.add(m);
-            }
-        }
+        List<Member> runners = runnersOnTheRing(app).stream()
+                .filter(m -> m.advert().labels().getOrDefault(HTTP_LABEL, "").matches("[0-9]{1,5}")).toList();
         if (runners.isEmpty()) {
             return CompletableFuture.completedFuture(notHere);
         }

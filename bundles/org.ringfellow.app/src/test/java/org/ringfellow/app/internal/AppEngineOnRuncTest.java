@@ -496,6 +496,53 @@ class AppEngineOnRuncTest {
     }
 
     @Test
+    void givenTheFounderAfterTheWholeRingRestarted_whenNobodyRunsTheAppAnyMore_thenUndeployRemovesItsRecord()
+            throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        assertEquals(AppState.RUNNING, a.engine.deploy(upperJar(2).toUri(), l -> { }).state());
+        // both nodes restart: their parts stop, memberships do not survive, the records do
+        a.engine.close();
+        b.engine.close();
+        FakeFellowships after = new FakeFellowships();
+        for (TestNode n : nodes) {
+            after.add(n.id, n.name);
+            after.labels.put(n.id, n.node::labels);
+        }
+        AppEngine restarted = new AppEngine(a.node, a.store, after.serviceOf(a.id), a.manager,
+                t -> Optional.ofNullable(a.runtimes.get(t)), after.ringOf(a.id), TestNode.FAST);
+        after.listen(a.id, restarted::onEvent);
+        restarted.start();
+        try {
+            AppStatus kept = restarted.status("upper").orElseThrow();
+            assertTrue(kept.message().contains("not in the app's fellowship"), kept.message());
+            AppException again = assertThrows(AppException.class, () -> restarted.deploy(upperJar(1).toUri(),
+                    l -> { }));
+            assertTrue(again.getMessage().contains("already deployed"), again.getMessage());
+
+            // while another node says it runs a part, the app is not this node's to remove
+            b.node.publishLabel(AppEngine.APPS_LABEL, "upper");
+            AppException elsewhere = assertThrows(AppException.class, () -> restarted.undeploy("upper"));
+            assertTrue(elsewhere.getMessage().contains("run app:undeploy on one of its members: [b]"),
+                    elsewhere.getMessage());
+            assertTrue(restarted.status("upper").isPresent());
+
+            b.node.withdrawLabel(AppEngine.APPS_LABEL);
+            restarted.undeploy("upper");
+            assertTrue(restarted.status("upper").isEmpty());
+            assertTrue(a.store.namespace(AppEngine.STORE_NAMESPACE).entries().isEmpty());
+            // and the name is free again
+            assertEquals(AppState.RUNNING, restarted.deploy(upperJar(1).toUri(), l -> { }).state());
+            restarted.undeploy("upper");
+            await("a is clean", () -> a.manager.list().isEmpty());
+            assertEquals(List.of(), files(a.appsDir()));
+        } finally {
+            restarted.close();
+            after.close();
+        }
+    }
+
+    @Test
     void givenAnAppThatFailsBeforeItEverRan_whenDeployed_thenItIsNotRestartedAndTheDeployFails() throws Exception {
         TestNode a = node("a");
         a.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 100,

@@ -130,6 +130,9 @@ ring_start() {
     fi
     _ring_set "$dir/etc/org.ringfellow.fellowship.cfg" advertisedHost "$addr"
     _ring_set "$dir/etc/org.ringfellow.fellowship.cfg" channelPort "$port_chan"
+    # a founder dials a candidate's channel at its Ring host and the default port unless the
+    # candidate's advert says otherwise (docs/fellowship.md): on 127.0.0.1 each port differs
+    _ring_set "$dir/etc/org.ringfellow.node.cfg" labels "fellowship.channel=$addr:$port_chan"
     _ring_set "$dir/etc/org.apache.karaf.shell.cfg" sshPort "$ssh"
     _ring_set "$dir/etc/org.ringfellow.node.cfg" name "node$i"
     _ring_set "$dir/etc/org.ringfellow.node.cfg" cpus "$cpus"

@@ -25,7 +25,8 @@ import org.junit.Test;
  * Ring; from one of them the operator deploys the shell-script example ({@code upper}, command
  * runtime) and the small bundle app ({@code echo}, bundle runtime) on three members each, with
  * runc. Events sent from one node reach a member's app in order; a member killed with
- * {@code kill -9} is replaced and the apps are back at full size; undeploy leaves no
+ * {@code kill -9} is replaced and the apps are back at full size (before that, the app process
+ * of one member is killed inside its container and that member restarts it); undeploy leaves no
  * container, reservation or file behind (the killed node cleans up when it starts again).
  */
 public class AppsNamespacesIT {
@@ -130,6 +131,19 @@ public class AppsNamespacesIT {
             assertTrue("message " + i + " comes after message " + (i - 1) + ":\n" + log, at > last);
             last = at;
         }
+
+        // the app's process killed inside its container, by its host PID: that member restarts it
+        long killed = killAppProcess(byId.get(target).home(), "app-upper-");
+        assertTrue("upper runs again on " + target + " (pid " + killed + " killed) after one restart:\n"
+                + founder.console("app:status upper"), poll(() -> {
+                    String line = memberLine(founder, "upper", target);
+                    return line.contains(" RUNNING ") && line.contains("restarted 1 time(s)")
+                            && line.contains("exited with code 137");
+                }));
+        String restartLog = founder.console("app:logs upper " + target);
+        assertTrue(restartLog, restartLog.contains("restart 1 of this part")
+                && restartLog.indexOf("upper started as member") < restartLog.lastIndexOf("upper started as member"));
+        assertEquals(founder.console("app:status upper"), 3, members(founder, "upper").size());
 
         // kill -9 of a member that is not the founder: both apps come back at full size
         KarafNode victim = byId.get(target);
@@ -237,6 +251,40 @@ public class AppsNamespacesIT {
             // a node that is down shows nothing
         }
         return out;
+    }
+
+    /** The line of app:status on a node for one member. */
+    private static String memberLine(KarafNode n, String app, String member) throws Exception {
+        for (String line : n.console("app:status " + app).split("\\R")) {
+            if (line.trim().startsWith(member)) {
+                return line.trim() + " ";
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Kills with SIGKILL the app process in a node's runc container whose id starts with
+     * {@code prefix}: the child of the container's init, found by the init's host PID.
+     */
+    private static long killAppProcess(Path home, String prefix) throws Exception {
+        Path root = home.resolve("data/ringfellow/drivers/runc/root");
+        Process p = new ProcessBuilder("runc", "--root", root.toString(), "list").redirectErrorStream(true).start();
+        String list = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        long init = 0;
+        for (String line : list.split("\\R")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length > 2 && cols[0].startsWith(prefix) && cols[2].equals("running")) {
+                init = Long.parseLong(cols[1]);
+            }
+        }
+        assertTrue("a running container " + prefix + "* in:\n" + list, init > 0);
+        String children = Files.readString(Path.of("/proc/" + init + "/task/" + init + "/children")).trim();
+        long app = children.isEmpty() ? init : Long.parseLong(children.split(" ")[0]);
+        ProcessHandle h = ProcessHandle.of(app).orElseThrow(() -> new AssertionError("no process " + children));
+        assertTrue(h.destroyForcibly());
+        return app;
     }
 
     private static String shortId(KarafNode n) throws Exception {

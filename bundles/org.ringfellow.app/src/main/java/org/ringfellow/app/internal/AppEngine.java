@@ -105,6 +105,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
+    private volatile RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
     AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
             Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing) throws IOException {
@@ -547,8 +548,15 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             throw new AppException("no app named " + name + " is deployed on this node");
         }
         if (f.isEmpty()) {
-            throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "
-                    + "app:undeploy on one of its members");
+            List<Member> runners = runnersOnTheRing(name);
+            if (!runners.isEmpty()) {
+                throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "
+                        + "app:undeploy on one of its members: " + runners.stream().map(Member::name).toList());
+            }
+            // the founder's record outlived the fellowship (every member restarted or left): only the record is left
+            removeLocally(name, "undeployed; no member of its fellowship is left on the Ring");
+            LOG.info("App {}: no node on the Ring runs it any more; its record on this node was removed", name);
+            return;
         }
         if (!f.get().isCoordinator()) {
             NodeId coordinator = f.get().roster().coordinator();
@@ -665,6 +673,19 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 });
     }
 
+    /** The other live Ring members that say (label {@value #APPS_LABEL}) they run a part of the app. */
+    private List<Member> runnersOnTheRing(String app) {
+        List<Member> out = new ArrayList<>();
+        for (Member m : ring.members()) {
+            String apps = m.advert().labels().getOrDefault(APPS_LABEL, "");
+            if (m.state() == org.ringfellow.api.ring.MemberState.ALIVE && !m.id().equals(self())
+                    && java.util.Arrays.asList(apps.split(",")).contains(app)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /**
      * A request for an app this node has no part in: passed, over HTTP, to the ingress of a
      * member the Ring says runs it (labels {@value #APPS_LABEL} and {@value #HTTP_LABEL}), once
@@ -675,15 +696,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         if (request.headers().containsKey(HOP_HEADER)) {
             return CompletableFuture.completedFuture(notHere);
         }
-        List<Member> runners = new ArrayList<>();
-        for (Member m : ring.members()) {
-            String apps = m.advert().labels().getOrDefault(APPS_LABEL, "");
-            if (m.state() == org.ringfellow.api.ring.MemberState.ALIVE && !m.id().equals(self())
-                    && java.util.Arrays.asList(apps.split(",")).contains(app)
-                    && m.advert().labels().getOrDefault(HTTP_LABEL, "").matches("[0-9]{1,5}")) {
-                runners.add(m);
-            }
-        }
+        List<Member> runners = runnersOnTheRing(app).stream()
+                .filter(m -> m.advert().labels().getOrDefault(HTTP_LABEL, "").matches("[0-9]{1,5}")).toList();
         if (runners.isEmpty()) {
             return CompletableFuture.completedFuture(notHere);
         }
@@ -948,10 +962,83 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
     }
 
+    // ------------------------------------------------------------------ restarts
+
+    /** Sets how members restart failed parts; applies to the next failure. */
+    void restartPolicy(RestartPolicy policy) {
+        if (!policy.equals(restartPolicy)) {
+            LOG.info("Apps: {}", policy);
+        }
+        restartPolicy = policy;
+    }
+
+    RestartPolicy restartPolicy() {
+        return restartPolicy;
+    }
+
+    /** Runs {@code task} on a worker thread after {@code delay}; false if the engine is closing. */
+    boolean later(Duration delay, Runnable task) {
+        if (closed) {
+            return false;
+        }
+        try {
+            timer.schedule(() -> {
+                try {
+                    workers.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the engine is closing
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * This node gives its seat in the app up after its part failed too often: it leaves the app's
+     * fellowship, whose coordinator recruits another node (a node that left refuses to be
+     * invited back for a while); leaving removes the part here like any other leave. The only
+     * member of an app keeps its seat (nobody would recruit a replacement).
+     *
+     * @return false if this node kept its seat
+     */
+    boolean giveUp(String name, String reason) {
+        Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
+        if (f.isEmpty()) {
+            return true;
+        }
+        if (f.get().roster().members().size() < 2) {
+            // nobody would be left to recruit a replacement: leaving would lose the app
+            LOG.warn("App {}: {}; this node is its only member, so it keeps the seat and the part stays failed",
+                    name, reason);
+            return false;
+        }
+        LOG.warn("App {}: {}; leaving its fellowship so that another node takes this part", name, reason);
+        try {
+            f.get().leave();
+        } catch (RuntimeException e) {
+            LOG.warn("App {}: could not leave its fellowship: {}", name, e.toString());
+        }
+        // the leave's own MEMBER_LEFT does the same; whichever comes second finds nothing left to do
+        removeLocally(name, "this node gave its seat up");
+        return true;
+    }
+
+    /** How often this node restarted its part of an app since it started it; -1 if it has none. */
+    int restarts(String name) {
+        AppInstance i = instances.get(name);
+        return i == null ? -1 : i.restarts();
+    }
+
     // ------------------------------------------------------------------ used by AppInstance
 
     NodeId self() {
         return node.identity().id();
+    }
+
+    Timing timing() {
+        return timing;
     }
 
     String nodeName() {

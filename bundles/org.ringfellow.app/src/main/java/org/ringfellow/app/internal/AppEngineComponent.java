@@ -10,10 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.AppGateway;
 import org.ringfellow.api.app.AppService;
@@ -28,16 +31,24 @@ import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.runtime.ApplicationRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The app engine as a service: {@link AppService} for the console and tools,
  * {@link AppGateway} for the HTTP ingress, and a {@link FellowshipListener} on the
  * fellowship whiteboard so it hears of every app fellowship this node joins. Runtimes are
  * found on the whiteboard by their {@value ApplicationRuntime#TYPE_PROPERTY} and may come and
- * go while the node runs.
+ * go while the node runs. The restart policy comes from PID {@value #PID}; a configuration
+ * that does not validate is refused and the last good policy stays in force.
  */
-@Component(service = {AppService.class, AppGateway.class, FellowshipListener.class}, immediate = true)
+@Component(service = {AppService.class, AppGateway.class, FellowshipListener.class}, immediate = true,
+        configurationPid = AppEngineComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = AppConfiguration.class)
 public class AppEngineComponent implements AppService, AppGateway, FellowshipListener {
+
+    static final String PID = "org.ringfellow.app";
+    private static final Logger LOG = LoggerFactory.getLogger(AppEngineComponent.class);
 
     private final Map<String, ApplicationRuntime> runtimes = new ConcurrentHashMap<>();
     private final NodeService node;
@@ -45,12 +56,23 @@ public class AppEngineComponent implements AppService, AppGateway, FellowshipLis
 
     @Activate
     public AppEngineComponent(@Reference NodeService node, @Reference NodeStore store,
-            @Reference FellowshipService fellowships, @Reference ContainerManager containers, @Reference Ring ring)
-            throws IOException {
+            @Reference FellowshipService fellowships, @Reference ContainerManager containers, @Reference Ring ring,
+            Map<String, Object> config) throws IOException {
         this.node = node;
         this.engine = new AppEngine(node, store, fellowships, containers, t -> Optional.ofNullable(runtimes.get(t)),
                 ring, AppEngine.Timing.DEFAULT);
+        modified(config);
         engine.start();
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        try {
+            engine.restartPolicy(RestartPolicy.parse(config));
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {} refused: {}. The last good restart policy stays in force: {}", PID,
+                    e.getMessage(), engine.restartPolicy());
+        }
     }
 
     @Deactivate

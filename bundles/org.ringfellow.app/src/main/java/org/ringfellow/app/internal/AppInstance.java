@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +37,8 @@ import org.ringfellow.app.bridge.BridgeCommand;
 import org.ringfellow.app.bridge.BridgeEvent;
 import org.ringfellow.app.bridge.BridgeLimits;
 import org.ringfellow.app.bridge.NodeBridge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's part of one app: its container, the bridge to the app inside it, and the
@@ -44,6 +47,10 @@ import org.ringfellow.app.bridge.NodeBridge;
  * at once, in order, so messages from one sender reach the app in the order sent.
  */
 final class AppInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppInstance.class);
+    /** The longest failure reason repeated in a status message. */
+    private static final int MAX_REASON = 200;
 
     /** How long a request the app received may wait for its reply before it is forgotten. */
     static final Duration INCOMING_TTL = Duration.ofMinutes(10);
@@ -69,6 +76,14 @@ final class AppInstance {
     private volatile String driver;
     private volatile boolean stopping;
     private volatile boolean connected;
+    /** When the part last became RUNNING (System.nanoTime), 0 while it is not. */
+    private volatile long runningSince;
+    /** Whether the part has run for the engine's settle time since this node started it: then failures restart it. */
+    private volatile boolean hasRun;
+    /** Times (System.nanoTime) of the failures still inside the restart window. */
+    private final ArrayDeque<Long> failures = new ArrayDeque<>();
+    private volatile int restarts;
+    private volatile String lastFailure;
 
     /** A request delivered to the app, waiting for its reply. */
     private record Incoming(long deadlineNanos, Responder responder) {
@@ -97,6 +112,11 @@ final class AppInstance {
 
     boolean connected() {
         return connected;
+    }
+
+    /** How often this node restarted its part since it started it. */
+    int restarts() {
+        return restarts;
     }
 
     MemberStatus ownStatus() {
@@ -152,20 +172,104 @@ final class AppInstance {
                 containerId = info.id();
                 driver = info.driverType();
                 if (connected) {
-                    status(AppState.RUNNING, "running in container " + shortId(info.id()) + " on "
-                            + info.driverType());
+                    running();
                 } else {
                     status(AppState.DEPLOYING, "container " + shortId(info.id()) + " on " + info.driverType()
                             + ", waiting for the app to connect");
                 }
             }
+            if (stopping) {
+                // stop() may have released before the container existed
+                release();
+                return;
+            }
             engine.workers().execute(this::watch);
         } catch (Exception e) {
             String reason = stage + " failed: " + message(e);
             log.line(reason);
-            status(AppState.FAILED, reason);
-            release();
+            if (!failed(reason)) {
+                status(AppState.FAILED, reason);
+                release();
+            }
         }
+    }
+
+    /** Says RUNNING, with the restarts so far; called once both the container runs and the app connected. */
+    private void running() {
+        if (runningSince == 0) {
+            runningSince = System.nanoTime();
+        }
+        String last = lastFailure;
+        status(AppState.RUNNING, "running in container " + shortId(containerId) + " on " + driver
+                + (restarts == 0 ? "" : "; restarted " + restarts + " time(s), last after: " + last));
+    }
+
+    /**
+     * A part that has run (see {@link #hasRun}) and then failed is restarted after the policy's
+     * backoff, or, after too many failures within its window, this node gives its seat up. A part
+     * that fails before it has ever run stays FAILED (a deploy then fails with the reason).
+     *
+     * @return false if the failure is left to the caller (the part never ran, or it is stopping)
+     */
+    private boolean failed(String reason) {
+        long now = System.nanoTime();
+        long since = runningSince;
+        runningSince = 0;
+        if (since != 0 && now - since >= engine.timing().settle().toNanos()) {
+            hasRun = true;
+        }
+        if (!hasRun || stopping) {
+            return false;
+        }
+        RestartPolicy p = engine.restartPolicy();
+        int recent;
+        synchronized (failures) {
+            while (!failures.isEmpty() && now - failures.peekFirst() > p.window().toNanos()) {
+                failures.removeFirst();
+            }
+            failures.addLast(now);
+            recent = failures.size();
+        }
+        String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        lastFailure = shortReason;
+        release();
+        if (stopping) {
+            return true;
+        }
+        if (recent > p.maxRestarts()) {
+            String why = "failed " + recent + " time(s) within " + p.window().toSeconds() + " s (last: " + shortReason
+                    + ")";
+            log.line(why + "; giving this node's seat up");
+            status(AppState.FAILED, why + "; this node gives its seat up");
+            if (!engine.giveUp(name, why)) {
+                String kept = why + "; not restarted again, and this node, the app's only member, keeps its seat "
+                        + "(app:undeploy it)";
+                log.line(kept);
+                status(AppState.FAILED, kept);
+            }
+            return true;
+        }
+        Duration wait = p.backoffAfter(recent);
+        String why = "restarting in " + wait.toMillis() + " ms (failure " + recent + " within " + p.window().toSeconds()
+                + " s; more than " + p.maxRestarts() + " gives the seat up) after: " + shortReason;
+        log.line(why);
+        LOG.info("App {}: {}", name, why);
+        status(AppState.DEPLOYING, why);
+        if (!engine.later(wait, this::restart)) {
+            status(AppState.FAILED, reason);
+        }
+        return true;
+    }
+
+    private void restart() {
+        if (stopping) {
+            return;
+        }
+        restarts++;
+        log.line("restart " + restarts + " of this part");
+        LOG.info("App {}: restarting this node's part (restart {})", name, restarts);
+        status(AppState.DEPLOYING, "restart " + restarts + ": starting the container again");
+        start();
     }
 
     private String containerName() {
@@ -191,7 +295,9 @@ final class AppInstance {
             String reason = "the app exited with code " + x.exitCode() + (x.signal() != 0 ? " (signal " + x.signal() + ")"
                     : "") + (x.oomKilled() ? " (killed: out of memory)" : "");
             log.line(reason);
-            status(AppState.FAILED, reason);
+            if (!failed(reason)) {
+                status(AppState.FAILED, reason);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (DriverException | RuntimeException e) {
@@ -261,6 +367,7 @@ final class AppInstance {
             bridge = null;
         }
         connected = false;
+        runningSince = 0;
         for (Incoming in : incoming.values()) {
             in.responder.answer(Wire.Answer.error("the app stopped on this member"));
         }
@@ -393,7 +500,7 @@ final class AppInstance {
             synchronized (AppInstance.this) {
                 connected = true;
                 if (containerId != null) {
-                    status(AppState.RUNNING, "running in container " + shortId(containerId) + " on " + driver);
+                    running();
                 }
             }
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
@@ -30,7 +31,9 @@ import org.ringfellow.api.app.AppStatus;
 import org.ringfellow.api.app.HttpRequest;
 import org.ringfellow.api.app.HttpResponse;
 import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.fellowship.FellowshipMessage;
+import org.ringfellow.container.runc.internal.RuncDriver;
 
 /**
  * Real engines, each with its own node store, container manager, runc driver and command
@@ -138,6 +141,29 @@ class AppEngineOnRuncTest {
         try (Stream<Path> s = Files.walk(p)) {
             return s.filter(Files::isRegularFile).map(Path::toString).toList();
         }
+    }
+
+    /**
+     * Kills the app's process in n's only container with SIGKILL, by its host pid: the child of
+     * the container's init (the init itself if it has none). Returns the pid killed.
+     */
+    static long killApp(TestNode n) throws Exception {
+        RuncDriver runc = (RuncDriver) n.driver;
+        List<String> owned = runc.listOwned(n.id.hex());
+        assertEquals(1, owned.size(), n.name + "'s containers: " + owned);
+        long init = runc.inspect(new ContainerHandle(owned.get(0), "runc", java.time.Instant.now(), Map.of())).pid();
+        assertTrue(init > 0, "the container's init runs");
+        String children = Files.readString(Path.of("/proc", Long.toString(init), "task", Long.toString(init),
+                "children")).trim();
+        long victim = children.isEmpty() ? init : Long.parseLong(children.split(" ")[0]);
+        ProcessHandle p = ProcessHandle.of(victim).orElseThrow(() -> new AssertionError("no process " + victim));
+        assertTrue(p.destroyForcibly(), "SIGKILL sent to " + victim);
+        return victim;
+    }
+
+    static Optional<MemberStatus> memberOf(TestNode asker, TestNode member, String app) {
+        return asker.engine.status(app).flatMap(s -> s.members().stream().filter(m -> m.node().equals(member.id.hex()))
+                .findFirst());
     }
 
     static String body(HttpResponse r) {
@@ -358,5 +384,172 @@ class AppEngineOnRuncTest {
         assertEquals("/OK", body(r));
         assertFalse(a.engine.status("upper").orElseThrow().members().stream().anyMatch(m -> m.nodeName()
                 .equals("liar")));
+    }
+
+    @Test
+    void givenARunningApp_whenItsProcessIsKilledInsideTheContainer_thenTheMemberRestartsItWithBackoff()
+            throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        for (TestNode n : nodes) {
+            n.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(300), Duration.ofSeconds(2), 3,
+                    Duration.ofMinutes(10)));
+        }
+        assertEquals(AppState.RUNNING, a.engine.deploy(upperJar(2).toUri(), l -> { }).state());
+        // the founder coordinates: its app answers every HTTP request
+        java.time.Instant before = a.manager.list().get(0).startedAt();
+        assertEquals(0, a.engine.restarts("upper"));
+        Thread.sleep(600); // longer than the settle time: the part has run, so a failure now is restarted
+
+        long killed = killApp(a);
+
+        await("a's part is running again after one restart", () -> a.engine.restarts("upper") == 1
+                && memberOf(a, a, "upper").map(m -> m.state() == AppState.RUNNING).orElse(false));
+        MemberStatus m = memberOf(a, a, "upper").orElseThrow();
+        assertTrue(m.message().contains("restarted 1 time(s)") && m.message().contains("exited with code"),
+                m.message());
+        // a new container (same name) replaced the old one, whose process is gone
+        assertEquals(1, a.manager.list().size());
+        assertTrue(a.manager.list().get(0).startedAt().isAfter(before), a.manager.list().toString());
+        assertFalse(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false));
+        // the other member sees it too, and the app works end to end again
+        await("b sees a running after its restart", () -> memberOf(b, a, "upper").map(x -> x.state()
+                == AppState.RUNNING && x.message().contains("restarted 1 time(s)")).orElse(false));
+        HttpResponse r = b.engine.forward("upper", new HttpRequest("GET", "/again", "", Map.of(), new byte[0]))
+                .toCompletableFuture().get();
+        assertEquals(200, r.status(), body(r));
+        assertEquals("/AGAIN", body(r));
+        String log = a.engine.logs("upper", a.id.hex(), 0).text();
+        assertTrue(log.contains("restarting in 300 ms (failure 1 within 600 s"), log);
+        assertTrue(log.contains("restart 1 of this part"), log);
+        assertEquals(AppState.RUNNING, a.engine.status("upper").orElseThrow().state());
+        // still one fellowship member each: nobody gave a seat up
+        assertEquals(2, a.engine.status("upper").orElseThrow().members().size());
+    }
+
+    @Test
+    void givenAMemberWhosePartKeepsFailing_whenItFailsMoreThanThePolicyAllows_thenItGivesItsSeatToAnotherNode()
+            throws Exception {
+        TestNode a = node("a");
+        node("b");
+        node("c");
+        for (TestNode n : nodes) {
+            n.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(200), Duration.ofMillis(400), 1,
+                    Duration.ofMinutes(10)));
+        }
+        AppStatus s = a.engine.deploy(upperJar(2).toUri(), l -> { });
+        assertEquals(AppState.RUNNING, s.state());
+        TestNode victim = members(s).stream().filter(n -> n != a).findFirst().orElseThrow();
+        TestNode spare = nodes.stream().filter(n -> !members(s).contains(n)).findFirst().orElseThrow();
+        Thread.sleep(600);
+
+        killApp(victim);
+        await("the victim restarted once", () -> victim.engine.restarts("upper") == 1
+                && memberOf(victim, victim, "upper").map(m -> m.state() == AppState.RUNNING).orElse(false));
+        Thread.sleep(100);
+        // the second failure within the window is one more than the one restart allowed
+        killApp(victim);
+
+        await("the spare took the victim's seat and the app is running at full size", () -> a.engine.status("upper")
+                .map(x -> x.state() == AppState.RUNNING && x.members().size() == 2 && x.members().stream()
+                        .anyMatch(m -> m.node().equals(spare.id.hex())) && x.members().stream()
+                                .noneMatch(m -> m.node().equals(victim.id.hex()))).orElse(false));
+        await("the victim removed its part", () -> victim.manager.list().isEmpty()
+                && victim.engine.status("upper").isEmpty());
+        assertEquals(List.of(), files(victim.appsDir()), "the victim left files behind");
+        assertEquals(-1, victim.engine.restarts("upper"));
+        assertEquals(1, spare.manager.list().size());
+        assertEquals(0, spare.engine.restarts("upper"));
+        HttpResponse r = spare.engine.forward("upper", new HttpRequest("GET", "/new/seat", "", Map.of(), new byte[0]))
+                .toCompletableFuture().get();
+        assertEquals("/NEW/SEAT", body(r));
+    }
+
+    @Test
+    void givenTheOnlyMemberOfAnApp_whenItsPartFailsTooOften_thenItKeepsItsSeatAndThePartStaysFailed()
+            throws Exception {
+        TestNode a = node("a");
+        node("b");
+        a.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 1,
+                Duration.ofMinutes(10)));
+        assertEquals(AppState.RUNNING, a.engine.deploy(upperJar(1).toUri(), l -> { }).state());
+        Thread.sleep(600);
+        killApp(a);
+        await("a restarted its part once", () -> a.engine.restarts("upper") == 1
+                && memberOf(a, a, "upper").map(m -> m.state() == AppState.RUNNING).orElse(false));
+        Thread.sleep(600);
+        killApp(a);
+
+        await("the part is failed for good", () -> a.engine.status("upper").map(x -> x.state() == AppState.FAILED
+                && x.message().contains("keeps its seat")).orElse(false));
+        AppStatus s = a.engine.status("upper").orElseThrow();
+        assertEquals(1, s.members().size());
+        assertEquals(a.id.hex(), s.members().get(0).node());
+        assertTrue(s.message().contains("failed 2 time(s) within 600 s"), s.message());
+        assertTrue(a.manager.list().isEmpty(), "the failed container was removed");
+        Thread.sleep(500);
+        assertEquals(1, a.engine.restarts("upper"), "not restarted again");
+        // still the app's: it can be undeployed as usual
+        a.engine.undeploy("upper");
+        await("a is clean", () -> a.engine.status("upper").isEmpty());
+        assertEquals(List.of(), files(a.appsDir()));
+    }
+
+    @Test
+    void givenTheFounderAfterTheWholeRingRestarted_whenNobodyRunsTheAppAnyMore_thenUndeployRemovesItsRecord()
+            throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        assertEquals(AppState.RUNNING, a.engine.deploy(upperJar(2).toUri(), l -> { }).state());
+        // both nodes restart: their parts stop, memberships do not survive, the records do
+        a.engine.close();
+        b.engine.close();
+        FakeFellowships after = new FakeFellowships();
+        for (TestNode n : nodes) {
+            after.add(n.id, n.name);
+            after.labels.put(n.id, n.node::labels);
+        }
+        AppEngine restarted = new AppEngine(a.node, a.store, after.serviceOf(a.id), a.manager,
+                t -> Optional.ofNullable(a.runtimes.get(t)), after.ringOf(a.id), TestNode.FAST);
+        after.listen(a.id, restarted::onEvent);
+        restarted.start();
+        try {
+            AppStatus kept = restarted.status("upper").orElseThrow();
+            assertTrue(kept.message().contains("not in the app's fellowship"), kept.message());
+            AppException again = assertThrows(AppException.class, () -> restarted.deploy(upperJar(1).toUri(),
+                    l -> { }));
+            assertTrue(again.getMessage().contains("already deployed"), again.getMessage());
+
+            // while another node says it runs a part, the app is not this node's to remove
+            b.node.publishLabel(AppEngine.APPS_LABEL, "upper");
+            AppException elsewhere = assertThrows(AppException.class, () -> restarted.undeploy("upper"));
+            assertTrue(elsewhere.getMessage().contains("run app:undeploy on one of its members: [b]"),
+                    elsewhere.getMessage());
+            assertTrue(restarted.status("upper").isPresent());
+
+            b.node.withdrawLabel(AppEngine.APPS_LABEL);
+            restarted.undeploy("upper");
+            assertTrue(restarted.status("upper").isEmpty());
+            assertTrue(a.store.namespace(AppEngine.STORE_NAMESPACE).entries().isEmpty());
+            // and the name is free again
+            assertEquals(AppState.RUNNING, restarted.deploy(upperJar(1).toUri(), l -> { }).state());
+            restarted.undeploy("upper");
+            await("a is clean", () -> a.manager.list().isEmpty());
+            assertEquals(List.of(), files(a.appsDir()));
+        } finally {
+            restarted.close();
+            after.close();
+        }
+    }
+
+    @Test
+    void givenAnAppThatFailsBeforeItEverRan_whenDeployed_thenItIsNotRestartedAndTheDeployFails() throws Exception {
+        TestNode a = node("a");
+        a.engine.restartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 100,
+                Duration.ofMinutes(10)));
+        Path crashes = scriptApp("crashes", "#!/bin/sh\nsleep 0.2\nexit 4\n", "cpu=250m, memory=16m, pids=16");
+        AppException e = assertThrows(AppException.class, () -> a.engine.deploy(crashes.toUri(), l -> { }));
+        assertTrue(e.getMessage().contains("exited with code 4"), e.getMessage());
+        await("a is clean", () -> a.manager.list().isEmpty());
     }
 }

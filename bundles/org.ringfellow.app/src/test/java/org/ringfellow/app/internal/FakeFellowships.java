@@ -73,6 +73,8 @@ final class FakeFellowships {
     private final class Group {
         volatile FellowshipSpec spec;
         final List<NodeId> members = new ArrayList<>();
+        /** Nodes that left and refuse to be invited back. */
+        final Set<NodeId> refusing = new java.util.HashSet<>();
         long version = 1;
         long epoch = 1;
 
@@ -160,8 +162,8 @@ final class FakeFellowships {
                 if (g.members.size() >= g.spec.targetSize()) {
                     return;
                 }
-                pick = nodes.values().stream().filter(x -> x.alive && !g.members.contains(x.id)).map(x -> x.id)
-                        .sorted().findFirst().orElse(null);
+                pick = nodes.values().stream().filter(x -> x.alive && !g.members.contains(x.id)
+                        && !g.refusing.contains(x.id)).map(x -> x.id).sorted().findFirst().orElse(null);
                 if (pick == null) {
                     return;
                 }
@@ -307,13 +309,26 @@ final class FakeFellowships {
 
         @Override
         public void leave() {
+            boolean wasCoordinator;
             synchronized (g) {
-                g.members.remove(self);
+                wasCoordinator = self.equals(g.roster().coordinator());
+                if (!g.members.remove(self)) {
+                    return;
+                }
                 g.version++;
+                if (wasCoordinator) {
+                    g.epoch++;
+                }
+                // as a real leaver, it refuses to be invited back into this fellowship for a while
+                g.refusing.add(self);
             }
             emitAll(g, FellowshipEvent.Type.MEMBER_LEFT, self);
             emit(self, new FellowshipEvent(FellowshipEvent.Type.MEMBER_LEFT, g.spec.id(), Optional.of(self),
                     Optional.empty(), g.roster()));
+            if (wasCoordinator) {
+                emitAll(g, FellowshipEvent.Type.COORDINATOR_CHANGED, null);
+            }
+            recruit(g);
         }
 
         @Override

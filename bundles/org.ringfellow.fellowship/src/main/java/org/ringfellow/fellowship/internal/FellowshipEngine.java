@@ -161,6 +161,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return "0.0.0.0".equals(h) || "::".equals(h) ? bound.getAddress().getHostAddress() : h;
         });
         advertised = new Endpoint(host, bound.getPort());
+        publishChannel(s.advertisedHost().isPresent() ? advertised.toString() : Integer.toString(bound.getPort()));
         // Memberships do not survive a restart. Tell the members of each fellowship this node was in
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
         reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
@@ -266,6 +267,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     @Override
     public void close() {
         closed = true;
+        try {
+            node.withdrawLabel(Settings.PUBLISHED_CHANNEL_LABEL);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not withdraw the channel label: {}", e.toString());
+        }
         transport.close();
         // no quiet period; tasks already queued see closed and do nothing
         loopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -1302,12 +1308,37 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         return transport.link(x.node(), x.channel(), m.purpose);
     }
 
-    /** Where a Ring member's fellowship channel listens: its advert's label, else the default port. */
-    private Optional<Endpoint> channelOf(Member member) {
-        String label = member.advert().labels().get(Settings.CHANNEL_LABEL);
+    /**
+     * Tells the Ring where this node's channel listens, so that a node on any port (several on
+     * one host, or port 0) is reached without its operator setting {@link Settings#CHANNEL_LABEL}.
+     */
+    private void publishChannel(String value) {
         try {
-            return Optional.of(label != null ? Endpoint.parse(label)
-                    : new Endpoint(member.address().host(), Settings.DEFAULT_PORT));
+            node.publishLabel(Settings.PUBLISHED_CHANNEL_LABEL, value);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            LOG.warn("Cannot advertise the fellowship channel ({}): members will dial the default port {} unless "
+                    + "the operator sets the label {}", e.getMessage(), Settings.DEFAULT_PORT, Settings.CHANNEL_LABEL);
+        }
+    }
+
+    /**
+     * Where a Ring member's fellowship channel listens: the operator's label, else the one the
+     * node published (a port on its Ring address, or host:port), else the default port.
+     */
+    static Optional<Endpoint> channelOf(Member member) {
+        Map<String, String> labels = member.advert().labels();
+        String label = labels.get(Settings.CHANNEL_LABEL);
+        String published = labels.get(Settings.PUBLISHED_CHANNEL_LABEL);
+        try {
+            if (label != null) {
+                return Optional.of(Endpoint.parse(label));
+            }
+            if (published != null) {
+                return Optional.of(published.indexOf(':') < 0
+                        ? new Endpoint(member.address().host(), Integer.parseInt(published))
+                        : Endpoint.parse(published));
+            }
+            return Optional.of(new Endpoint(member.address().host(), Settings.DEFAULT_PORT));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

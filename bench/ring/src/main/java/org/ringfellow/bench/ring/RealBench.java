@@ -116,7 +116,7 @@ final class RealBench {
                             (lastReport[0] - joinsIssued) / 1e9, minAlive(members), countSeeingAll(members, n));
                 }
                 return allSee(members, n);
-            }, convergeTimeoutMillis);
+            }, convergeTimeoutMillis, Math.max(10, n / 4));
             String convergedText = converged < 0
                     ? "not reached in " + convergeTimeoutMillis / 1000 + " s (" + countSeeingAll(members, n) + " of " + n
                             + " saw all)"
@@ -202,54 +202,54 @@ final class RealBench {
         return t < 0 ? "not reached" : String.format("%.2f s", (t - from) / 1e9);
     }
 
-    private static int minAlive(List<RingRuntime> members) {
-        int min = Integer.MAX_VALUE;
+    /**
+     * Every member's count of members it holds alive, asked of all members at once (one trip
+     * through each loop's queue, not N in a row: on a starved CPU the queues are long).
+     * @return the counts, -1 for a member that did not answer in 30 s
+     */
+    private static int[] aliveCounts(List<RingRuntime> members) {
+        List<java.util.concurrent.CompletableFuture<Integer>> asked = new ArrayList<>(members.size());
         for (RingRuntime r : members) {
+            asked.add(r.callAsync(s -> s.countInState(MemberState.ALIVE)));
+        }
+        int[] counts = new int[members.size()];
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (int i = 0; i < counts.length; i++) {
             try {
-                min = Math.min(min, r.call(s -> s.countInState(MemberState.ALIVE)));
-            } catch (IOException e) {
-                return -1;
+                counts[i] = asked.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                counts[i] = -1;
             }
         }
-        return min;
+        return counts;
+    }
+
+    private static int minAlive(List<RingRuntime> members) {
+        return java.util.Arrays.stream(aliveCounts(members)).min().orElse(-1);
     }
 
     private static int countSeeingAll(List<RingRuntime> members, int n) {
-        int c = 0;
-        for (RingRuntime r : members) {
-            try {
-                if (r.call(s -> s.countInState(MemberState.ALIVE)) >= n) {
-                    c++;
-                }
-            } catch (IOException e) {
-                // not counted
-            }
-        }
-        return c;
+        return (int) java.util.Arrays.stream(aliveCounts(members)).filter(c -> c >= n).count();
     }
 
     private static boolean allSee(List<RingRuntime> members, int n) {
-        for (RingRuntime r : members) {
-            try {
-                if (r.call(s -> s.countInState(MemberState.ALIVE)) < n) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.stream(aliveCounts(members)).allMatch(c -> c >= n);
     }
 
     /** @return the nanoTime when the condition first held, or -1 */
     private static long pollUntil(java.util.function.BooleanSupplier c, long timeoutMillis)
+            throws InterruptedException {
+        return pollUntil(c, timeoutMillis, 10);
+    }
+
+    private static long pollUntil(java.util.function.BooleanSupplier c, long timeoutMillis, long stepMillis)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             if (c.getAsBoolean()) {
                 return System.nanoTime();
             }
-            Thread.sleep(10);
+            Thread.sleep(stepMillis);
         }
         return -1;
     }

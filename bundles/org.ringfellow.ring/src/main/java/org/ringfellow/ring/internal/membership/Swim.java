@@ -86,7 +86,7 @@ public final class Swim implements Transport.Handler {
     private final ProbeSchedule schedule = new ProbeSchedule();
     /** The identifier ring: self and every member not held dead or left, sorted by id. */
     private final List<MemberEntry> ring = new ArrayList<>();
-    private boolean ringDirty = true;
+    /** Counts changes of the ring; kept in step with the view, one binary insertion or removal at a time. */
     private int ringVersion;
     /** The ring version the pending probe timer's phase was computed on. */
     private int scheduledRingVersion = -1;
@@ -124,6 +124,7 @@ public final class Swim implements Transport.Handler {
                 advert);
         this.selfEntry = new MemberEntry(self, MemberState.ALIVE, scheduler.nowMillis());
         members.put(self.id(), selfEntry);
+        ring.add(selfEntry);
     }
 
     /** Simulations only: share decoded statements between simulated members. */
@@ -370,23 +371,36 @@ public final class Swim implements Transport.Handler {
 
     /** @return the ring position this member probes in {@code period}, or -1 if there is none */
     private int ringTargetIndex(long period) {
-        if (ringDirty) {
-            ring.clear();
-            for (MemberEntry e : members.values()) {
-                if (!e.gone()) {
-                    ring.add(e);
-                }
-            }
-            ring.sort(BY_ID);
-            ringDirty = false;
-            ringVersion++;
-        }
         int n = ring.size();
         int self = Collections.binarySearch(ring, selfEntry, BY_ID);
         if (n < 2 || self < 0) {
             return -1;
         }
         return ProbeSchedule.target(self, schedule.offset(period, n), n);
+    }
+
+    /*
+     * The ring changes one member at a time (a join, a death, a revival): a binary insertion or
+     * removal, never a re-sort. Under churn (a ring of 1,000 on a starved CPU flips members
+     * between alive and dead all the time) re-sorting the whole ring on every change cost more
+     * than the protocol itself.
+     */
+    private void ringInsert(MemberEntry e) {
+        int i = Collections.binarySearch(ring, e, BY_ID);
+        if (i < 0) {
+            ring.add(-i - 1, e);
+        } else {
+            ring.set(i, e);
+        }
+        ringVersion++;
+    }
+
+    private void ringRemove(MemberEntry e) {
+        int i = Collections.binarySearch(ring, e, BY_ID);
+        if (i >= 0 && ring.get(i) == e) {
+            ring.remove(i);
+            ringVersion++;
+        }
     }
 
     private long ringPhase(long period) {
@@ -598,10 +612,11 @@ public final class Swim implements Transport.Handler {
      * one extra gossip round, right after the message that brought it, at most once per gossip
      * interval (so gossip traffic at most doubles, however many statements arrive). Each member
      * that learns it does the same, so it crosses the ring in about log(N) network hops
-     * instead of log(N) gossip intervals.
+     * instead of log(N) gossip intervals. Only while this member's Lifeguard score is zero.
      */
     private void gossipSoon() {
-        if (!running) {
+        if (!running || awareness.score() > 0) {
+            // A member whose own health multiplier is up is probably the slow one: no extra rounds.
             return;
         }
         long now = scheduler.nowMillis();
@@ -937,7 +952,7 @@ public final class Swim implements Transport.Handler {
             before = null;
             e = new MemberEntry(r, MemberState.ALIVE, now);
             members.put(r.id(), e);
-            ringDirty = true;
+            ringInsert(e);
             int pos = probeList.isEmpty() ? 0 : random.nextInt(probeList.size() + 1);
             probeList.add(pos, e);
             if (pos < probeIndex) {
@@ -1102,8 +1117,10 @@ public final class Swim implements Transport.Handler {
             boolean wasGone = e.gone();
             e.state = s;
             e.stateSince = scheduler.nowMillis();
-            if (wasGone != e.gone()) {
-                ringDirty = true;
+            if (wasGone && !e.gone()) {
+                ringInsert(e);
+            } else if (!wasGone && e.gone()) {
+                ringRemove(e);
             }
         }
     }
@@ -1203,7 +1220,7 @@ public final class Swim implements Transport.Handler {
                 MemberEntry e = new MemberEntry(r, MemberState.ALIVE, now);
                 members.put(r.id(), e);
                 probeList.add(e);
-                ringDirty = true;
+                ringInsert(e);
             }
         }
         Collections.shuffle(probeList, random);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,15 +25,18 @@ final class RealBench {
     }
 
     static void run(int n, int threads, long joinSpacingMillis, long convergeTimeoutMillis, boolean preformed,
-            RingConfig config, Report report)
+            int crashes, RingConfig config, Report report)
             throws Exception {
         NioEventLoopGroup group = new NioEventLoopGroup(threads);
         List<RingRuntime> members = new ArrayList<>();
         List<NodeId> ids = new ArrayList<>();
         SignatureVerifier verifier = new SignatureVerifier(1 << 16);
-        Map<Integer, Long> suspectAt = new ConcurrentHashMap<>();
-        Map<Integer, Long> deadAt = new ConcurrentHashMap<>();
+        @SuppressWarnings("unchecked")
+        Map<Integer, Long>[] suspectAtRef = new Map[] {new ConcurrentHashMap<>()};
+        @SuppressWarnings("unchecked")
+        Map<Integer, Long>[] deadAtRef = new Map[] {new ConcurrentHashMap<>()};
         AtomicInteger falseRemovals = new AtomicInteger();
+        Set<NodeId> victims = ConcurrentHashMap.newKeySet();
         NodeId[] victim = {null};
         NodeId[] late = {null};
         @SuppressWarnings("unchecked")
@@ -47,6 +51,8 @@ final class RealBench {
                 members.add(RingRuntime.start(group.next(), config, id, "m" + i,
                         ResourceAdvert.EMPTY, "127.0.0.1", 0, "127.0.0.1", 0, verifier, e -> {
                             boolean isVictim = e.member().id().equals(victim[0]);
+                            Map<Integer, Long> suspectAt = suspectAtRef[0];
+                            Map<Integer, Long> deadAt = deadAtRef[0];
                             long now = System.nanoTime();
                             if (e.type() == RingEvent.Type.JOINED && e.member().id().equals(late[0])) {
                                 lateSeen[0].putIfAbsent(index, now);
@@ -58,7 +64,8 @@ final class RealBench {
                             if (isVictim && e.type() == RingEvent.Type.DEAD) {
                                 deadAt.putIfAbsent(index, now);
                             }
-                            if (!isVictim && (e.type() == RingEvent.Type.DEAD || e.type() == RingEvent.Type.LEFT)) {
+                            if (!victims.contains(e.member().id())
+                                    && (e.type() == RingEvent.Type.DEAD || e.type() == RingEvent.Type.LEFT)) {
                                 falseRemovals.incrementAndGet();
                             }
                         }));
@@ -109,7 +116,7 @@ final class RealBench {
                             (lastReport[0] - joinsIssued) / 1e9, minAlive(members), countSeeingAll(members, n));
                 }
                 return allSee(members, n);
-            }, convergeTimeoutMillis);
+            }, convergeTimeoutMillis, Math.max(10, n / 4));
             String convergedText = converged < 0
                     ? "not reached in " + convergeTimeoutMillis / 1000 + " s (" + countSeeingAll(members, n) + " of " + n
                             + " saw all)"
@@ -128,19 +135,47 @@ final class RealBench {
             lateMember.join(List.of(members.get(0).address()), 30_000);
             long lateAll = pollUntil(() -> joinedAt.size() >= n, 120_000);
 
-            // The first member to join: every other member has heard of it, converged or not.
-            int v = 1;
-            victim[0] = ids.get(v);
-            long crash = System.nanoTime();
-            members.get(v).stop();
-            long allSuspect = pollUntil(() -> suspectAt.size() >= n - 1, 120_000);
-            long allDead = pollUntil(() -> deadAt.size() >= n - 1, 120_000);
-            report.real(String.format("| %,d%s | %s | %d | %.2f s | %s | %s | %s | %s | %d | %.3f MB | %.0f s |", n, preformed ? " (pre-formed)" : "", timings(config), threads,
+            // Members crash one at a time, without a leave: member 1 first (every other member has
+            // heard of it, converged or not), then 2, 3, ..., each once the previous one is dead
+            // everywhere and views have settled.
+            List<String> firstSuspects = new ArrayList<>();
+            List<String> allSuspects = new ArrayList<>();
+            List<String> allDeads = new ArrayList<>();
+            int survivors = n;
+            for (int k = 0; k < crashes; k++) {
+                if (k > 0) {
+                    Thread.sleep(3_000);
+                }
+                int v = 1 + k;
+                Map<Integer, Long> suspectAt = new ConcurrentHashMap<>();
+                Map<Integer, Long> deadAt = new ConcurrentHashMap<>();
+                suspectAtRef[0] = suspectAt;
+                deadAtRef[0] = deadAt;
+                victims.add(ids.get(v));
+                victim[0] = ids.get(v);
+                long crash = System.nanoTime();
+                members.get(v).stop();
+                survivors--;
+                int others = survivors;
+                long allSuspect = pollUntil(() -> suspectAt.size() >= others, 120_000);
+                long allDead = pollUntil(() -> deadAt.size() >= others, 120_000);
+                long first = suspectAt.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+                firstSuspects.add(since(first, crash).replace(" s", ""));
+                allSuspects.add(since(allSuspect, crash).replace(" s", ""));
+                allDeads.add(since(allDead, crash).replace(" s", ""));
+                System.out.printf("N=%d crash %d: first suspects %s, all suspect %s, all dead %s, load %s%n", n,
+                        k + 1, since(first, crash), since(allSuspect, crash), since(allDead, crash), loadAverage());
+                if (allDead < 0) {
+                    break;
+                }
+            }
+            report.real(String.format("| %,d%s | %s | %d | %.2f s | %s | %s | %s s | %s s | %s s | %d | %.3f MB | %.0f s |"
+                    + " %s |", n, preformed ? " (pre-formed)" : "", timings(config), threads,
                     (joinsIssued - start) / 1e9, convergedText != null ? convergedText : since(converged, joinsIssued),
                     since(lateAll, lateStart),
-                    since(allSuspect, crash),
-                    since(allDead, crash), falseRemovals.get(), heapPerMember / (1 << 20),
-                    (System.nanoTime() - wall0) / 1e9));
+                    String.join(" / ", firstSuspects), String.join(" / ", allSuspects),
+                    String.join(" / ", allDeads), falseRemovals.get(), heapPerMember / (1 << 20),
+                    (System.nanoTime() - wall0) / 1e9, loadAverage()));
         } finally {
             for (RingRuntime r : members) {
                 r.stop();
@@ -150,61 +185,71 @@ final class RealBench {
     }
 
     private static String timings(RingConfig c) {
-        return c.probeIntervalMillis() + " / " + c.probeTimeoutMillis() + " ms";
+        return c.probeIntervalMillis() + " / " + c.probeTimeoutMillis() + " ms, "
+                + (c.ringProbeSchedule() ? "rotation" : "random");
+    }
+
+    /** @return the 1-minute load average (other work on the machine shows in every figure) */
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static String since(long t, long from) {
         return t < 0 ? "not reached" : String.format("%.2f s", (t - from) / 1e9);
     }
 
-    private static int minAlive(List<RingRuntime> members) {
-        int min = Integer.MAX_VALUE;
+    /**
+     * Every member's count of members it holds alive, asked of all members at once (one trip
+     * through each loop's queue, not N in a row: on a starved CPU the queues are long).
+     * @return the counts, -1 for a member that did not answer in 30 s
+     */
+    private static int[] aliveCounts(List<RingRuntime> members) {
+        List<java.util.concurrent.CompletableFuture<Integer>> asked = new ArrayList<>(members.size());
         for (RingRuntime r : members) {
+            asked.add(r.callAsync(s -> s.countInState(MemberState.ALIVE)));
+        }
+        int[] counts = new int[members.size()];
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (int i = 0; i < counts.length; i++) {
             try {
-                min = Math.min(min, r.call(s -> s.countInState(MemberState.ALIVE)));
-            } catch (IOException e) {
-                return -1;
+                counts[i] = asked.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                counts[i] = -1;
             }
         }
-        return min;
+        return counts;
+    }
+
+    private static int minAlive(List<RingRuntime> members) {
+        return java.util.Arrays.stream(aliveCounts(members)).min().orElse(-1);
     }
 
     private static int countSeeingAll(List<RingRuntime> members, int n) {
-        int c = 0;
-        for (RingRuntime r : members) {
-            try {
-                if (r.call(s -> s.countInState(MemberState.ALIVE)) >= n) {
-                    c++;
-                }
-            } catch (IOException e) {
-                // not counted
-            }
-        }
-        return c;
+        return (int) java.util.Arrays.stream(aliveCounts(members)).filter(c -> c >= n).count();
     }
 
     private static boolean allSee(List<RingRuntime> members, int n) {
-        for (RingRuntime r : members) {
-            try {
-                if (r.call(s -> s.countInState(MemberState.ALIVE)) < n) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return java.util.Arrays.stream(aliveCounts(members)).allMatch(c -> c >= n);
     }
 
     /** @return the nanoTime when the condition first held, or -1 */
     private static long pollUntil(java.util.function.BooleanSupplier c, long timeoutMillis)
+            throws InterruptedException {
+        return pollUntil(c, timeoutMillis, 10);
+    }
+
+    private static long pollUntil(java.util.function.BooleanSupplier c, long timeoutMillis, long stepMillis)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (System.nanoTime() < deadline) {
             if (c.getAsBoolean()) {
                 return System.nanoTime();
             }
-            Thread.sleep(10);
+            Thread.sleep(stepMillis);
         }
         return -1;
     }

@@ -55,10 +55,11 @@ final class Report {
         System.out.println();
         System.out.println("### Real loopback sockets (one UDP + one TCP socket per member, one JVM)");
         System.out.println();
-        System.out.println("| N | probe / timeout | event-loop threads | issuing N joins | all see all, after last join "
-                + "| one more join seen by all | all suspect after crash | all dead after crash | false removals "
-                + "| heap/member | wall |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| N | probe / timeout, schedule | event-loop threads | issuing N joins "
+                + "| all see all, after last join | one more join seen by all | first suspects, per crash "
+                + "| all suspect, per crash | all dead, per crash | false removals | heap/member | wall "
+                + "| load at end |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         real.forEach(System.out::println);
         System.out.println();
         System.out.println("Heap of one decoded member record: " + heapPerRecord + " bytes");

@@ -7,7 +7,8 @@ import org.ringfellow.ring.internal.config.RingConfig;
 /**
  * Ring benchmarks. Usage: {@code RingBench [sim] [bw] [fp] [real] [--sizes=100,1000] [--fp5-seconds=3600] [--fp20-seconds=120]
  * [--bandwidth-seconds=400]
- * [--real-sizes=100,1000] [--threads=2] [--probe-ms=1000] [--probe-timeout-ms=500] [--preformed]}; with no
+ * [--real-sizes=100,1000] [--threads=2] [--probe-ms=1000] [--probe-timeout-ms=500] [--preformed]
+ * [--crashes=1] [--schedules=rotation,random]}; with no
  * section, runs all four.
  */
 public final class RingBench {
@@ -29,6 +30,8 @@ public final class RingBench {
         boolean preformed = false;
         long probeMillis = 1_000;
         long probeTimeoutMillis = 500;
+        int crashes = 1;
+        List<Boolean> rotation = List.of(true);
         for (String a : args) {
             if (a.startsWith("--sizes=")) {
                 sizes = ints(a.substring(8));
@@ -46,6 +49,19 @@ public final class RingBench {
                 probeMillis = Long.parseLong(a.substring(11));
             } else if (a.startsWith("--probe-timeout-ms=")) {
                 probeTimeoutMillis = Long.parseLong(a.substring(19));
+            } else if (a.startsWith("--crashes=")) {
+                crashes = Integer.parseInt(a.substring(10));
+            } else if (a.startsWith("--schedules=")) {
+                // rotation, random, or both (one after the other in this JVM, for a ratio)
+                List<Boolean> r = new ArrayList<>();
+                for (String sched : a.substring(12).split(",")) {
+                    r.add(switch (sched.trim()) {
+                        case "rotation" -> true;
+                        case "random" -> false;
+                        default -> throw new IllegalArgumentException("schedule: rotation or random, got " + sched);
+                    });
+                }
+                rotation = r;
             } else if (a.equals("--preformed")) {
                 preformed = true;
             } else if (a.startsWith("--converge-timeout-s=")) {
@@ -87,8 +103,10 @@ public final class RingBench {
         }
         if (sections.contains("real")) {
             for (int n : realSizes) {
-                RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, preformed,
-                        timings(probeMillis, probeTimeoutMillis), report);
+                for (boolean onRing : rotation) {
+                    RealBench.run(n, threads, joinSpacing, convergeTimeout * 1000, preformed, crashes,
+                            timings(probeMillis, probeTimeoutMillis).withRingProbeSchedule(onRing), report);
+                }
             }
         }
         report.print(SimBench.heapPerRecord());

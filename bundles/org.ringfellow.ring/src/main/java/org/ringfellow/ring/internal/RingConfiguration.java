@@ -59,6 +59,11 @@ public @interface RingConfiguration {
             min = "0")
     long gossipToTheDeadMillis() default 30_000;
 
+    @AttributeDefinition(description = "Probe targets: true = every member probes the member at the period's "
+            + "offset on the sorted identifier ring (periods from the wall clock), so each member is probed about "
+            + "once per period; false = SWIM's shuffled round-robin only")
+    boolean ringProbeSchedule() default true;
+
     @AttributeDefinition(description = "Seconds between join retries while no seed has answered (0 = no retry)",
             min = "0", max = "3600")
     int joinRetrySeconds() default 5;

@@ -58,7 +58,8 @@ record RingOptions(String bindHost, int port, String advertiseHost, int advertis
                 .withSuspicionMaxTimeoutMult(c.suspicionMaxTimeoutMult())
                 .withPushPullIntervalMillis(c.pushPullIntervalMillis())
                 .withAwarenessMaxMultiplier(c.awarenessMaxMultiplier())
-                .withGossipToTheDeadMillis(c.gossipToTheDeadMillis());
+                .withGossipToTheDeadMillis(c.gossipToTheDeadMillis())
+                .withRingProbeSchedule(c.ringProbeSchedule());
         return new RingOptions(bind, c.port(), adv, c.advertisePort(), seeds, protocol, c.joinRetrySeconds());
     }
 

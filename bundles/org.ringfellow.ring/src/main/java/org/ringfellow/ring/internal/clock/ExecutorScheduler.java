@@ -22,6 +22,11 @@ public final class ExecutorScheduler implements Scheduler {
     }
 
     @Override
+    public long wallMillis() {
+        return System.currentTimeMillis();
+    }
+
+    @Override
     public Cancellable schedule(long delayMillis, Runnable task) {
         ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
         return () -> f.cancel(false);

@@ -10,6 +10,14 @@ public interface Scheduler {
     /** @return monotonic milliseconds */
     long nowMillis();
 
+    /**
+     * @return wall-clock milliseconds, for what members must agree on without talking (the
+     *     probe schedule's period number); the simulator's virtual clock is both clocks
+     */
+    default long wallMillis() {
+        return nowMillis();
+    }
+
     /** Runs a task after a delay; the handle cancels it. */
     Cancellable schedule(long delayMillis, Runnable task);
 

@@ -18,10 +18,12 @@ public final class RingConfig {
     private final int awarenessMaxMultiplier;
     private final long gossipToTheDeadMillis;
     private final long tcpTimeoutMillis;
+    private final boolean ringProbeSchedule;
 
     private RingConfig(long probeIntervalMillis, long probeTimeoutMillis, int indirectChecks, long gossipIntervalMillis,
             int gossipNodes, int retransmitMult, int suspicionMult, int suspicionMaxTimeoutMult,
-            long pushPullIntervalMillis, int awarenessMaxMultiplier, long gossipToTheDeadMillis, long tcpTimeoutMillis) {
+            long pushPullIntervalMillis, int awarenessMaxMultiplier, long gossipToTheDeadMillis, long tcpTimeoutMillis,
+            boolean ringProbeSchedule) {
         this.probeIntervalMillis = range("probeIntervalMillis", probeIntervalMillis, 10, 600_000);
         this.probeTimeoutMillis = range("probeTimeoutMillis", probeTimeoutMillis, 5, 600_000);
         if (probeTimeoutMillis > probeIntervalMillis) {
@@ -38,6 +40,7 @@ public final class RingConfig {
         this.awarenessMaxMultiplier = (int) range("awarenessMaxMultiplier", awarenessMaxMultiplier, 1, 32);
         this.gossipToTheDeadMillis = range("gossipToTheDeadMillis", gossipToTheDeadMillis, 0, 86_400_000);
         this.tcpTimeoutMillis = range("tcpTimeoutMillis", tcpTimeoutMillis, 100, 600_000);
+        this.ringProbeSchedule = ringProbeSchedule;
     }
 
     /**
@@ -47,7 +50,7 @@ public final class RingConfig {
      * @return the default configuration
      */
     public static RingConfig defaultLanConfig() {
-        return new RingConfig(1000, 500, 3, 200, 3, 4, 4, 6, 30_000, 8, 30_000, 10_000);
+        return new RingConfig(1000, 500, 3, 200, 3, 4, 4, 6, 30_000, 8, 30_000, 10_000, true);
     }
 
     private static long range(String name, long value, long min, long max) {
@@ -70,77 +73,88 @@ public final class RingConfig {
     public int awarenessMaxMultiplier() { return awarenessMaxMultiplier; }
     public long gossipToTheDeadMillis() { return gossipToTheDeadMillis; }
     public long tcpTimeoutMillis() { return tcpTimeoutMillis; }
+    /**
+     * true: probe targets follow the shared identifier-ring rotation (every member probed about
+     * once per period); false: SWIM's shuffled round-robin alone.
+     */
+    public boolean ringProbeSchedule() { return ringProbeSchedule; }
 
     public RingConfig withProbeIntervalMillis(long v) {
         return new RingConfig(v, Math.min(probeTimeoutMillis, v), indirectChecks, gossipIntervalMillis, gossipNodes,
                 retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withProbeTimeoutMillis(long v) {
         return new RingConfig(probeIntervalMillis, v, indirectChecks, gossipIntervalMillis, gossipNodes, retransmitMult,
                 suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withIndirectChecks(int v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, v, gossipIntervalMillis, gossipNodes,
                 retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withGossipIntervalMillis(long v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, v, gossipNodes, retransmitMult,
                 suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withGossipNodes(int v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis, v,
                 retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withRetransmitMult(int v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, v, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withSuspicionMult(int v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, retransmitMult, v, suspicionMaxTimeoutMult, pushPullIntervalMillis,
-                awarenessMaxMultiplier, gossipToTheDeadMillis, tcpTimeoutMillis);
+                awarenessMaxMultiplier, gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withSuspicionMaxTimeoutMult(int v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, retransmitMult, suspicionMult, v, pushPullIntervalMillis, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withPushPullIntervalMillis(long v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, retransmitMult, suspicionMult, suspicionMaxTimeoutMult, v, awarenessMaxMultiplier,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withAwarenessMaxMultiplier(int v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis, v,
-                gossipToTheDeadMillis, tcpTimeoutMillis);
+                gossipToTheDeadMillis, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withGossipToTheDeadMillis(long v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis,
-                awarenessMaxMultiplier, v, tcpTimeoutMillis);
+                awarenessMaxMultiplier, v, tcpTimeoutMillis, ringProbeSchedule);
     }
 
     public RingConfig withTcpTimeoutMillis(long v) {
         return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
                 gossipNodes, retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis,
-                awarenessMaxMultiplier, gossipToTheDeadMillis, v);
+                awarenessMaxMultiplier, gossipToTheDeadMillis, v, ringProbeSchedule);
+    }
+
+    public RingConfig withRingProbeSchedule(boolean v) {
+        return new RingConfig(probeIntervalMillis, probeTimeoutMillis, indirectChecks, gossipIntervalMillis,
+                gossipNodes, retransmitMult, suspicionMult, suspicionMaxTimeoutMult, pushPullIntervalMillis,
+                awarenessMaxMultiplier, gossipToTheDeadMillis, tcpTimeoutMillis, v);
     }
 
     @Override
@@ -159,6 +173,7 @@ public final class RingConfig {
                 + ", gossip=" + gossipIntervalMillis + "ms x" + gossipNodes + ", retransmitMult=" + retransmitMult
                 + ", suspicion=" + suspicionMult + "x(max " + suspicionMaxTimeoutMult + "x), pushPull="
                 + pushPullIntervalMillis + "ms, awarenessMax=" + awarenessMaxMultiplier + ", gossipToTheDead="
-                + gossipToTheDeadMillis + "ms, tcpTimeout=" + tcpTimeoutMillis + "ms]";
+                + gossipToTheDeadMillis + "ms, tcpTimeout=" + tcpTimeoutMillis + "ms, probeSchedule="
+                + (ringProbeSchedule ? "ring" : "random") + "]";
     }
 }

@@ -50,6 +50,10 @@ public final class Swim implements Transport.Handler {
         Endpoint requester;
         int expectedNacks;
         int nacks;
+        // Evidence for concluding before the period ends: the direct ping timed out, the TCP
+        // fallback failed, and every indirect helper answered that it could not reach the target.
+        boolean directTimedOut;
+        boolean streamFailed;
         final List<Scheduler.Cancellable> timers = new ArrayList<>(2);
 
         Pending(long seq, Kind kind, NodeId target) {
@@ -79,6 +83,17 @@ public final class Swim implements Transport.Handler {
     private final MemberEntry selfEntry;
     private Interner interner;
     private int probeIndex;
+    private final ProbeSchedule schedule = new ProbeSchedule();
+    /** The identifier ring: self and every member not held dead or left, sorted by id. */
+    private final List<MemberEntry> ring = new ArrayList<>();
+    /** Counts changes of the ring; kept in step with the view, one binary insertion or removal at a time. */
+    private int ringVersion;
+    /** The ring version the pending probe timer's phase was computed on. */
+    private int scheduledRingVersion = -1;
+    /** The period the pending probe timer serves, on the ring schedule. */
+    private long probePeriod = Long.MIN_VALUE;
+    private int roundsSinceReap;
+    private long lastUrgentGossip = Long.MIN_VALUE;
     private long probeDueAt;
     private boolean skippedForLag;
     private long nextSeq;
@@ -109,6 +124,7 @@ public final class Swim implements Transport.Handler {
                 advert);
         this.selfEntry = new MemberEntry(self, MemberState.ALIVE, scheduler.nowMillis());
         members.put(self.id(), selfEntry);
+        ring.add(selfEntry);
     }
 
     /** Simulations only: share decoded statements between simulated members. */
@@ -121,7 +137,7 @@ public final class Swim implements Transport.Handler {
         running = true;
         transport.start(this);
         broadcasts.queue(selfEntry.record);
-        probeTimer = scheduler.schedule(random.nextInt((int) config.probeIntervalMillis()), this::probeRound);
+        scheduleNextProbe(true);
         gossipTimer = scheduler.schedule(random.nextInt((int) config.gossipIntervalMillis()), this::gossipRound);
         if (config.pushPullIntervalMillis() > 0) {
             // A random first delay, as memberlist staggers it, so members started together never sync together.
@@ -262,20 +278,144 @@ public final class Swim implements Transport.Handler {
         // stretched the timeouts, and a member that never probes would never detect anything
         // nor reap its dead.
         long now = scheduler.nowMillis();
+        boolean onRing = config.ringProbeSchedule();
         if (probeDueAt > 0 && now - probeDueAt > config.probeTimeoutMillis() / 2 && !skippedForLag) {
             counters.drop("local-lag");
             awareness.apply(1);
             skippedForLag = true;
         } else {
             skippedForLag = false;
-            MemberEntry target = nextProbeTarget();
+            if (onRing && rephased()) {
+                return;
+            }
+            MemberEntry target = onRing ? ringTarget(probePeriod) : null;
+            if (target == null) {
+                // Off the rotation (a ring of one, a target gone in this view, or the schedule
+                // switched off): SWIM's shuffled round-robin.
+                target = nextProbeTarget();
+            }
             if (target != null) {
                 probe(target);
             }
         }
-        long delay = awareness.scale(config.probeIntervalMillis());
-        probeDueAt = now + delay;
+        if (onRing && ++roundsSinceReap >= REAP_EVERY_ROUNDS) {
+            // The round-robin reaps when its list wraps; on the rotation it is rarely walked.
+            roundsSinceReap = 0;
+            reapGone();
+        }
+        scheduleNextProbe(false);
+    }
+
+    /** Probe rounds between two passes that forget members gone for longer than gossip-to-the-dead. */
+    static final int REAP_EVERY_ROUNDS = 10;
+
+    /**
+     * Lifeguard scales the probe period by the local health multiplier: on the rotation, a
+     * member with multiplier m probes in every m-th period, at its target's phase; otherwise a
+     * random first delay, then one scaled period apart.
+     */
+    private void scheduleNextProbe(boolean first) {
+        long delay;
+        if (config.ringProbeSchedule()) {
+            long interval = config.probeIntervalMillis();
+            long wall = scheduler.wallMillis();
+            long current = ProbeSchedule.period(wall, interval);
+            long next = first || probePeriod == Long.MIN_VALUE ? current : probePeriod + awareness.score() + 1;
+            if (next < current) {
+                // Fell behind (a stalled thread): rejoin the rotation where it is now.
+                next = current;
+            }
+            delay = next * interval + ringPhase(next) - wall;
+            if (first && delay < 0) {
+                next++;
+                delay = next * interval + ringPhase(next) - wall;
+            }
+            probePeriod = next;
+            scheduledRingVersion = ringVersion;
+            delay = Math.max(0, delay);
+        } else {
+            delay = first ? random.nextInt((int) config.probeIntervalMillis())
+                    : awareness.scale(config.probeIntervalMillis());
+        }
+        probeDueAt = scheduler.nowMillis() + delay;
         probeTimer = scheduler.schedule(delay, this::probeRound);
+    }
+
+    /**
+     * The ring changed (a join, a death) since this round's phase was computed: the rotation
+     * this period is now another one, and its target may be due later in the period. Waits for
+     * that phase instead of probing early, once per round. A target whose phase has passed is
+     * probed now, late; views that change in the middle of a period cost that period some
+     * coverage either way.
+     *
+     * @return true if the round was put off
+     */
+    private boolean rephased() {
+        int target = ringTargetIndex(probePeriod);
+        if (target < 0 || scheduledRingVersion == ringVersion) {
+            return false;
+        }
+        scheduledRingVersion = ringVersion;
+        long interval = config.probeIntervalMillis();
+        long due = probePeriod * interval + ProbeSchedule.phase(target, ring.size(), interval);
+        long delay = due - scheduler.wallMillis();
+        if (delay <= 0) {
+            return false;
+        }
+        probeDueAt = scheduler.nowMillis() + delay;
+        probeTimer = scheduler.schedule(delay, this::probeRound);
+        return true;
+    }
+
+    private static final java.util.Comparator<MemberEntry> BY_ID = (a, b) -> a.record.id().compareTo(b.record.id());
+
+    /** @return the ring position this member probes in {@code period}, or -1 if there is none */
+    private int ringTargetIndex(long period) {
+        int n = ring.size();
+        int self = Collections.binarySearch(ring, selfEntry, BY_ID);
+        if (n < 2 || self < 0) {
+            return -1;
+        }
+        return ProbeSchedule.target(self, schedule.offset(period, n), n);
+    }
+
+    /*
+     * The ring changes one member at a time (a join, a death, a revival): a binary insertion or
+     * removal, never a re-sort. Under churn (a ring of 1,000 on a starved CPU flips members
+     * between alive and dead all the time) re-sorting the whole ring on every change cost more
+     * than the protocol itself.
+     */
+    private void ringInsert(MemberEntry e) {
+        int i = Collections.binarySearch(ring, e, BY_ID);
+        if (i < 0) {
+            ring.add(-i - 1, e);
+        } else {
+            ring.set(i, e);
+        }
+        ringVersion++;
+    }
+
+    private void ringRemove(MemberEntry e) {
+        int i = Collections.binarySearch(ring, e, BY_ID);
+        if (i >= 0 && ring.get(i) == e) {
+            ring.remove(i);
+            ringVersion++;
+        }
+    }
+
+    private long ringPhase(long period) {
+        int target = ringTargetIndex(period);
+        return target < 0 ? 0 : ProbeSchedule.phase(target, ring.size(), config.probeIntervalMillis());
+    }
+
+    /** @return this period's target on the rotation, or null if it has none or it is not probeable here */
+    private MemberEntry ringTarget(long period) {
+        int target = ringTargetIndex(period);
+        if (target < 0) {
+            return null;
+        }
+        MemberEntry e = ring.get(target);
+        return e != selfEntry && !e.gone() && members.get(e.record.id()) == e ? e : null;
     }
 
     private MemberEntry nextProbeTarget() {
@@ -296,16 +436,23 @@ public final class Swim implements Transport.Handler {
 
     /** New round: reap members gone for longer than gossip-to-the-dead, then shuffle. */
     private void resetProbeList() {
+        reapGone();
+        Collections.shuffle(probeList, random);
+        probeIndex = 0;
+    }
+
+    private void reapGone() {
         long now = scheduler.nowMillis();
-        probeList.removeIf(e -> {
+        boolean removed = probeList.removeIf(e -> {
             boolean reap = e.gone() && now - e.stateSince >= config.gossipToTheDeadMillis();
             if (reap && members.get(e.record.id()) == e) {
                 members.remove(e.record.id());
             }
             return reap || members.get(e.record.id()) != e;
         });
-        Collections.shuffle(probeList, random);
-        probeIndex = 0;
+        if (removed) {
+            probeIndex = Math.min(probeIndex, probeList.size());
+        }
     }
 
     private void probe(MemberEntry target) {
@@ -329,6 +476,7 @@ public final class Swim implements Transport.Handler {
         if (pending.get(p.seq) != p || !running) {
             return;
         }
+        p.directTimedOut = true;
         List<MemberEntry> helpers = randomMembers(config.indirectChecks(), p.target, true);
         p.expectedNacks = helpers.size();
         for (MemberEntry helper : helpers) {
@@ -344,7 +492,12 @@ public final class Swim implements Transport.Handler {
             counters.messagesOut.increment();
             counters.bytesOut.add(ping.length + 4L);
             transport.request(targetAddress, ping, remaining, (reply, error) -> {
-                if (reply == null || !running) {
+                if (!running) {
+                    return;
+                }
+                if (reply == null) {
+                    p.streamFailed = true;
+                    concludeIfCertain(p);
                     return;
                 }
                 counters.messagesIn.increment();
@@ -353,11 +506,32 @@ public final class Swim implements Transport.Handler {
                     if (Codec.decodeDatagram(reply) instanceof Message.Ack ack && ack.seq() == p.seq
                             && pending.get(p.seq) == p) {
                         onAck(p.seq, targetAddress);
+                        return;
                     }
                 } catch (DecodeException e) {
                     counters.drop(e.reason());
                 }
+                p.streamFailed = true;
+                concludeIfCertain(p);
             });
+        } else {
+            p.streamFailed = true;
+        }
+    }
+
+    /**
+     * Concludes a probe before its period ends once the evidence is all in: the direct ping
+     * timed out, the TCP fallback failed (a crashed process refuses the connection at once)
+     * and every indirect helper has answered with a nack, so no ack can come any more except
+     * one delayed past the helpers' own timeouts. Saves the rest of the period (about 100 ms
+     * with the defaults) on every real failure; without nacks or with a stream still open, the
+     * probe waits for the period's end as SWIM does.
+     */
+    private void concludeIfCertain(Pending p) {
+        if (pending.get(p.seq) == p && p.kind == Kind.PROBE && p.directTimedOut && p.streamFailed
+                && p.expectedNacks > 0 && p.nacks >= p.expectedNacks) {
+            p.cancel();
+            probeFailed(p);
         }
     }
 
@@ -401,6 +575,7 @@ public final class Swim implements Transport.Handler {
         Pending p = pending.get(seq);
         if (p != null && p.kind == Kind.PROBE) {
             p.nacks++;
+            concludeIfCertain(p);
         }
     }
 
@@ -428,6 +603,34 @@ public final class Swim implements Transport.Handler {
         if (!running) {
             return;
         }
+        gossipOnce();
+        gossipTimer = scheduler.schedule(config.gossipIntervalMillis(), this::gossipRound);
+    }
+
+    /**
+     * A fresh suspicion, death or refutation goes out now rather than at the next gossip tick:
+     * one extra gossip round, right after the message that brought it, at most once per gossip
+     * interval (so gossip traffic at most doubles, however many statements arrive). Each member
+     * that learns it does the same, so it crosses the ring in about log(N) network hops
+     * instead of log(N) gossip intervals. Only while this member's Lifeguard score is zero.
+     */
+    private void gossipSoon() {
+        if (!running || awareness.score() > 0) {
+            // A member whose own health multiplier is up is probably the slow one: no extra rounds.
+            return;
+        }
+        long now = scheduler.nowMillis();
+        if (lastUrgentGossip != Long.MIN_VALUE && now - lastUrgentGossip < config.gossipIntervalMillis()) {
+            return;
+        }
+        lastUrgentGossip = now;
+        scheduler.execute(this::gossipOnce);
+    }
+
+    private void gossipOnce() {
+        if (!running) {
+            return;
+        }
         if (broadcasts.size() > 0) {
             for (MemberEntry e : randomMembers(config.gossipNodes(), null, false)) {
                 List<Update> updates = piggyback(Codec.headerSize(new Message.Gossip(List.of())), List.of());
@@ -437,7 +640,6 @@ public final class Swim implements Transport.Handler {
                 sendDatagram(e.record.address(), new Message.Gossip(updates));
             }
         }
-        gossipTimer = scheduler.schedule(config.gossipIntervalMillis(), this::gossipRound);
     }
 
     private List<Update> piggyback(int headerSize, List<Update> forced) {
@@ -750,6 +952,7 @@ public final class Swim implements Transport.Handler {
             before = null;
             e = new MemberEntry(r, MemberState.ALIVE, now);
             members.put(r.id(), e);
+            ringInsert(e);
             int pos = probeList.isEmpty() ? 0 : random.nextInt(probeList.size() + 1);
             probeList.add(pos, e);
             if (pos < probeIndex) {
@@ -770,6 +973,10 @@ public final class Swim implements Transport.Handler {
         setState(e, after);
         if (rebroadcast) {
             broadcasts.queue(r);
+        }
+        if (after == MemberState.ALIVE && (before == MemberState.SUSPECT || before == MemberState.DEAD)) {
+            // A refutation or a revival races the accusation it answers.
+            gossipSoon();
         }
         if (after == MemberState.ALIVE) {
             if (before == null || before == MemberState.DEAD || before == MemberState.LEFT) {
@@ -827,6 +1034,7 @@ public final class Swim implements Transport.Handler {
         }
         e.accusation = a;
         broadcasts.queue(a);
+        gossipSoon();
         if (a.state() == MemberState.SUSPECT) {
             startSuspicion(e, a);
             setState(e, MemberState.SUSPECT);
@@ -900,13 +1108,20 @@ public final class Swim implements Transport.Handler {
         MemberRecord cur = selfEntry.record;
         selfEntry.record = MemberRecord.sign(identity, cur.name(), cur.address(), inc, false, cur.advert());
         broadcasts.queue(selfEntry.record);
+        gossipSoon();
         awareness.apply(1);
     }
 
     private void setState(MemberEntry e, MemberState s) {
         if (e.state != s) {
+            boolean wasGone = e.gone();
             e.state = s;
             e.stateSince = scheduler.nowMillis();
+            if (wasGone && !e.gone()) {
+                ringInsert(e);
+            } else if (!wasGone && e.gone()) {
+                ringRemove(e);
+            }
         }
     }
 
@@ -1005,6 +1220,7 @@ public final class Swim implements Transport.Handler {
                 MemberEntry e = new MemberEntry(r, MemberState.ALIVE, now);
                 members.put(r.id(), e);
                 probeList.add(e);
+                ringInsert(e);
             }
         }
         Collections.shuffle(probeList, random);

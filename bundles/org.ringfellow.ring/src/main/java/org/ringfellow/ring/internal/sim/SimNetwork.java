@@ -26,6 +26,12 @@ public final class SimNetwork {
     private long datagrams;
     private long datagramsLost;
     private long datagramBytes;
+    private Tap tap;
+
+    /** Sees every datagram sent, before loss: for tests and simulations that watch the protocol. */
+    public interface Tap {
+        void sent(long atMillis, Endpoint from, Endpoint to, byte[] payload);
+    }
 
     public SimNetwork(VirtualClock clock, long seed) {
         this.clock = clock;
@@ -58,6 +64,10 @@ public final class SimNetwork {
 
     public void heal() {
         partition.clear();
+    }
+
+    public void setTap(Tap tap) {
+        this.tap = tap;
     }
 
     public long datagrams() {
@@ -105,6 +115,9 @@ public final class SimNetwork {
     void datagram(SimTransport from, Endpoint to, byte[] payload) {
         datagrams++;
         datagramBytes += payload.length;
+        if (tap != null) {
+            tap.sent(clock.now(), from.localAddress(), to, payload);
+        }
         double p = linkLoss.isEmpty() ? loss : linkLoss.getOrDefault(from.localAddress() + ">" + to, loss);
         if (payload.length > Limits.MAX_DATAGRAM + 100 || partitioned(from.localAddress(), to)
                 || (p > 0 && random.nextDouble() < p)) {

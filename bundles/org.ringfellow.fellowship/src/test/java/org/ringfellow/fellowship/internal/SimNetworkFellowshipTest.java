@@ -250,6 +250,7 @@ class SimNetworkFellowshipTest {
         seen.forEach((epoch, who) -> assertEquals(1, who.size(), "coordinators of epoch " + epoch + ": " + who));
         assertTrue(seen.size() >= 2, "the coordinator changed at least once: " + seen.keySet());
     }
+
     /**
      * A candidate that accepted holds a reservation before it is in the roster. Here the founder
      * dissolves while one candidate is welcomed but stuck (its whole engine held in a listener,

@@ -4,10 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
@@ -76,6 +80,7 @@ public class NodeBootIT extends RingfellowTestSupport {
 
         update(cfg, "memory", "3g");
         await("memory of 3 GiB applied", () -> node.contributed().memoryBytes() == 3L << 30);
+        awaitSavedToFile("memory", "3g");
         Resources good = node.contributed();
 
         update(cfg, "memory", "-2g");
@@ -85,6 +90,7 @@ public class NodeBootIT extends RingfellowTestSupport {
         assertEquals(good, node.contributed());
         // Logging is asynchronous: the line comes shortly after the refusal.
         await("the log says why", () -> nodeLogContains("memory = '-2g' is negative"));
+        awaitSavedToFile("memory", "-2g");
 
         // As an operator would, from the console.
         String set = executeCommand("config:property-set -p org.ringfellow.node memory 4x");
@@ -92,10 +98,31 @@ public class NodeBootIT extends RingfellowTestSupport {
         await("unknown unit refused", () -> executeCommand("node:info").contains("unknown unit 'x'"));
         assertEquals(good, node.contributed());
         await("the log says why", () -> nodeLogContains("memory = '4x' has an unknown unit 'x'"));
+        awaitSavedToFile("memory", "4x");
 
         update(cfg, "memory", "2g");
         await("a good value accepted again", () -> node.contributed().memoryBytes() == 2L << 30);
         assertFalse(executeCommand("node:info").contains("REFUSED"));
+    }
+
+    /**
+     * Felix File Install writes a configuration that came from an {@code etc} file back to that
+     * file, after the update and asynchronously. Until it has, its next poll can find the file
+     * older than the configuration and put the file's value back over a newer update (seen once:
+     * the refusal of -2g lasted only until File Install restored 3g). So each step waits for
+     * the write-back before the next.
+     */
+    private static void awaitSavedToFile(String key, String value) {
+        Path file = Path.of(System.getProperty("karaf.etc"), "org.ringfellow.node.cfg");
+        Pattern line = Pattern.compile("(?m)^\\s*" + Pattern.quote(key)
+                + "\\s*=\\s*" + Pattern.quote(value) + "\\s*$");
+        await(key + " = " + value + " saved to " + file, () -> {
+            try {
+                return line.matcher(Files.readString(file)).find();
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     private static void update(Configuration cfg, String key, String value) throws Exception {

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.Health;
@@ -42,7 +40,7 @@ final class TestNode {
     final String name;
     final NodeId id;
     final Path data;
-    final LabelledNode node;
+    final InMemoryNode node;
     final InMemoryNode.Store store = new InMemoryNode.Store();
     final FileImageStore images;
     final ContainerDriver driver;
@@ -53,11 +51,9 @@ final class TestNode {
 
     TestNode(Path dir, FakeFellowships net, String name, DriverFactory drivers) throws Exception {
         this.name = name;
-        byte[] raw = new byte[32];
-        ThreadLocalRandom.current().nextBytes(raw);
-        this.id = new NodeId(HexFormat.of().formatHex(raw));
+        this.id = new NodeId(InMemoryNode.randomId());
         this.data = Files.createDirectories(dir.resolve(name));
-        this.node = new LabelledNode(new InMemoryNode(data, id.hex()));
+        this.node = new InMemoryNode(data, id.hex());
         net.labels.put(id, node::labels);
         this.images = new FileImageStore(data.resolve("images"), Path.of("/bin/busybox"));
         this.driver = drivers.make(images, id.hex(), data);
@@ -93,58 +89,6 @@ final class TestNode {
             for (String cid : r.listOwned(id.hex())) {
                 r.destroy(new ContainerHandle(cid, "runc", java.time.Instant.now(), Map.of()));
             }
-        }
-    }
-
-    /** The in-memory node, with labels bundles publish (as the real node has). */
-    static final class LabelledNode implements org.ringfellow.api.node.NodeService {
-        private final InMemoryNode delegate;
-        private final Map<String, String> published = new ConcurrentHashMap<>();
-
-        LabelledNode(InMemoryNode delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public org.ringfellow.api.node.NodeIdentity identity() {
-            return delegate.identity();
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public org.ringfellow.api.node.Resources contributed() {
-            return delegate.contributed();
-        }
-
-        @Override
-        public Map<String, String> labels() {
-            Map<String, String> all = new java.util.TreeMap<>(delegate.labels());
-            all.putAll(published);
-            return Map.copyOf(all);
-        }
-
-        @Override
-        public void publishLabel(String key, String value) {
-            published.put(key, value);
-        }
-
-        @Override
-        public boolean withdrawLabel(String key) {
-            return published.remove(key) != null;
-        }
-
-        @Override
-        public org.ringfellow.api.node.NodeInfo info() {
-            return delegate.info();
-        }
-
-        @Override
-        public Path dataDirectory() {
-            return delegate.dataDirectory();
         }
     }
 }

@@ -20,6 +20,7 @@ public final class InMemoryNode implements NodeService {
 
     private volatile Resources contributed = new Resources(2000, 1L << 30, 0);
     private final Path dataDirectory;
+    private final Map<String, String> published = new ConcurrentHashMap<>();
     private final NodeId id;
 
     /**
@@ -89,9 +90,20 @@ public final class InMemoryNode implements NodeService {
         return contributed;
     }
 
+    /** The labels bundles published ({@link #publishLabel}); this node has no operator's labels. */
     @Override
     public Map<String, String> labels() {
-        return Map.of();
+        return Map.copyOf(published);
+    }
+
+    @Override
+    public void publishLabel(String key, String value) {
+        published.put(java.util.Objects.requireNonNull(key, "key"), java.util.Objects.requireNonNull(value, "value"));
+    }
+
+    @Override
+    public boolean withdrawLabel(String key) {
+        return published.remove(key) != null;
     }
 
     @Override

@@ -10,6 +10,15 @@ import org.ringfellow.api.node.NodeId;
 public interface Ring {
 
     /**
+     * Returns the latest snapshot of this node's view of the Ring. Never blocks and never
+     * throws: a Ring member that is not running reads as {@link RingView#EMPTY}. This is what
+     * other components read; {@link #members()} and {@link #member} are views of it.
+     *
+     * @return the current view
+     */
+    RingView view();
+
+    /**
      * Returns this node's own member record.
      *
      * @return the local member
@@ -21,7 +30,9 @@ public interface Ring {
      *
      * @return a snapshot of the membership view
      */
-    List<Member> members();
+    default List<Member> members() {
+        return view().members();
+    }
 
     /**
      * Looks up one member.
@@ -29,7 +40,9 @@ public interface Ring {
      * @param id the member's id
      * @return the member, or empty if this node does not know it
      */
-    Optional<Member> member(NodeId id);
+    default Optional<Member> member(NodeId id) {
+        return view().member(id);
+    }
 
     /**
      * Joins the Ring through seed members. Returns once at least one seed answered.

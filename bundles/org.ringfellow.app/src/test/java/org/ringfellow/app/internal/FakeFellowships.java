@@ -387,6 +387,11 @@ final class FakeFellowships {
         }
 
         @Override
+        public org.ringfellow.api.ring.RingView view() {
+            return org.ringfellow.api.ring.RingView.of(0, self(), members());
+        }
+
+        @Override
         public Member self() {
             return member(nodes.get(self));
         }

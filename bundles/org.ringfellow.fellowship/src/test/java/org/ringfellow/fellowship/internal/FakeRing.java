@@ -58,6 +58,11 @@ final class FakeRing implements Ring {
     }
 
     @Override
+    public org.ringfellow.api.ring.RingView view() {
+        return org.ringfellow.api.ring.RingView.of(0, self(), members());
+    }
+
+    @Override
     public Member self() {
         return withState(world.records.get(self));
     }

@@ -141,6 +141,11 @@ final class SimRingCluster implements AutoCloseable {
         }
 
         @Override
+        public org.ringfellow.api.ring.RingView view() {
+            return org.ringfellow.api.ring.RingView.of(0, self(), members());
+        }
+
+        @Override
         public Member self() {
             return self;
         }

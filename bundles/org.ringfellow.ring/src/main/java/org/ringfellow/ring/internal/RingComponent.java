@@ -460,13 +460,16 @@ public final class RingComponent implements Ring, NodeListener {
     }
 
     @Override
-    public List<Member> members() {
-        return call(s -> s.members());
-    }
-
-    @Override
-    public Optional<Member> member(NodeId id) {
-        return call(s -> s.member(id));
+    public org.ringfellow.api.ring.RingView view() {
+        RingRuntime r = runtime;
+        if (r == null) {
+            return org.ringfellow.api.ring.RingView.EMPTY;
+        }
+        try {
+            return r.call(s -> org.ringfellow.api.ring.RingView.of(s.incarnation(), s.self(), s.members()));
+        } catch (IOException | RuntimeException e) {
+            return org.ringfellow.api.ring.RingView.EMPTY;
+        }
     }
 
     @Override

@@ -112,9 +112,27 @@ public final class KarafNode implements AutoCloseable {
      * @return what they printed
      */
     public String console(String... commands) throws IOException, InterruptedException {
+        return console(true, commands);
+    }
+
+    /**
+     * Runs console commands through {@code bin/client} as an operator whose shell may not set
+     * {@code JAVA_HOME} (only {@code PATH} names java).
+     *
+     * @param withJavaHome whether to set {@code JAVA_HOME} to the test's JDK
+     * @param commands command lines
+     * @return what they printed, standard error included
+     */
+    public String console(boolean withJavaHome, String... commands) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command(home.resolve("bin/client").toString(), "-r", "1", "-b"))
                 .directory(home.toFile()).redirectErrorStream(true);
-        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        if (withJavaHome) {
+            pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        } else {
+            pb.environment().remove("JAVA_HOME");
+            pb.environment().remove("JAVA");
+            pb.environment().put("PATH", System.getProperty("java.home") + "/bin:" + pb.environment().get("PATH"));
+        }
         Process p = pb.start();
         p.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

@@ -63,6 +63,14 @@ public class NodeProcessIT {
                 || listening.contains("*:" + sshPort + " "));
     }
 
+    @Test
+    public void givenOnlyPathNamesJava_whenTheOperatorUsesBinClient_thenNoJavaHomeWarning() throws Exception {
+        node.start();
+        String out = node.console(false, "node:info");
+        assertTrue("the console answers without JAVA_HOME:\n" + out, out.contains("Node id"));
+        assertFalse("no warning on every call:\n" + out, out.contains("JAVA_HOME not set"));
+    }
+
     private String idOf(String info) throws Exception {
         Matcher m = NODE_ID.matcher(info);
         assertTrue("node:info shows the id:\n" + info + "\n" + node.logTail(), m.find());

@@ -43,15 +43,18 @@ public interface NodeService {
     Resources contributed();
 
     /**
-     * Returns the operator's labels.
+     * Returns the node's labels, as the Ring advertises them.
      *
-     * @return an immutable map of labels: the operator's and those published by bundles
-     *     ({@link #publishLabel})
+     * @return an immutable map of labels: the operator's (from configuration, within the
+     *     limits of {@link Labels}) and those published by bundles ({@link #publishLabel})
      */
     Map<String, String> labels();
 
-    /** Prefix of the labels bundles publish at run time (the operator's labels have none). */
-    String PUBLISHED_PREFIX = "ringfellow.";
+    /**
+     * Prefix of the labels bundles publish at run time (the operator's labels have none).
+     * The same as {@link Labels#PUBLISHED_PREFIX}, where the keys and limits live.
+     */
+    String PUBLISHED_PREFIX = Labels.PUBLISHED_PREFIX;
 
     /**
      * Publishes a label beside the operator's, for the Ring to advertise (the app engine says
@@ -59,9 +62,15 @@ public interface NodeService {
      * {@link #labels()} includes it from now on and {@link NodeListener}s hear of it. Not
      * durable: a bundle publishes again when it starts.
      *
-     * @param key {@value #PUBLISHED_PREFIX} followed by 1 to 21 of {@code [a-z0-9._-]}
-     * @param value 0 to 64 printable ASCII characters
+     * At most {@link Labels#MAX_PUBLISHED_LABELS} keys are published at once; the Ring always
+     * has room for them beside the operator's labels.
+     *
+     * @param key {@value #PUBLISHED_PREFIX} followed by 1 to 10 of {@code [a-z0-9._-]}
+     *     ({@link Labels#MAX_PUBLISHED_KEY} characters in all), such as {@link Labels#HTTP}
+     * @param value 0 to {@link Labels#MAX_PUBLISHED_VALUE} printable ASCII characters
      * @throws IllegalArgumentException if the key or the value is not valid
+     *     ({@link Labels#checkPublished}), or if it is a new key and
+     *     {@link Labels#MAX_PUBLISHED_LABELS} are already published
      * @throws UnsupportedOperationException if this node publishes no labels
      */
     default void publishLabel(String key, String value) {

@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
 import org.ringfellow.api.node.NodeInfo;
@@ -274,23 +275,20 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
 
     // Labels published by bundles
 
-    private static final java.util.regex.Pattern PUBLISHED_KEY = java.util.regex.Pattern.compile(
-            java.util.regex.Pattern.quote(PUBLISHED_PREFIX) + "[a-z0-9._-]{1,21}");
-    private static final java.util.regex.Pattern PUBLISHED_VALUE = java.util.regex.Pattern.compile("[\\x20-\\x7e]{0,64}");
     private volatile Map<String, String> published = Map.of();
 
+    /** Checks with {@link Labels#checkPublished}; a new key beyond {@link Labels#MAX_PUBLISHED_LABELS} is refused. */
     @Override
     public void publishLabel(String key, String value) {
-        if (key == null || !PUBLISHED_KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("a published label key is " + PUBLISHED_PREFIX
-                    + " and 1 to 21 of [a-z0-9._-], got '" + key + "'");
-        }
-        if (value == null || !PUBLISHED_VALUE.matcher(value).matches()) {
-            throw new IllegalArgumentException("a published label value is 0 to 64 printable ASCII characters");
-        }
+        Labels.checkPublished(key, value);
         synchronized (this) {
             if (value.equals(published.get(key))) {
                 return;
+            }
+            if (!published.containsKey(key) && published.size() >= Labels.MAX_PUBLISHED_LABELS) {
+                throw new IllegalArgumentException("label " + key + " not published: the node already publishes "
+                        + Labels.MAX_PUBLISHED_LABELS + " labels " + published.keySet()
+                        + ", all the Ring has room for");
             }
             Map<String, String> next = new java.util.TreeMap<>(published);
             next.put(key, value);

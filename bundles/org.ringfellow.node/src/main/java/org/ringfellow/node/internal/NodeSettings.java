@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.Resources;
 
 /**
@@ -23,13 +24,11 @@ record NodeSettings(String name, Resources contributed, Map<String, String> labe
 
     static final long MAX_CPUS = 4096;
     static final long MAX_BYTES = 1L << 50; // 1 PiB: beyond any volunteer's machine, far below overflow
-    static final int MAX_LABELS = 32;
+    static final int MAX_LABELS = Labels.MAX_OPERATOR_LABELS;
 
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern CPU = Pattern.compile("(\\d{1,4})(?:\\.(\\d{1,3}))?");
     private static final Pattern SIZE = Pattern.compile("(-?\\d{1,16})\\s*([A-Za-z]*)");
-    private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._:/-]{0,128}");
 
     NodeSettings {
         Objects.requireNonNull(name, "name");
@@ -104,7 +103,10 @@ record NodeSettings(String name, Resources contributed, Map<String, String> labe
         return number << shift;
     }
 
-    /** Parses {@code key=value} pairs separated by commas. */
+    /**
+     * Parses {@code key=value} pairs separated by commas, each and all checked by
+     * {@link Labels#checkOperatorLabels}: a label the Ring could not advertise is refused here.
+     */
     static Map<String, String> parseLabels(String value) {
         Map<String, String> labels = new LinkedHashMap<>();
         for (String part : value.split(",")) {
@@ -115,14 +117,19 @@ record NodeSettings(String name, Resources contributed, Map<String, String> labe
             int eq = p.indexOf('=');
             String k = eq < 0 ? p : p.substring(0, eq).trim();
             String v = eq < 0 ? "" : p.substring(eq + 1).trim();
-            if (!LABEL_KEY.matcher(k).matches() || !LABEL_VALUE.matcher(v).matches()) {
-                throw new IllegalArgumentException("labels: '" + clip(p)
-                        + "' is not valid: use key=value, keys of [a-z0-9._-], values of [A-Za-z0-9._:/-]");
+            try {
+                Labels.checkOperator(k, v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("labels: " + e.getMessage());
             }
-            labels.put(k, v);
-            if (labels.size() > MAX_LABELS) {
-                throw new IllegalArgumentException("labels: more than " + MAX_LABELS + " labels");
+            if (labels.put(k, v) != null) {
+                throw new IllegalArgumentException("labels: the key " + k + " appears twice");
             }
+        }
+        try {
+            Labels.checkOperatorLabels(labels);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("labels: " + e.getMessage());
         }
         return labels;
     }

@@ -83,4 +83,34 @@ class NodeSettingsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> NodeSettings.parse(Map.of("labels", "Zone=eu"), DEFAULTS));
     }
+
+    @Test
+    void givenLabelsTheRingCannotAdvertise_whenParsed_thenTheWholeConfigurationIsRefusedSayingWhy() {
+        StringBuilder nine = new StringBuilder();
+        for (int i = 0; i <= org.ringfellow.api.node.Labels.MAX_OPERATOR_LABELS; i++) {
+            nine.append(i == 0 ? "" : ",").append("k").append(i).append("=v");
+        }
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("name", "n1", "labels", nine.toString()), DEFAULTS));
+        assertTrue(tooMany.getMessage().contains("at most 8"), tooMany.getMessage());
+        IllegalArgumentException longKey = assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("labels", "k".repeat(17) + "=v"), DEFAULTS));
+        assertTrue(longKey.getMessage().contains("1 to 16"), longKey.getMessage());
+        IllegalArgumentException longValue = assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("labels", "zone=" + "v".repeat(25)), DEFAULTS));
+        assertTrue(longValue.getMessage().contains("0 to 24"), longValue.getMessage());
+        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
+                () -> NodeSettings.parse(Map.of("labels", "ringfellow.http=80"), DEFAULTS));
+        assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
+    }
+
+    @Test
+    void givenTheMostLabelsAtTheirLimits_whenParsed_thenEveryOneIsKept() {
+        StringBuilder eight = new StringBuilder();
+        for (int i = 0; i < org.ringfellow.api.node.Labels.MAX_OPERATOR_LABELS; i++) {
+            eight.append(i == 0 ? "" : ",").append((char) ('a' + i)).append("k".repeat(15)).append('=')
+                    .append("v".repeat(24));
+        }
+        assertEquals(8, NodeSettings.parse(Map.of("labels", eight.toString()), DEFAULTS).labels().size());
+    }
 }

@@ -108,9 +108,20 @@ class ReservationsTest {
         assertThrows(IllegalArgumentException.class, () -> node.publishLabel("ringfellow.apps", "x".repeat(65)));
         assertThrows(IllegalArgumentException.class, () -> node.publishLabel("ringfellow.apps", "a\nb"));
 
+        assertThrows(IllegalArgumentException.class, () -> node.publishLabel("zone", "eu"), "not a published key");
+        node.publishLabel("ringfellow.http", "8181");
+        node.publishLabel("ringfellow.fellowship", "7947");
+        IllegalArgumentException full = assertThrows(IllegalArgumentException.class,
+                () -> node.publishLabel("ringfellow.extra", "1"));
+        assertTrue(full.getMessage().contains("room"), full.getMessage());
+        node.publishLabel("ringfellow.http", "8282");
+        assertEquals("8282", node.labels().get("ringfellow.http"), "a key already published may change");
+        assertTrue(node.withdrawLabel("ringfellow.http"));
+        assertTrue(node.withdrawLabel("ringfellow.fellowship"));
+
         assertTrue(node.withdrawLabel("ringfellow.apps"));
         assertFalse(node.withdrawLabel("ringfellow.apps"));
         assertFalse(node.labels().containsKey("ringfellow.apps"));
-        assertEquals(2, heard.size());
+        assertEquals(7, heard.size(), "three publications, one change, three withdrawals");
     }
 }

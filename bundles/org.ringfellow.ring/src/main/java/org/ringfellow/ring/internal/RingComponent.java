@@ -1,5 +1,6 @@
 package org.ringfellow.ring.internal;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -11,10 +12,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -42,7 +45,9 @@ import org.ringfellow.api.ring.RingEvent;
 import org.ringfellow.api.ring.RingException;
 import org.ringfellow.api.ring.RingListener;
 import org.ringfellow.api.ring.RingStats;
+import org.ringfellow.api.ring.RingView;
 import org.ringfellow.api.runtime.ApplicationRuntime;
+import org.ringfellow.ring.internal.codec.MemberRecord;
 import org.ringfellow.ring.internal.crypto.SignatureVerifier;
 import org.ringfellow.ring.internal.discovery.Discovery;
 import org.slf4j.Logger;
@@ -52,6 +57,16 @@ import org.slf4j.LoggerFactory;
  * The Ring service of a Karaf node: binds the sockets from configuration, joins the seeds,
  * advertises the node's resources and the drivers and runtimes present, and tells
  * {@link RingListener} services about membership changes.
+ *
+ * <p><b>Threads.</b> The member's whole life (start, retries, reconfiguration, joins, leave,
+ * advert refresh) runs on the Ring's one event loop, as tasks that never wait: binding is
+ * asynchronous and a failed start is retried by a timer. Callers on other threads (SCR, the
+ * configuration thread, the node's listeners) hand a task to the loop and return; nothing
+ * holds a monitor, so no thread can wait for another one. Only {@link #join} and
+ * {@link #leave}, whose contract is to return once done, and {@link #deactivate} wait for the
+ * loop, and each refuses to run on it. Readers ({@link #view()}, {@link #members()},
+ * {@link #find}, {@link #successors}, {@link #stats()}) read the protocol's published snapshot
+ * and never reach the loop; a member that is not running reads as {@link RingView#EMPTY}.
  */
 @Component(service = Ring.class, configurationPid = "org.ringfellow.ring",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
@@ -62,22 +77,33 @@ public final class RingComponent implements Ring, NodeListener {
     private static final long JOIN_TIMEOUT_MILLIS = 15_000;
     private static final long LEAVE_TIMEOUT_MILLIS = 5_000;
     private static final long DROP_REPORT_SECONDS = 60;
-    private static final long START_RETRY_SECONDS = 5;
+    static final long START_RETRY_SECONDS = 5;
+    private static final long FIRST_START_WAIT_SECONDS = 10;
 
     private final NodeService node;
     private final EventLoopGroup group;
+    /** The Ring's one event loop: the protocol, the sockets and this component's lifecycle. */
+    private final EventLoop loop;
     private final SignatureVerifier verifier = new SignatureVerifier(100_000);
     private final List<RingListener> listeners = new CopyOnWriteArrayList<>();
     // Driver and runtime types from service properties only: their classes are never loaded here.
     private final ConcurrentHashMap<ServiceReference<?>, String> drivers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ServiceReference<?>, String> runtimes = new ConcurrentHashMap<>();
     private final ServiceRegistration<NodeListener> nodeListener;
+    /** One source of view versions for every life of the member, so they keep growing across restarts. */
+    private final AtomicLong versions = new AtomicLong();
+    // Written on the loop only; volatile for the readers on other threads.
     private volatile RingOptions options;
     private volatile RingRuntime runtime;
     private volatile String startProblem;
     private volatile boolean leftOnPurpose;
+    private volatile boolean closed;
+    // Loop only.
+    private boolean starting;
     private ScheduledFuture<?> joinRetry;
-    private volatile Map<String, Long> lastDrops = Map.of();
+    private ScheduledFuture<?> startRetry;
+    private final List<CompletableFuture<RingRuntime>> waitingForStart = new ArrayList<>();
+    private Map<String, Long> lastDrops = Map.of();
 
     /**
      * @param context where this component registers itself as a {@link NodeListener} once it
@@ -92,6 +118,7 @@ public final class RingComponent implements Ring, NodeListener {
             RingConfiguration config) {
         this.node = node;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("ringfellow-ring", true));
+        this.loop = group.next();
         RingOptions parsed;
         try {
             parsed = RingOptions.parse(config);
@@ -100,8 +127,19 @@ public final class RingComponent implements Ring, NodeListener {
             parsed = RingOptions.parse(Defaults.INSTANCE);
         }
         this.options = parsed;
-        startRuntime();
-        group.scheduleWithFixedDelay(this::reportDrops, DROP_REPORT_SECONDS, DROP_REPORT_SECONDS, TimeUnit.SECONDS);
+        // The first attempt is awaited, bounded, so that a node whose port is free is on the Ring
+        // once activated, as before. SCR's thread waits for this component's own loop, which
+        // waits for nothing; a failed attempt is retried on the loop while activation returns.
+        CompletableFuture<RingRuntime> first = new CompletableFuture<>();
+        loop.execute(() -> ensureStarted().whenComplete((r, e) -> first.complete(r)));
+        try {
+            first.get(FIRST_START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Ring member not started within {} s; it keeps trying", FIRST_START_WAIT_SECONDS);
+        }
+        loop.scheduleWithFixedDelay(this::reportDrops, DROP_REPORT_SECONDS, DROP_REPORT_SECONDS, TimeUnit.SECONDS);
         this.nodeListener = context == null ? null : context.registerService(NodeListener.class, this, null);
     }
 
@@ -110,6 +148,7 @@ public final class RingComponent implements Ring, NodeListener {
         this(null, node, config);
     }
 
+    /** Parses on the configuration thread, applies on the loop, and returns without waiting for it. */
     @Modified
     void modified(RingConfiguration config) {
         RingOptions parsed;
@@ -119,29 +158,45 @@ public final class RingComponent implements Ring, NodeListener {
             LOG.error("Ring configuration refused, keeping the last good one: {}", e.getMessage());
             return;
         }
+        onLoop(() -> apply(parsed));
+    }
+
+    private void apply(RingOptions parsed) {
         RingOptions previous = options;
         if (parsed.equals(previous)) {
             return;
         }
+        options = parsed;
         if (parsed.sameSockets(previous)) {
             // Seeds and timings only: no leave, no new life; the member keeps its address and view.
             LOG.info("Ring configuration changed, applied in place: {}", parsed);
-            applyInPlace(parsed);
+            RingRuntime r = runtime;
+            if (r != null) {
+                r.swim().reconfigure(parsed.protocol());
+                scheduleJoins(parsed, r);
+            } else if (!leftOnPurpose) {
+                startRuntime();
+            }
             return;
         }
         LOG.info("Ring address changed, the member leaves and starts again: {}", parsed);
         List<Endpoint> known = aliveAddresses();
-        stopRuntime(true);
-        options = parsed;
-        startRuntime();
-        RingRuntime r = runtime;
-        if (r != null && !known.isEmpty()) {
-            group.execute(() -> joinQuietly(r, known));
-        }
+        boolean wasRunning = runtime != null || starting;
+        stopRuntime(true, () -> {
+            if (leftOnPurpose && !wasRunning) {
+                return;
+            }
+            ensureStarted().thenAccept(r -> {
+                if (!known.isEmpty()) {
+                    joinQuietly(r, known);
+                }
+            });
+        });
     }
 
     @Deactivate
     void deactivate() {
+        closed = true;
         if (nodeListener != null) {
             try {
                 nodeListener.unregister();
@@ -149,69 +204,126 @@ public final class RingComponent implements Ring, NodeListener {
                 // already gone with the bundle
             }
         }
-        stopRuntime(true);
+        if (!loop.inEventLoop()) {
+            CompletableFuture<Void> stopped = new CompletableFuture<>();
+            onLoop(() -> stopRuntime(true, () -> stopped.complete(null)));
+            try {
+                stopped.get(LEAVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warn("Ring leave did not complete: {}", e.toString());
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 
-    private synchronized void startRuntime() {
-        RingOptions o = options;
-        try {
-            runtime = RingRuntime.start(group.next(), o.protocol(), node.identity(), node.name(), advert(),
-                    o.bindHost(), o.port(), o.effectiveAdvertiseHost(), o.advertisePort(), verifier, this::dispatch);
-            startProblem = null;
-            leftOnPurpose = false;
-            LOG.info("Ring member {} listening on {}, incarnation {}", node.identity().id().shortId(),
-                    runtime.address(), incarnation(runtime));
-        } catch (IOException e) {
-            runtime = null;
-            startProblem = e.getMessage();
-            LOG.error("Ring member cannot start, trying again in {} s: {}", START_RETRY_SECONDS, e.getMessage());
-            if (!group.isShuttingDown()) {
-                joinRetry = group.schedule(this::retryStart, START_RETRY_SECONDS, TimeUnit.SECONDS);
-            }
-            return;
+    /** Runs {@code task} on the loop: now if already there, else later; never waits. */
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else if (!loop.isShuttingDown()) {
+            loop.execute(task);
         }
-        lastDrops = Map.of();
-        scheduleJoins(o, runtime);
     }
 
-    private synchronized void applyInPlace(RingOptions o) {
-        options = o;
-        RingRuntime r = runtime;
-        if (r == null) {
-            if (!leftOnPurpose) {
-                stopRuntime(false);
-                startRuntime();
-            }
+    /** Binds and starts the member (loop only); the outcome arrives on the loop, nothing waits. */
+    private void startRuntime() {
+        if (runtime != null || starting || closed) {
             return;
         }
-        try {
-            r.call(s -> {
-                s.reconfigure(o.protocol());
-                return null;
-            });
-        } catch (IOException e) {
-            LOG.warn("Ring timings not applied: {}", e.getMessage());
+        cancelStartRetry();
+        starting = true;
+        RingOptions o = options;
+        RingRuntime.startAsync(loop, o.protocol(), node.identity(), node.name(), advert(), o.bindHost(), o.port(),
+                o.effectiveAdvertiseHost(), o.advertisePort(), verifier, this::dispatch, versions::incrementAndGet)
+                .whenComplete((r, e) -> onLoop(() -> started(o, r, e)));
+    }
+
+    private void started(RingOptions o, RingRuntime r, Throwable error) {
+        starting = false;
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            startProblem = cause.getMessage();
+            failWaiters(cause);
+            if (closed) {
+                return;
+            }
+            LOG.error("Ring member cannot start, trying again in {} s: {}", START_RETRY_SECONDS, startProblem);
+            startRetry = loop.schedule(this::retryStart, START_RETRY_SECONDS, TimeUnit.SECONDS);
+            return;
         }
-        scheduleJoins(o, r);
+        if (closed) {
+            r.stop();
+            failWaiters(new IOException("the Ring component stopped"));
+            return;
+        }
+        if (!o.sameSockets(options)) {
+            // The address changed while this one was binding: start again on the new one.
+            r.stop();
+            startRuntime();
+            return;
+        }
+        runtime = r;
+        startProblem = null;
+        lastDrops = Map.of();
+        LOG.info("Ring member {} listening on {}, incarnation {}", node.identity().id().shortId(), r.address(),
+                r.swim().incarnation());
+        List<CompletableFuture<RingRuntime>> waiting = new ArrayList<>(waitingForStart);
+        waitingForStart.clear();
+        waiting.forEach(f -> f.complete(r));
+        if (!leftOnPurpose) {
+            scheduleJoins(options, r);
+        }
+    }
+
+    private void failWaiters(Throwable cause) {
+        List<CompletableFuture<RingRuntime>> waiting = new ArrayList<>(waitingForStart);
+        waitingForStart.clear();
+        waiting.forEach(f -> f.completeExceptionally(cause));
+    }
+
+    /** @return the running member, once started (loop only; completes on the loop) */
+    private CompletableFuture<RingRuntime> ensureStarted() {
+        RingRuntime r = runtime;
+        if (r != null && r.swim().running()) {
+            return CompletableFuture.completedFuture(r);
+        }
+        if (r != null) {
+            runtime = null;
+            r.stop();
+        }
+        CompletableFuture<RingRuntime> f = new CompletableFuture<>();
+        waitingForStart.add(f);
+        startRuntime();
+        return f;
+    }
+
+    private void cancelStartRetry() {
+        if (startRetry != null) {
+            startRetry.cancel(false);
+            startRetry = null;
+        }
     }
 
     /** Joins the seeds now, and again while this member knows no one else alive (seeds may start later). */
-    private synchronized void scheduleJoins(RingOptions o, RingRuntime r) {
+    private void scheduleJoins(RingOptions o, RingRuntime r) {
         if (joinRetry != null) {
             joinRetry.cancel(false);
             joinRetry = null;
         }
         if (o.joinRetrySeconds() > 0 && !o.seeds().isEmpty()) {
-            joinRetry = group.scheduleWithFixedDelay(this::retryJoin, 0, o.joinRetrySeconds(), TimeUnit.SECONDS);
+            joinRetry = loop.scheduleWithFixedDelay(this::retryJoin, 0, o.joinRetrySeconds(), TimeUnit.SECONDS);
         } else if (!o.seeds().isEmpty()) {
-            group.execute(() -> joinQuietly(r, o.seeds()));
+            joinQuietly(r, o.seeds());
         }
     }
 
     /** After a failed start (the port taken, say), tries again rather than stay out of the Ring for good. */
-    private synchronized void retryStart() {
-        if (runtime == null && !leftOnPurpose && !group.isShuttingDown()) {
+    private void retryStart() {
+        startRetry = null;
+        if (runtime == null && !leftOnPurpose && !closed) {
             startRuntime();
         }
     }
@@ -222,70 +334,52 @@ public final class RingComponent implements Ring, NodeListener {
         if (r == null || leftOnPurpose) {
             return;
         }
-        try {
-            if (r.call(s -> s.running() && s.countInState(MemberState.ALIVE) <= 1)) {
-                joinQuietly(r, options.seeds());
-            }
-        } catch (IOException e) {
-            LOG.debug("Ring join retry: {}", e.getMessage());
+        if (r.swim().running() && r.swim().countInState(MemberState.ALIVE) <= 1) {
+            joinQuietly(r, options.seeds());
         }
     }
 
     private void joinQuietly(RingRuntime r, List<Endpoint> seeds) {
-        try {
-            r.call(s -> {
-                s.join(seeds, n -> {
-                    if (n > 0) {
-                        LOG.info("Ring join: {} of {} seeds answered", n, seeds.size());
-                    } else {
-                        LOG.debug("Ring join: none of the seeds {} answered", seeds);
-                    }
-                });
-                return null;
-            });
-        } catch (IOException e) {
-            LOG.warn("Ring join failed: {}", e.getMessage());
-        }
+        r.joinAsync(seeds).thenAccept(n -> {
+            if (n > 0) {
+                LOG.info("Ring join: {} of {} seeds answered", n, seeds.size());
+            } else {
+                LOG.debug("Ring join: none of the seeds {} answered", seeds);
+            }
+        });
     }
 
-    private synchronized void stopRuntime(boolean leave) {
+    /** Stops the member (loop only), announcing the departure if {@code leave}; {@code done} runs on the loop. */
+    private void stopRuntime(boolean leave, Runnable done) {
         if (joinRetry != null) {
             joinRetry.cancel(false);
             joinRetry = null;
         }
+        cancelStartRetry();
         RingRuntime r = runtime;
         runtime = null;
         if (r == null) {
+            done.run();
             return;
         }
         if (leave) {
-            try {
-                r.leave(LEAVE_TIMEOUT_MILLIS);
-            } catch (IOException e) {
-                LOG.warn("Ring leave did not complete: {}", e.getMessage());
-            }
+            r.leaveAsync(done);
+        } else {
+            r.stop();
+            done.run();
         }
-        r.stop();
     }
 
     private List<Endpoint> aliveAddresses() {
         List<Endpoint> out = new ArrayList<>();
-        RingRuntime r = runtime;
-        if (r == null) {
-            return out;
-        }
-        try {
-            NodeId self = node.identity().id();
-            for (Member m : r.call(s -> s.members())) {
-                if (m.state() == MemberState.ALIVE && !m.id().equals(self)) {
-                    out.add(m.address());
-                    if (out.size() >= 8) {
-                        break;
-                    }
+        NodeId self = node.identity().id();
+        for (Member m : view().members()) {
+            if (m.state() == MemberState.ALIVE && !m.id().equals(self)) {
+                out.add(m.address());
+                if (out.size() >= 8) {
+                    break;
                 }
             }
-        } catch (IOException e) {
-            // A stopped member knows no one.
         }
         return out;
     }
@@ -302,25 +396,13 @@ public final class RingComponent implements Ring, NodeListener {
      * and SCR's bind threads, which must never wait for the Ring.
      */
     private void refreshAdvert() {
-        if (!group.isShuttingDown()) {
-            group.execute(this::refreshAdvertNow);
-        }
+        onLoop(this::refreshAdvertNow);
     }
 
     private void refreshAdvertNow() {
         RingRuntime r = runtime;
-        if (r == null) {
-            return;
-        }
-        ResourceAdvert a = advert();
-        String name = node.name();
-        try {
-            r.call(s -> {
-                s.updateAdvert(name, a);
-                return null;
-            });
-        } catch (IOException e) {
-            LOG.warn("Ring advert not refreshed: {}", e.getMessage());
+        if (r != null) {
+            r.swim().updateAdvert(node.name(), advert());
         }
     }
 
@@ -358,12 +440,7 @@ public final class RingComponent implements Ring, NodeListener {
         if (r == null) {
             return;
         }
-        Map<String, Long> now;
-        try {
-            now = r.call(s -> s.counters().drops());
-        } catch (IOException e) {
-            return;
-        }
+        Map<String, Long> now = r.swim().counters().drops();
         Map<String, Long> delta = new TreeMap<>();
         now.forEach((reason, n) -> {
             long d = n - lastDrops.getOrDefault(reason, 0L);
@@ -423,6 +500,12 @@ public final class RingComponent implements Ring, NodeListener {
         Object type = ref.getProperty(property);
         if (type instanceof String s && !s.isBlank()) {
             map.put(ref, s.trim());
+            if (s.trim().length() > MemberRecord.MAX_ADVERTISED_TYPE
+                    || new TreeSet<>(map.values()).size() > MemberRecord.MAX_ADVERTISED_TYPES) {
+                LOG.warn("service {}: type '{}' not advertised on the Ring, which carries at most {} types of {} "
+                        + "characters each", ref, s.trim(), MemberRecord.MAX_ADVERTISED_TYPES,
+                        MemberRecord.MAX_ADVERTISED_TYPE);
+            }
         } else {
             map.remove(ref);
             LOG.warn("service {} has no {} property; not advertised", ref, property);
@@ -437,39 +520,25 @@ public final class RingComponent implements Ring, NodeListener {
 
     // ------------------------------------------------------------------ Ring
 
-    private RingRuntime running() {
-        RingRuntime r = runtime;
-        if (r == null) {
-            throw new IllegalStateException(leftOnPurpose ? "this node has left the Ring (ring:join to rejoin)"
-                    : "the Ring member is not running: " + Optional.ofNullable(startProblem).orElse("stopped"));
-        }
-        return r;
+    private String downReason() {
+        return leftOnPurpose ? "this node has left the Ring (ring:join to rejoin)"
+                : "the Ring member is not running: " + Optional.ofNullable(startProblem).orElse("stopped");
     }
 
-    private <T> T call(java.util.function.Function<org.ringfellow.ring.internal.membership.Swim, T> f) {
-        try {
-            return running().call(f);
-        } catch (IOException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
+    /**
+     * {@inheritDoc} Reads the snapshot; prefer {@code view().self()}, which reads empty instead.
+     *
+     * @throws IllegalStateException if the member is not running (not started, retrying a failed start, or left)
+     */
     @Override
     public Member self() {
-        return call(s -> s.self());
+        return view().self().orElseThrow(() -> new IllegalStateException(downReason()));
     }
 
     @Override
-    public org.ringfellow.api.ring.RingView view() {
+    public RingView view() {
         RingRuntime r = runtime;
-        if (r == null) {
-            return org.ringfellow.api.ring.RingView.EMPTY;
-        }
-        try {
-            return r.call(s -> org.ringfellow.api.ring.RingView.of(s.incarnation(), s.self(), s.members()));
-        } catch (IOException | RuntimeException e) {
-            return org.ringfellow.api.ring.RingView.EMPTY;
-        }
+        return r == null ? RingView.EMPTY : r.view();
     }
 
     @Override
@@ -477,62 +546,82 @@ public final class RingComponent implements Ring, NodeListener {
         if (seeds.isEmpty()) {
             throw new RingException("give at least one seed as host:port");
         }
-        RingRuntime r;
-        synchronized (this) {
-            if (runtime == null || !isRunning(runtime)) {
-                stopRuntime(false);
-                startRuntime();
-            }
-            r = runtime;
+        if (loop.inEventLoop()) {
+            throw new RingException("Ring.join waits for the seeds: it may not run on the Ring's own thread");
         }
-        if (r == null) {
-            throw new RingException("the Ring member cannot start: " + startProblem);
-        }
+        CompletableFuture<Integer> answered = new CompletableFuture<>();
+        onLoop(() -> {
+            leftOnPurpose = false;
+            ensureStarted().whenComplete((r, e) -> {
+                if (e != null) {
+                    answered.completeExceptionally(e);
+                } else {
+                    r.joinAsync(seeds).thenAccept(answered::complete);
+                }
+            });
+        });
+        int n;
         try {
-            int answered = r.join(seeds, JOIN_TIMEOUT_MILLIS);
-            if (answered == 0) {
-                throw new RingException("no seed answered: " + seeds);
-            }
-        } catch (IOException e) {
-            throw new RingException("join failed: " + e.getMessage(), e);
+            n = answered.get(JOIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RingException("join interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw new RingException("the Ring member cannot start: " + cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RingException("join did not finish within " + JOIN_TIMEOUT_MILLIS + " ms: " + seeds, e);
         }
-    }
-
-    private static long incarnation(RingRuntime r) {
-        try {
-            return r.call(s -> s.incarnation());
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static boolean isRunning(RingRuntime r) {
-        try {
-            return r.call(s -> s.running());
-        } catch (IOException e) {
-            return false;
+        if (n == 0) {
+            throw new RingException("no seed answered: " + seeds);
         }
     }
 
     @Override
     public void leave() {
-        leftOnPurpose = true;
-        stopRuntime(true);
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("Ring.leave waits for the departure: not on the Ring's own thread");
+        }
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        onLoop(() -> {
+            leftOnPurpose = true;
+            failWaiters(new IOException("this node left the Ring"));
+            stopRuntime(true, () -> left.complete(null));
+        });
+        try {
+            left.get(LEAVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("Ring leave did not complete: {}", e.toString());
+        }
     }
 
+    /** {@inheritDoc} A member that is not running finds nothing. */
     @Override
     public List<Member> find(ResourceQuery query) {
         return Discovery.find(members(), query);
     }
 
+    /** {@inheritDoc} A member that is not running has no successors to give. */
     @Override
     public List<Member> successors(byte[] key, int k) {
         return Discovery.successors(members(), key, k);
     }
 
+    /**
+     * {@inheritDoc} Counters are thread-safe and the members by state come from the snapshot.
+     *
+     * @throws IllegalStateException if the member is not running
+     */
     @Override
     public RingStats stats() {
-        return call(s -> s.stats());
+        RingRuntime r = runtime;
+        if (r == null) {
+            throw new IllegalStateException(downReason());
+        }
+        return r.swim().stats();
     }
 
     /** The annotation defaults, for when a refused configuration leaves nothing better. */

@@ -201,8 +201,12 @@ class RingComponentTest {
         assertEquals(before.address(), after.address());
         assertEquals(before.incarnation(), after.incarnation(), "no new life: the incarnation stays");
         assertEquals(MemberState.ALIVE, after.state());
-        var stats = cb.stats();
-        assertEquals(300L * (stats.healthMultiplier() + 1), stats.protocolPeriodMillis(), "the new period applies");
+        // Applied on the Ring's loop, after modified() returned.
+        assertTrue(poll(() -> {
+            var stats = cb.stats();
+            return 300L * (stats.healthMultiplier() + 1) == stats.protocolPeriodMillis();
+        }), "the new period applies");
+        assertEquals(before.incarnation(), cb.self().incarnation(), "no new life: the incarnation stays");
         assertEquals(MemberState.ALIVE, ca.member(b.identity.id()).orElseThrow().state());
         assertTrue(eventsAtA.stream().noneMatch(e -> e.type() == RingEvent.Type.LEFT), eventsAtA.toString());
     }
@@ -217,7 +221,9 @@ class RingComponentTest {
         assertTrue(poll(() -> ca.members().size() == 2));
         cb.leave();
         assertTrue(poll(() -> ca.member(b.identity.id()).map(m -> m.state() == MemberState.LEFT).orElse(false)));
-        assertThrows(IllegalStateException.class, cb::members);
+        assertEquals(org.ringfellow.api.ring.RingView.EMPTY, cb.view(), "a member that left reads as empty");
+        assertEquals(List.of(), cb.members());
+        assertThrows(IllegalStateException.class, cb::self);
         cb.join(List.of(ca.self().address()));
         assertTrue(poll(() -> ca.member(b.identity.id()).map(m -> m.state() == MemberState.ALIVE).orElse(false)),
                 "a rejoin after leave should be seen alive");
@@ -225,5 +231,31 @@ class RingComponentTest {
                 () -> cb.join(List.of(org.ringfellow.api.ring.Endpoint.parse("127.0.0.1:1"))));
         assertTrue(e.getMessage().contains("no seed answered"), e.getMessage());
         assertTrue(Set.of(MemberState.values()).contains(cb.self().state()));
+    }
+
+    @Test
+    void givenTheRingPortBusyAtBoot_whenThePortFrees_thenTheMemberComesUp() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        java.net.ServerSocket tcp = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"));
+        java.net.DatagramSocket udp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", port));
+        Map<String, Object> cfg = loopback();
+        cfg.put("port", port);
+        RingComponent c;
+        try {
+            c = start(new FakeNode(11, "busy", new Resources(1000, 1L << 30, 0), Map.of()), cfg);
+            assertEquals(org.ringfellow.api.ring.RingView.EMPTY, c.view());
+            assertEquals(List.of(), c.members());
+            assertEquals(List.of(), c.successors(new byte[] {1}, 3));
+            assertEquals(List.of(), c.find(QueryParser.parse(List.of("limit=5"))));
+        } finally {
+            tcp.close();
+            udp.close();
+        }
+        assertTrue(poll(() -> c.view().isRunning()), "the member never came up after its port freed");
+        assertEquals(port, c.view().self().orElseThrow().address().port());
     }
 }

@@ -17,6 +17,10 @@ public final class Limits {
     public static final int MAX_HOST = 64;
     public static final int MAX_TYPES = 8;
     public static final int MAX_TYPE = 32;
+    /**
+     * Most labels a decoded record may hold; what a node sends is bounded tighter by
+     * {@link org.ringfellow.api.node.Labels}, whose limits all fit one record at once.
+     */
     public static final int MAX_LABELS = 16;
     public static final int MAX_LABEL_KEY = 32;
     public static final int MAX_LABEL_VALUE = 64;

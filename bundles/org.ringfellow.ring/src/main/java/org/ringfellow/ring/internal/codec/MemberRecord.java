@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeIdentity;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
@@ -51,9 +52,18 @@ public final class MemberRecord implements Update {
         this.encoded = w.toBytes();
     }
 
+    /** The most driver types, and separately runtime types, this node's record carries. */
+    public static final int MAX_ADVERTISED_TYPES = 5;
+    /** The longest driver or runtime type this node's record carries, in bytes. */
+    public static final int MAX_ADVERTISED_TYPE = 10;
+
     /**
-     * Creates and signs this node's record. Labels that would push the record past
-     * {@link Limits#MAX_RECORD} are left out (in key order), so a record always fits a datagram.
+     * Creates and signs this node's record. Room is reserved for every label {@link Labels}
+     * allows, operator and published at their limits at once, so a valid label is always
+     * carried: the largest record the limits allow still fits {@link Limits#MAX_RECORD}. A
+     * label that {@link Labels#check} refuses (the node never passes one) is left out, as are
+     * driver and runtime types beyond {@link #MAX_ADVERTISED_TYPES} or
+     * {@link #MAX_ADVERTISED_TYPE} bytes (the component warns of those).
      */
     public static MemberRecord sign(NodeIdentity identity, String name, Endpoint address, long incarnation,
             boolean left, ResourceAdvert advert) {
@@ -61,13 +71,6 @@ public final class MemberRecord implements Update {
         String safeName = truncate(name, Limits.MAX_NAME);
         ResourceAdvert bounded = bound(advert);
         byte[] signed = encodeSignedPart(pk, safeName, address, incarnation, left, bounded);
-        while (signed.length + 1 + Limits.SIGNATURE > Limits.MAX_RECORD && !bounded.labels().isEmpty()) {
-            TreeMap<String, String> fewer = new TreeMap<>(bounded.labels());
-            fewer.pollLastEntry();
-            bounded = new ResourceAdvert(bounded.contributed(), bounded.free(), bounded.drivers(), bounded.runtimes(),
-                    fewer);
-            signed = encodeSignedPart(pk, safeName, address, incarnation, left, bounded);
-        }
         if (signed.length + 1 + Limits.SIGNATURE > Limits.MAX_RECORD) {
             throw new IllegalArgumentException("member record exceeds " + Limits.MAX_RECORD + " bytes");
         }
@@ -82,12 +85,17 @@ public final class MemberRecord implements Update {
         Set<String> drivers = boundTypes(a.drivers());
         Set<String> runtimes = boundTypes(a.runtimes());
         Map<String, String> labels = new LinkedHashMap<>();
+        int operator = 0;
+        int published = 0;
         for (Map.Entry<String, String> e : new TreeMap<>(a.labels()).entrySet()) {
-            if (labels.size() >= Limits.MAX_LABELS) {
-                break;
+            try {
+                Labels.check(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException invalid) {
+                continue;
             }
-            if (utf8Length(e.getKey()) <= Limits.MAX_LABEL_KEY && utf8Length(e.getValue()) <= Limits.MAX_LABEL_VALUE
-                    && !e.getKey().isEmpty()) {
+            boolean isPublished = Labels.isPublished(e.getKey());
+            if (isPublished ? published++ < Labels.MAX_PUBLISHED_LABELS
+                    : operator++ < Labels.MAX_OPERATOR_LABELS) {
                 labels.put(e.getKey(), e.getValue());
             }
         }
@@ -97,7 +105,7 @@ public final class MemberRecord implements Update {
     private static Set<String> boundTypes(Set<String> types) {
         TreeSet<String> out = new TreeSet<>();
         for (String t : new TreeSet<>(types)) {
-            if (out.size() < Limits.MAX_TYPES && !t.isEmpty() && utf8Length(t) <= Limits.MAX_TYPE) {
+            if (out.size() < MAX_ADVERTISED_TYPES && !t.isEmpty() && utf8Length(t) <= MAX_ADVERTISED_TYPE) {
                 out.add(t);
             }
         }

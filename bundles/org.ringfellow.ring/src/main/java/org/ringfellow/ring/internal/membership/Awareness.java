@@ -8,7 +8,8 @@ package org.ringfellow.ring.internal.membership;
 final class Awareness {
 
     private final int max;
-    private int score;
+    /** Written on the protocol thread; read by {@link Swim#stats()} on any. */
+    private volatile int score;
 
     Awareness(int max) {
         this.max = max;

@@ -7,13 +7,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Traffic and drop counters; written on the protocol thread, read from any. */
-public final class Counters {
+public final class Counters implements org.ringfellow.ring.internal.transport.MeteredTransport.Meter {
 
-    final LongAdder messagesIn = new LongAdder();
-    final LongAdder messagesOut = new LongAdder();
-    final LongAdder bytesIn = new LongAdder();
-    final LongAdder bytesOut = new LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final Map<String, AtomicLong> drops = new ConcurrentHashMap<>();
+
+    @Override
+    public void received(long bytes) {
+        messagesIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    @Override
+    public void sent(long bytes) {
+        messagesOut.increment();
+        bytesOut.add(bytes);
+    }
 
     public void drop(String reason) {
         drops.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();

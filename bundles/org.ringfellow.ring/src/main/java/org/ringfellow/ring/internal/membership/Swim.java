@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
 import org.ringfellow.api.ring.Endpoint;
@@ -18,6 +19,7 @@ import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.ResourceAdvert;
 import org.ringfellow.api.ring.RingEvent;
 import org.ringfellow.api.ring.RingStats;
+import org.ringfellow.api.ring.RingView;
 import org.ringfellow.ring.internal.clock.Scheduler;
 import org.ringfellow.ring.internal.codec.Accusation;
 import org.ringfellow.ring.internal.codec.Codec;
@@ -30,13 +32,17 @@ import org.ringfellow.ring.internal.codec.Update;
 import org.ringfellow.ring.internal.config.RingConfig;
 import org.ringfellow.ring.internal.crypto.SignatureVerifier;
 import org.ringfellow.ring.internal.gossip.BroadcastQueue;
+import org.ringfellow.ring.internal.transport.MeteredTransport;
 import org.ringfellow.ring.internal.transport.Transport;
 
 /**
  * One member's SWIM protocol with Lifeguard: probing (ping, ping-req, nack), suspicion with
  * dynamic timeouts and refutation, dissemination piggybacked on every datagram plus gossip
  * rounds, and push-pull state sync. Single-threaded: every method runs on the scheduler's
- * thread, so the same code runs on a Netty event loop or on a virtual clock.
+ * thread, so the same code runs on a Netty event loop or on a virtual clock. The exceptions
+ * are {@link #view()} and {@link #stats()}, which any thread may call: the protocol publishes
+ * an immutable {@link RingView} after every change of its view, before it tells a listener,
+ * and the counters are thread-safe.
  */
 public final class Swim implements Transport.Handler {
 
@@ -67,7 +73,7 @@ public final class Swim implements Transport.Handler {
         }
     }
 
-    private RingConfig config;
+    private volatile RingConfig config;
     private final NodeIdentity identity;
     private final Transport transport;
     private final Scheduler scheduler;
@@ -75,7 +81,21 @@ public final class Swim implements Transport.Handler {
     private final SignatureVerifier verifier;
     private final Consumer<RingEvent> listener;
     private final Counters counters = new Counters();
-    private Awareness awareness;
+    private volatile Awareness awareness;
+    /** The latest snapshot of the view, for readers on any thread; EMPTY while not running. */
+    private volatile RingView view = RingView.EMPTY;
+    private LongSupplier versions = new LongSupplier() {
+        private long next = 1;
+
+        @Override
+        public long getAsLong() {
+            return next++;
+        }
+    };
+    /** The view changed since the last snapshot. */
+    private boolean viewDirty;
+    /** A snapshot is due at the end of the current event. */
+    private boolean publishScheduled;
     private final BroadcastQueue broadcasts = new BroadcastQueue();
     private final Map<NodeId, MemberEntry> members = new HashMap<>();
     private final List<MemberEntry> probeList = new ArrayList<>();
@@ -113,7 +133,8 @@ public final class Swim implements Transport.Handler {
             Consumer<RingEvent> listener) {
         this.config = config;
         this.identity = identity;
-        this.transport = transport;
+        // Every byte and message in and out is counted here, once, whatever the transport.
+        this.transport = new MeteredTransport(transport, counters);
         this.scheduler = scheduler;
         this.random = random;
         this.verifier = verifier;
@@ -132,10 +153,22 @@ public final class Swim implements Transport.Handler {
         this.interner = interner;
     }
 
+    /**
+     * Where the versions of the published views come from: a component that restarts its member
+     * passes one source to every life, so that versions keep growing across restarts.
+     *
+     * @param next gives a larger number at every call
+     */
+    public void useVersions(LongSupplier next) {
+        this.versions = next;
+    }
+
     /** Starts listening and the protocol's timers; with no join this member is a ring of one. */
     public void start() {
         running = true;
         transport.start(this);
+        changed();
+        publishView();
         broadcasts.queue(selfEntry.record);
         scheduleNextProbe(true);
         gossipTimer = scheduler.schedule(random.nextInt((int) config.gossipIntervalMillis()), this::gossipRound);
@@ -171,6 +204,8 @@ public final class Swim implements Transport.Handler {
     /** Stops without a word to anyone: what a crash looks like to the others. */
     public void stop() {
         running = false;
+        viewDirty = false;
+        view = RingView.EMPTY;
         cancel(probeTimer);
         cancel(gossipTimer);
         cancel(pushPullTimer);
@@ -219,6 +254,7 @@ public final class Swim implements Transport.Handler {
                     ok[0]++;
                 }
                 if (--outstanding[0] == 0) {
+                    publishView();
                     done.accept(ok[0]);
                 }
             });
@@ -240,6 +276,7 @@ public final class Swim implements Transport.Handler {
                 selfEntry.record.incarnation() + 1, true, selfEntry.record.advert());
         selfEntry.record = left;
         setState(selfEntry, MemberState.LEFT);
+        changed();
         broadcasts.clear();
         broadcasts.queue(left);
         for (MemberEntry e : randomMembers(Math.max(config.gossipNodes(), config.indirectChecks()) * 2, null, false)) {
@@ -263,6 +300,7 @@ public final class Swim implements Transport.Handler {
         }
         selfEntry.record = MemberRecord.sign(identity, name, current.address(), current.incarnation() + 1, false,
                 advert);
+        changed();
         broadcasts.queue(selfEntry.record);
     }
 
@@ -447,6 +485,7 @@ public final class Swim implements Transport.Handler {
             boolean reap = e.gone() && now - e.stateSince >= config.gossipToTheDeadMillis();
             if (reap && members.get(e.record.id()) == e) {
                 members.remove(e.record.id());
+                changed();
             }
             return reap || members.get(e.record.id()) != e;
         });
@@ -489,8 +528,6 @@ public final class Swim implements Transport.Handler {
         long remaining = awareness.scale(config.probeIntervalMillis()) - awareness.scale(config.probeTimeoutMillis());
         if (remaining > 0) {
             byte[] ping = Codec.encodeDatagram(new Message.Ping(p.seq, p.target, List.of()));
-            counters.messagesOut.increment();
-            counters.bytesOut.add(ping.length + 4L);
             transport.request(targetAddress, ping, remaining, (reply, error) -> {
                 if (!running) {
                     return;
@@ -500,8 +537,6 @@ public final class Swim implements Transport.Handler {
                     concludeIfCertain(p);
                     return;
                 }
-                counters.messagesIn.increment();
-                counters.bytesIn.add(reply.length + 4L);
                 try {
                     if (Codec.decodeDatagram(reply) instanceof Message.Ack ack && ack.seq() == p.seq
                             && pending.get(p.seq) == p) {
@@ -732,14 +767,10 @@ public final class Swim implements Transport.Handler {
             Endpoint address = gone.record.address();
             NodeId id = gone.record.id();
             byte[] ping = Codec.encodeDatagram(new Message.Ping(nextSeq++, id, List.of()));
-            counters.messagesOut.increment();
-            counters.bytesOut.add(ping.length + 4L);
             transport.request(address, ping, config.probeTimeoutMillis(), (reply, error) -> {
                 if (reply == null || !running || leaving) {
                     return;
                 }
-                counters.messagesIn.increment();
-                counters.bytesIn.add(reply.length + 4L);
                 try {
                     if (Codec.decodeDatagram(reply) instanceof Message.Ack) {
                         pushPull(address, false, ok -> { });
@@ -766,15 +797,11 @@ public final class Swim implements Transport.Handler {
 
     private void pushPull(Endpoint to, boolean join, Consumer<Boolean> done) {
         byte[] request = Codec.encodeStream(localState(join));
-        counters.messagesOut.increment();
-        counters.bytesOut.add(request.length + 4L);
         transport.request(to, request, config.tcpTimeoutMillis(), (reply, error) -> {
             if (error != null || reply == null || !running) {
                 done.accept(false);
                 return;
             }
-            counters.messagesIn.increment();
-            counters.bytesIn.add(reply.length + 4L);
             try {
                 mergeState(Codec.decodeStream(reply), !join);
                 done.accept(true);
@@ -808,8 +835,6 @@ public final class Swim implements Transport.Handler {
 
     @Override
     public byte[] onRequest(Endpoint from, byte[] data) {
-        counters.messagesIn.increment();
-        counters.bytesIn.add(data.length + 4L);
         if (!running) {
             return null;
         }
@@ -825,8 +850,6 @@ public final class Swim implements Transport.Handler {
         }
         byte[] reply = Codec.encodeStream(localState(false));
         mergeState(remote, true);
-        counters.messagesOut.increment();
-        counters.bytesOut.add(reply.length + 4L);
         return reply;
     }
 
@@ -838,8 +861,6 @@ public final class Swim implements Transport.Handler {
                     return null;
                 }
                 byte[] ack = Codec.encodeDatagram(new Message.Ack(ping.seq(), List.of()));
-                counters.messagesOut.increment();
-                counters.bytesOut.add(ack.length + 4L);
                 return ack;
             }
             counters.drop("unknown-type");
@@ -853,8 +874,6 @@ public final class Swim implements Transport.Handler {
 
     @Override
     public void onDatagram(Endpoint from, byte[] data) {
-        counters.messagesIn.increment();
-        counters.bytesIn.add(data.length);
         if (!running) {
             return;
         }
@@ -952,6 +971,7 @@ public final class Swim implements Transport.Handler {
             before = null;
             e = new MemberEntry(r, MemberState.ALIVE, now);
             members.put(r.id(), e);
+            changed();
             ringInsert(e);
             int pos = probeList.isEmpty() ? 0 : random.nextInt(probeList.size() + 1);
             probeList.add(pos, e);
@@ -961,6 +981,7 @@ public final class Swim implements Transport.Handler {
         } else {
             before = e.state;
             e.record = r;
+            changed();
             if (e.accusation != null && e.accusation.incarnation() < r.incarnation()) {
                 e.accusation = null;
             }
@@ -1107,6 +1128,7 @@ public final class Swim implements Transport.Handler {
         long inc = Math.max(selfEntry.record.incarnation(), accusedIncarnation) + 1;
         MemberRecord cur = selfEntry.record;
         selfEntry.record = MemberRecord.sign(identity, cur.name(), cur.address(), inc, false, cur.advert());
+        changed();
         broadcasts.queue(selfEntry.record);
         gossipSoon();
         awareness.apply(1);
@@ -1117,6 +1139,7 @@ public final class Swim implements Transport.Handler {
             boolean wasGone = e.gone();
             e.state = s;
             e.stateSince = scheduler.nowMillis();
+            changed();
             if (wasGone && !e.gone()) {
                 ringInsert(e);
             } else if (!wasGone && e.gone()) {
@@ -1126,6 +1149,8 @@ public final class Swim implements Transport.Handler {
     }
 
     private void emit(RingEvent.Type type, MemberEntry e) {
+        // A listener that reads the view sees the change it is told about.
+        publishView();
         try {
             listener.accept(new RingEvent(type, e.toMember()));
         } catch (RuntimeException ex) {
@@ -1135,8 +1160,6 @@ public final class Swim implements Transport.Handler {
 
     private void sendDatagram(Endpoint to, Message m) {
         byte[] b = Codec.encodeDatagram(m);
-        counters.messagesOut.increment();
-        counters.bytesOut.add(b.length);
         transport.sendDatagram(to, b);
     }
 
@@ -1188,14 +1211,52 @@ public final class Swim implements Transport.Handler {
         return counters;
     }
 
+    /**
+     * Returns the counters and the members by state of the latest published view. Any thread.
+     *
+     * @return a snapshot of the counters
+     */
     public RingStats stats() {
         Map<MemberState, Integer> byState = new EnumMap<>(MemberState.class);
         for (MemberState s : MemberState.values()) {
             byState.put(s, 0);
         }
-        members.values().forEach(e -> byState.merge(e.state, 1, Integer::sum));
+        view.members().forEach(m -> byState.merge(m.state(), 1, Integer::sum));
+        Awareness a = awareness;
         return new RingStats(counters.messagesIn(), counters.messagesOut(), counters.bytesIn(), counters.bytesOut(),
-                counters.drops(), awareness.scale(config.probeIntervalMillis()), awareness.score(), byState);
+                counters.drops(), a.scale(config.probeIntervalMillis()), a.score(), byState);
+    }
+
+    /**
+     * Returns the latest snapshot of this member's view. Any thread, without a hand-off.
+     *
+     * @return the view published after the last change; {@link RingView#EMPTY} unless running
+     */
+    public RingView view() {
+        return view;
+    }
+
+    /** Notes a change of the view; the snapshot follows at the end of the current event at the latest. */
+    private void changed() {
+        viewDirty = true;
+        if (!publishScheduled && running) {
+            publishScheduled = true;
+            scheduler.schedule(0, () -> {
+                publishScheduled = false;
+                publishView();
+            });
+        }
+    }
+
+    /** Publishes a snapshot if the view changed since the last one (protocol thread). */
+    private void publishView() {
+        if (!viewDirty || !running) {
+            return;
+        }
+        viewDirty = false;
+        List<Member> all = new ArrayList<>(members.size());
+        members.values().forEach(e -> all.add(e.toMember()));
+        view = RingView.of(versions.getAsLong(), selfEntry.toMember(), all);
     }
 
     /** For tests and simulations: every member this view holds records of, without copying records. */
@@ -1219,6 +1280,7 @@ public final class Swim implements Transport.Handler {
             if (!r.id().equals(identity.id()) && !members.containsKey(r.id())) {
                 MemberEntry e = new MemberEntry(r, MemberState.ALIVE, now);
                 members.put(r.id(), e);
+                changed();
                 probeList.add(e);
                 ringInsert(e);
             }

@@ -27,7 +27,7 @@ class CodecTest {
     private static final LocalIdentity BOB = LocalIdentity.generate(LocalIdentity.seeded(2));
     private static final ResourceAdvert ADVERT = new ResourceAdvert(new Resources(4000, 8L << 30, 100L << 30),
             new Resources(2000, 4L << 30, 50L << 30), Set.of("runc", "docker"), Set.of("bundle"),
-            Map.of("zone", "eu", "owner", "ålice"));
+            Map.of("zone", "eu", "owner", "alice"));
     private final SignatureVerifier verifier = new SignatureVerifier(1000);
 
     private static MemberRecord record() {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -22,6 +23,8 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -56,48 +59,100 @@ public final class NettyTransport implements Transport {
     }
 
     /**
-     * Binds UDP and TCP on the same port (0 picks a free one). Must not be called on {@code loop}.
+     * Binds UDP and TCP on the same port (0 picks a free one) and waits. Only for a thread that
+     * may block: never on an event loop, {@code loop} or another.
      *
      * @param advertiseHost the host others should send to; blank for the bound address
+     * @throws IllegalStateException if called on an event loop
      */
     public static NettyTransport bind(EventLoop loop, String bindHost, int port, String advertiseHost,
             int advertisePort) throws IOException {
-        IOException last = null;
-        for (int attempt = 0; attempt < (port == 0 ? 10 : 1); attempt++) {
-            Holder h = new Holder();
-            Channel tcp = null;
-            try {
-                tcp = new ServerBootstrap().group(loop, loop).channel(NioServerSocketChannel.class)
-                        .childHandler(new ChannelInitializer<SocketChannel>() {
-                            @Override
-                            protected void initChannel(SocketChannel ch) {
-                                h.transport.initServerChild(ch);
-                            }
-                        }).bind(bindHost, port).sync().channel();
-                int boundPort = ((InetSocketAddress) tcp.localAddress()).getPort();
-                Channel udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
-                        .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                        .handler(new ChannelInitializer<NioDatagramChannel>() {
-                            @Override
-                            protected void initChannel(NioDatagramChannel ch) {
-                                ch.pipeline().addLast(new DatagramHandler(h));
-                            }
-                        }).bind(bindHost, boundPort).sync().channel();
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("NettyTransport.bind waits: on its event loop use bindAsync");
+        }
+        try {
+            return bindAsync(loop, bindHost, port, advertiseHost, advertisePort).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + bindHost + ":" + port, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /**
+     * Binds UDP and TCP on the same port (0 picks a free one) without waiting: the future
+     * completes on {@code loop}, with the transport or an {@link IOException} saying what could
+     * not be bound. Safe on any thread, {@code loop} included: nothing here blocks.
+     *
+     * @param advertiseHost the host others should send to; blank for the bound address
+     */
+    public static CompletableFuture<NettyTransport> bindAsync(EventLoop loop, String bindHost, int port,
+            String advertiseHost, int advertisePort) {
+        CompletableFuture<NettyTransport> result = new CompletableFuture<>();
+        attempt(loop, bindHost, port, advertiseHost, advertisePort, port == 0 ? 10 : 1, result);
+        return result;
+    }
+
+    private static void attempt(EventLoop loop, String bindHost, int port, String advertiseHost, int advertisePort,
+            int attemptsLeft, CompletableFuture<NettyTransport> result) {
+        Holder h = new Holder();
+        ChannelFuture tcpBound;
+        try {
+            tcpBound = new ServerBootstrap().group(loop, loop).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            h.transport.initServerChild(ch);
+                        }
+                    }).bind(bindHost, port);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(failure(bindHost, port, e));
+            return;
+        }
+        tcpBound.addListener((ChannelFutureListener) tf -> {
+            if (!tf.isSuccess()) {
+                retryOrFail(loop, bindHost, port, advertiseHost, advertisePort, attemptsLeft, result, tf.cause());
+                return;
+            }
+            Channel tcp = tf.channel();
+            int boundPort = ((InetSocketAddress) tcp.localAddress()).getPort();
+            ChannelFuture udpBound = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                    .handler(new ChannelInitializer<NioDatagramChannel>() {
+                        @Override
+                        protected void initChannel(NioDatagramChannel ch) {
+                            ch.pipeline().addLast(new DatagramHandler(h));
+                        }
+                    }).bind(bindHost, boundPort);
+            udpBound.addListener((ChannelFutureListener) uf -> {
+                if (!uf.isSuccess()) {
+                    tcp.close();
+                    retryOrFail(loop, bindHost, port, advertiseHost, advertisePort, attemptsLeft, result, uf.cause());
+                    return;
+                }
                 String host = advertiseHost == null || advertiseHost.isBlank()
                         ? ((InetSocketAddress) tcp.localAddress()).getAddress().getHostAddress() : advertiseHost;
                 Endpoint adv = new Endpoint(host, advertisePort > 0 ? advertisePort : boundPort);
-                h.transport = new NettyTransport(loop, udp, tcp, adv, Limits.MAX_STREAM);
-                return h.transport;
-            } catch (Exception e) {
-                if (tcp != null) {
-                    tcp.close();
-                }
-                last = e instanceof IOException io ? io : new IOException("cannot bind " + bindHost + ":" + port
-                        + ": " + e.getMessage(), e);
-            }
+                h.transport = new NettyTransport(loop, uf.channel(), tcp, adv, Limits.MAX_STREAM);
+                result.complete(h.transport);
+            });
+        });
+    }
+
+    /** Port 0: the free TCP port picked may be taken for UDP, so pick another, a few times. */
+    private static void retryOrFail(EventLoop loop, String bindHost, int port, String advertiseHost,
+            int advertisePort, int attemptsLeft, CompletableFuture<NettyTransport> result, Throwable cause) {
+        if (attemptsLeft > 1 && !loop.isShuttingDown()) {
+            attempt(loop, bindHost, port, advertiseHost, advertisePort, attemptsLeft - 1, result);
+        } else {
+            result.completeExceptionally(failure(bindHost, port, cause));
         }
-        throw last;
+    }
+
+    private static IOException failure(String bindHost, int port, Throwable cause) {
+        return new IOException("cannot bind " + bindHost + ":" + port + ": " + cause.getMessage(), cause);
     }
 
     private static final class Holder {

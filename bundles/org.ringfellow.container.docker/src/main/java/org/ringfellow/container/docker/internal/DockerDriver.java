@@ -216,8 +216,15 @@ public final class DockerDriver implements ContainerDriver {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION, Capability.CPU_LIMIT,
-                Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT, Capability.RECOVER);
+        // SECCOMP: dockerd's default profile, which the driver never turns off (it refuses
+        // unshare, setns and clone with namespace flags to a process without CAP_SYS_ADMIN)
+        Set<Capability> caps = EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION,
+                Capability.CPU_LIMIT, Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT,
+                Capability.RECOVER, Capability.SECCOMP);
+        if (options.nonRootUser()) {
+            caps.add(Capability.USER_NAMESPACE);
+        }
+        return caps;
     }
 
     @Override

@@ -171,6 +171,9 @@ public final class RuncDriver extends MonitoredDriver {
         if (options.uidBase() > 0) {
             caps.add(Capability.USER_NAMESPACE);
         }
+        if (!OciConfig.seccompArchitectures().isEmpty()) {
+            caps.add(Capability.SECCOMP);
+        }
         return caps;
     }
 

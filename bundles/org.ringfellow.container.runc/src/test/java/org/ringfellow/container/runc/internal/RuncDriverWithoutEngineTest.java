@@ -12,7 +12,7 @@ import org.ringfellow.api.container.ContainerSpec;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 
 /** A node without runc: the driver still comes up, says why it cannot work, and never blocks. */
 class RuncDriverWithoutEngineTest {

@@ -528,11 +528,12 @@ public abstract class ContainerDriverConformance {
     }
 
     @Test
-    @DisplayName("a second container with a running container's name is refused and the first keeps running")
+    @DisplayName("a second container with a running container's name is refused (INVALID_SPEC) and the first keeps running")
     void duplicateName() throws Exception {
         ContainerSpec s = spec("sleep", "1000").build();
         ContainerHandle h = start(s);
-        assertThrows(DriverException.class, () -> driver.start(s));
+        DriverException e = assertThrows(DriverException.class, () -> driver.start(s));
+        assertEquals(DriverException.Kind.INVALID_SPEC, e.kind(), "a duplicate name is the caller's mistake");
         assertEquals(ContainerState.RUNNING, driver.inspect(h).state());
     }
 

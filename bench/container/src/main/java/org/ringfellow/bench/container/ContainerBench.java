@@ -18,7 +18,7 @@ import org.ringfellow.api.container.ContainerSpec;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.bench.common.Timings;
 import org.ringfellow.container.internal.ContainerManagerImpl;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
 import org.ringfellow.container.runc.internal.RuncOptions;
 import org.ringfellow.container.tck.InMemoryNode;

@@ -15,7 +15,7 @@ import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.bench.common.Timings;
 import org.ringfellow.container.docker.internal.DockerDriver;
 import org.ringfellow.container.docker.internal.DockerOptions;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.lxc.internal.LxcDriver;
 import org.ringfellow.container.lxc.internal.LxcOptions;
 import org.ringfellow.container.tck.InMemoryNode;

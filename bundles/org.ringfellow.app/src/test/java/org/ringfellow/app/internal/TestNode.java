@@ -16,7 +16,7 @@ import org.ringfellow.api.container.Health;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.runtime.ApplicationRuntime;
 import org.ringfellow.container.internal.ContainerManagerImpl;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
 import org.ringfellow.container.runc.internal.RuncOptions;
 import org.ringfellow.container.tck.InMemoryNode;

@@ -59,13 +59,55 @@ public final class CgroupsV1 {
         return Files.exists(BASE.resolve("cgroup.controllers"));
     }
 
+    /** The v1 controllers every driver needs. */
+    public static final List<String> NEEDED = List.of("memory", "pids", "cpu", "cpuacct");
+
     /**
-     * The controllers a driver needs that are not mounted.
+     * The controllers a driver needs that are not mounted: neither a directory under
+     * {@code /sys/fs/cgroup} nor a cgroup v1 mount in this process's {@code /proc/self/mountinfo}
+     * (which runc reads: a node started under {@code ip netns exec} sees a fresh sysfs with no
+     * cgroup mount, and every runc start would fail with "no cgroup mount found in mountinfo").
      *
      * @return memory, pids, cpu, cpuacct where missing
      */
     public static List<String> missingControllers() {
-        return List.of("memory", "pids", "cpu", "cpuacct").stream().filter(c -> controllerDir(c).isEmpty()).toList();
+        List<String> mountinfo;
+        try {
+            mountinfo = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+        } catch (IOException e) {
+            mountinfo = List.of();
+        }
+        List<String> mounted = mountedControllers(mountinfo);
+        return NEEDED.stream().filter(c -> controllerDir(c).isEmpty() || !mounted.contains(c)).toList();
+    }
+
+    /**
+     * The cgroup v1 controllers mounted according to a mountinfo table (proc(5)): the super
+     * options of every {@code cgroup} file system, after the {@code " - "} separator, that
+     * name one of {@link #CONTROLLERS}.
+     *
+     * @param mountinfo the lines of a {@code /proc/<pid>/mountinfo}
+     * @return the controllers, each once
+     */
+    public static List<String> mountedControllers(List<String> mountinfo) {
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        for (String line : mountinfo) {
+            int sep = line.indexOf(" - ");
+            if (sep < 0) {
+                continue;
+            }
+            String[] f = line.substring(sep + 3).trim().split("\\s+");
+            if (f.length < 3 || !f[0].equals("cgroup")) {
+                continue;
+            }
+            for (String option : f[2].split(",")) {
+                // the other super options: rw/ro, name=..., release_agent=..., clone_children, ...
+                if (CONTROLLERS.contains(option)) {
+                    found.add(option);
+                }
+            }
+        }
+        return List.copyOf(found);
     }
 
     /**

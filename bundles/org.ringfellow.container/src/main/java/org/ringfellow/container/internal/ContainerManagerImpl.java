@@ -44,7 +44,7 @@ import org.ringfellow.api.container.LogChunk;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 
 /**
  * Tracks the container drivers through the whiteboard and keeps every container's handle and

@@ -23,7 +23,7 @@ import org.ringfellow.api.container.Image;
 import org.ringfellow.api.container.ResourceLimits;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.container.tck.InMemoryNode;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 
 class ContainerManagerImplTest {
 

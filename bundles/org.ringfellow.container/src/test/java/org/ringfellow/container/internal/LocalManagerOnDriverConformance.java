@@ -3,7 +3,7 @@ package org.ringfellow.container.internal;
 import java.nio.file.Path;
 import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.api.node.NodeStore;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.tck.InMemoryNode;
 import org.ringfellow.container.tck.ManagerOnDriverConformance;
 

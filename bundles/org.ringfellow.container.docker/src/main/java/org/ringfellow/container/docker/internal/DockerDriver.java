@@ -2,7 +2,6 @@ package org.ringfellow.container.docker.internal;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectExecResponse;
@@ -12,12 +11,9 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.api.model.TmpfsOptions;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -36,7 +32,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,8 +211,15 @@ public final class DockerDriver implements ContainerDriver {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION, Capability.CPU_LIMIT,
-                Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT, Capability.RECOVER);
+        // SECCOMP: dockerd's default profile, which the driver never turns off (it refuses
+        // unshare, setns and clone with namespace flags to a process without CAP_SYS_ADMIN)
+        Set<Capability> caps = EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION,
+                Capability.CPU_LIMIT, Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT,
+                Capability.RECOVER, Capability.SECCOMP);
+        if (options.nonRootUser()) {
+            caps.add(Capability.USER_NAMESPACE);
+        }
+        return caps;
     }
 
     @Override
@@ -303,51 +305,8 @@ public final class DockerDriver implements ContainerDriver {
     }
 
     private String create(ContainerSpec spec, String image) {
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode("none")
-                .withReadonlyRootfs(spec.readOnlyRoot())
-                .withCapDrop(com.github.dockerjava.api.model.Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
-                .withInit(true)
-                .withMemory(spec.limits().memoryBytes())
-                .withMemorySwap(spec.limits().memoryBytes())
-                .withPidsLimit((long) spec.limits().pids());
-        if (spec.limits().milliCpus() > 0) {
-            host.withCpuPeriod(100_000L).withCpuQuota(spec.limits().milliCpus() * 100L);
-        }
-        List<com.github.dockerjava.api.model.Mount> mounts = new ArrayList<>();
-        for (Mount m : spec.mounts()) {
-            com.github.dockerjava.api.model.Mount dm = new com.github.dockerjava.api.model.Mount()
-                    .withTarget(m.target()).withReadOnly(m.readOnly());
-            if (m.type() == Mount.Type.BIND) {
-                dm.withType(MountType.BIND).withSource(m.source());
-            } else {
-                // world-writable like /tmp, since the container's user is not root
-                dm.withType(MountType.TMPFS).withTmpfsOptions(new TmpfsOptions().withSizeBytes(m.sizeBytes())
-                        .withMode(01777));
-            }
-            mounts.add(dm);
-        }
-        if (!mounts.isEmpty()) {
-            host.withMounts(mounts);
-        }
-        Map<String, String> labels = new LinkedHashMap<>(spec.labels());
-        labels.put(OWNER_LABEL, nodeId);
-        labels.put(ID_LABEL, spec.name());
-        labels.put("org.ringfellow.image", spec.image());
-        List<String> env = new ArrayList<>();
-        spec.env().forEach((k, v) -> env.add(k + "=" + v));
-        CreateContainerCmd cmd = client.createContainerCmd(image)
-                .withName(dockerName(spec.name()))
-                .withCmd(spec.command())
-                .withEnv(env)
-                .withWorkingDir(spec.workingDir())
-                .withLabels(labels)
-                .withHostConfig(host);
-        if (!options.user().isEmpty()) {
-            cmd.withUser(options.user());
-        }
-        return cmd.exec().getId();
+        DockerConfig config = DockerConfig.of(spec, image, nodeId, options);
+        return config.applyTo(client.createContainerCmd(image)).exec().getId();
     }
 
     /** Imports an image's archive into dockerd once, tagged by its digest; returns the reference. */
@@ -860,7 +819,7 @@ public final class DockerDriver implements ContainerDriver {
 
     /** The container's name in dockerd: the node's prefix keeps two nodes on one engine apart. */
     String dockerName(String id) {
-        return "rf-" + nodeId.substring(0, Math.min(12, nodeId.length())) + "-" + id;
+        return DockerConfig.dockerName(nodeId, id);
     }
 
     private static void checkId(String id) throws DriverException {

@@ -50,6 +50,17 @@ public record DockerOptions(URI endpoint, String apiVersion, String user, Durati
     }
 
     /**
+     * Tells whether containers run as a user other than root: a configured user whose uid is
+     * not 0 (dockerd runs them without a user namespace, so uid 0 would be the host's root).
+     *
+     * @return true for a non-root user
+     */
+    boolean nonRootUser() {
+        String uid = user.split(":", 2)[0].trim();
+        return !uid.isEmpty() && !uid.equals("0") && !uid.equals("root");
+    }
+
+    /**
      * Tells whether dockerd runs on this host, so its container pids and cgroups are ours to read.
      *
      * @return true for a unix socket

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ImageStore;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.tck.ContainerDriverConformance;
 import org.ringfellow.container.tck.Engines;
 

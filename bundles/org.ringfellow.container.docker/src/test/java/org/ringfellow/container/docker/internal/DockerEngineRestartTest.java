@@ -25,7 +25,7 @@ import org.ringfellow.api.container.ContainerState;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.tck.Engines;
 
 /**

@@ -150,8 +150,47 @@ public final class LxcDriver extends MonitoredDriver {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION, Capability.CPU_LIMIT,
-                Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT, Capability.RECOVER);
+        Set<Capability> caps = EnumSet.of(Capability.EXEC, Capability.STATS, Capability.OOM_DETECTION,
+                Capability.CPU_LIMIT, Capability.MEMORY_LIMIT, Capability.PIDS_LIMIT, Capability.READ_ONLY_ROOT,
+                Capability.RECOVER, Capability.SECCOMP);
+        if (options.uid() != 0) {
+            // no user namespace: the workload runs as this host uid
+            caps.add(Capability.USER_NAMESPACE);
+        }
+        return caps;
+    }
+
+    /** Namespace flags of clone(2); a container must not make namespaces of its own. */
+    private static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L /* NEWNS */, 0x02000000L /* NEWCGROUP */,
+        0x04000000L /* NEWUTS */, 0x08000000L /* NEWIPC */, 0x10000000L /* NEWUSER */, 0x20000000L /* NEWPID */,
+        0x40000000L /* NEWNET */};
+
+    /**
+     * The seccomp deny list every container gets (LXC's version 2 format, default allow), the
+     * same as the runc driver's: an unprivileged process could otherwise make a user namespace
+     * and hold every capability in it. clone3 answers ENOSYS because seccomp cannot read its
+     * flags; libc then falls back to clone, whose namespace flags are refused. LXC loads it
+     * after it has set the container up, before it starts the init.
+     */
+    static final String SECCOMP_PROFILE = seccompProfile();
+
+    private static String seccompProfile() {
+        StringBuilder p = new StringBuilder("2\ndenylist\n[all]\n");
+        for (String n : List.of("unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig",
+                "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "kexec_load", "kexec_file_load",
+                "init_module", "finit_module", "delete_module", "bpf", "perf_event_open", "userfaultfd", "keyctl",
+                "add_key", "request_key", "open_by_handle_at", "name_to_handle_at", "swapon", "swapoff", "reboot",
+                "acct", "quotactl", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
+                "lookup_dcookie", "iopl", "ioperm", "vhangup", "uselib", "ustat", "sysfs", "_sysctl",
+                "process_vm_readv", "process_vm_writev", "ptrace")) {
+            p.append(n).append(" errno 1\n");
+        }
+        for (long flag : CLONE_NAMESPACE_FLAGS) {
+            // [argument index, value, operator, mask]
+            p.append("clone errno 1 [0,").append(flag).append(",SCMP_CMP_MASKED_EQ,").append(flag).append("]\n");
+        }
+        p.append("clone3 errno 38\n");
+        return p.toString();
     }
 
     @Override
@@ -254,6 +293,7 @@ public final class LxcDriver extends MonitoredDriver {
     private ContainerHandle launch(ContainerSpec spec, Path dir, Path rootfs) throws DriverException {
         String id = spec.name();
         try {
+            ContainerFiles.writeAtomically(dir.resolve("seccomp"), SECCOMP_PROFILE.getBytes(StandardCharsets.UTF_8));
             ContainerFiles.writeAtomically(dir.resolve("config"), config(spec, dir, rootfs)
                     .getBytes(StandardCharsets.UTF_8));
             List<String> cmd = new ArrayList<>(List.of(options.tool("lxc-execute").toString(), "-q", "-P",
@@ -349,6 +389,7 @@ public final class LxcDriver extends MonitoredDriver {
         c.append("lxc.net.0.type = empty\n");
         c.append("lxc.cap.keep = none\n");
         c.append("lxc.no_new_privs = 1\n");
+        c.append("lxc.seccomp.profile = ").append(dir.resolve("seccomp")).append('\n');
         c.append("lxc.init.uid = ").append(options.uid()).append('\n');
         c.append("lxc.init.gid = ").append(options.gid()).append('\n');
         c.append("lxc.init.cwd = ").append(spec.workingDir()).append('\n');

@@ -19,7 +19,7 @@ import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.ExitStatus;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.tck.Engines;
 
 /** What the LXC driver does beyond the kit, on real LXC. */

@@ -141,6 +141,19 @@ final class OciConfig {
         return c;
     }
 
+    /**
+     * The seccomp architectures of this JVM's machine, for which the profile is written.
+     *
+     * @return the libseccomp names; empty where the driver writes no profile (then it does not
+     *     claim {@code SECCOMP})
+     */
+    static List<String> seccompArchitectures() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("amd64") || arch.equals("x86_64")
+                ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")
+                : arch.equals("aarch64") ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM") : List.of();
+    }
+
     /** Namespace flags of clone(2); a container must not make namespaces of its own. */
     private static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L /* NEWNS */, 0x02000000L /* NEWCGROUP */,
         0x04000000L /* NEWUTS */, 0x08000000L /* NEWIPC */, 0x10000000L /* NEWUSER */, 0x20000000L /* NEWPID */,
@@ -154,10 +167,7 @@ final class OciConfig {
      * profile, because its flags live in memory seccomp cannot read; libc then falls back to clone.
      */
     private static void seccomp(ObjectNode linux) {
-        String arch = System.getProperty("os.arch");
-        List<String> arches = arch.equals("amd64") || arch.equals("x86_64")
-                ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")
-                : arch.equals("aarch64") ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM") : List.of();
+        List<String> arches = seccompArchitectures();
         if (arches.isEmpty()) {
             return;
         }

@@ -171,6 +171,9 @@ public final class RuncDriver extends MonitoredDriver {
         if (options.uidBase() > 0) {
             caps.add(Capability.USER_NAMESPACE);
         }
+        if (!OciConfig.seccompArchitectures().isEmpty()) {
+            caps.add(Capability.SECCOMP);
+        }
         return caps;
     }
 
@@ -202,7 +205,9 @@ public final class RuncDriver extends MonitoredDriver {
         if (!mode.equals("v2")) {
             List<String> missing = CgroupsV1.missingControllers();
             if (!missing.isEmpty()) {
-                return new Fingerprint(Health.UNHEALTHY, version, "cgroup controllers not mounted: " + missing, attrs);
+                return new Fingerprint(Health.UNHEALTHY, version, "cgroup controllers not mounted: " + missing
+                        + " (runc finds them in /proc/self/mountinfo; a node started under ip netns exec has a fresh"
+                        + " /sys without the cgroup mounts: start it with nsenter --net, or mount them)", attrs);
             }
         } else {
             return new Fingerprint(Health.UNHEALTHY, version, "cgroup v2 is not supported by this driver yet", attrs);

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -19,6 +20,7 @@ public class ContainerExecCommand implements Action {
     @Reference
     ContainerManager manager;
 
+    @Completion(ContainerIdCompleter.class)
     @Argument(index = 0, name = "id", required = true, description = "container id")
     String id;
 

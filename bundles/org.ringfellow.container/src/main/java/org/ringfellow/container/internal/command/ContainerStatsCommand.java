@@ -3,6 +3,7 @@ package org.ringfellow.container.internal.command;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.container.ContainerManager;
@@ -16,6 +17,7 @@ public class ContainerStatsCommand implements Action {
     @Reference
     ContainerManager manager;
 
+    @Completion(ContainerIdCompleter.class)
     @Argument(index = 0, name = "id", required = true, description = "container id")
     String id;
 

@@ -3,6 +3,7 @@ package org.ringfellow.container.internal.command;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.container.ContainerInfo;
@@ -17,9 +18,11 @@ public class DriverMigrateCommand implements Action {
     @Reference
     ContainerManager manager;
 
+    @Completion(ContainerIdCompleter.class)
     @Argument(index = 0, name = "id", required = true, description = "container id")
     String id;
 
+    @Completion(DriverTypeCompleter.class)
     @Argument(index = 1, name = "type", required = true, description = "driver type to move it to")
     String type;
 

@@ -3,6 +3,7 @@ package org.ringfellow.container.internal.command;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.container.ContainerManager;
@@ -15,6 +16,7 @@ public class DriverUseCommand implements Action {
     @Reference
     ContainerManager manager;
 
+    @Completion(DriverTypeCompleter.class)
     @Argument(index = 0, name = "type", description = "driver type (runc, lxc, docker)", required = true)
     String type;
 

@@ -37,7 +37,7 @@ import org.ringfellow.app.bridge.BridgeEvent;
 import org.ringfellow.app.bridge.BridgeLimits;
 import org.ringfellow.app.bridge.NodeBridge;
 import org.ringfellow.container.internal.ContainerManagerImpl;
-import org.ringfellow.container.internal.image.FileImageStore;
+import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
 import org.ringfellow.container.runc.internal.RuncOptions;
 import org.ringfellow.container.tck.Engines;

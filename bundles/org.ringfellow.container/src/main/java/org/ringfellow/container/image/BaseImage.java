@@ -1,4 +1,4 @@
-package org.ringfellow.container.internal.image;
+package org.ringfellow.container.image;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.ringfellow.container.internal.image;
+package org.ringfellow.container.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.ringfellow.container.internal.image;
+package org.ringfellow.container.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -398,24 +398,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             members.add(s != null ? s : new MemberStatus(m.node().hex(), name(m.node()), null, null,
                     AppState.DEPLOYING, "joined; no status yet"));
         }
-        AppState state;
-        String message;
-        Optional<MemberStatus> failed = members.stream().filter(s -> s.state() == AppState.FAILED).findFirst();
-        long running = members.stream().filter(s -> s.state() == AppState.RUNNING).count();
-        if (failed.isPresent()) {
-            state = AppState.FAILED;
-            message = "member " + failed.get().nodeName() + ": " + failed.get().message();
-        } else if (running == members.size() && members.size() >= r.get().size()) {
-            state = AppState.RUNNING;
-            message = "running on " + running + " of " + r.get().size() + " member(s)";
-        } else if (running > 0 && members.size() < r.get().size()) {
-            state = AppState.DEGRADED;
-            message = running + " of " + r.get().size() + " member(s) running; recruiting";
-        } else {
-            state = AppState.DEPLOYING;
-            message = running + " of " + r.get().size() + " member(s) running";
-        }
-        return Optional.of(new AppStatus(d, r.get().digest(), state, message, members));
+        return Optional.of(StatusBoard.aggregate(d, r.get().digest(), r.get().size(), members));
     }
 
     @Override

@@ -12,6 +12,13 @@ public interface AppGateway {
     String RETRY_AFTER = "Retry-After";
 
     /**
+     * Header (lower case, as the ingress passes header names on) marking a request that one
+     * node's gateway passed to another node's ingress because it runs no part of the app; a
+     * request carrying it is never passed on again, so a request hops at most once.
+     */
+    String HOP_HEADER = "x-ringfellow-hop";
+
+    /**
      * Forwards a request to an app.
      *
      * @param app the app's name, as in {@code /apps/<name>/}

@@ -48,6 +48,7 @@ import org.ringfellow.api.fellowship.FellowshipMember;
 import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipService;
 import org.ringfellow.api.fellowship.FellowshipSpec;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
@@ -99,9 +100,12 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final Timing timing;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
+    /** Fellowship events, one queue per app, off the fellowship's thread. */
+    private final Lanes lanes;
     private final Map<String, AppInstance> instances = new ConcurrentHashMap<>();
     private final AtomicLong malformed = new AtomicLong();
-    private final HttpForwarder forwarder = new HttpForwarder(HOP_HEADER);
+    private final Router router;
+    private final HttpForwarder forwarder = new HttpForwarder(AppGateway.HOP_HEADER);
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
@@ -124,6 +128,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             t.setDaemon(true);
             return t;
         });
+        this.lanes = new Lanes(workers);
+        this.router = new Router(ring, node.identity().id());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ringfellow-app-timer");
             t.setDaemon(true);
@@ -309,7 +315,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         List<Member> fit = ring.find(query(d));
         long others = fit.stream().filter(m -> !m.id().equals(self())).count();
         if (others + 1 < d.size()) {
-            List<Member> all = ring.members();
+            List<Member> all = ring.view().members();
             throw new AppException("app " + d.name() + " needs " + d.size() + " member(s) with " + limits(d)
                     + " free and runtime " + d.runtime() + (d.labels().isEmpty() ? "" : " and labels " + d.labels())
                     + "; the Ring offers " + (others + 1) + " of its " + all.size() + " member(s)");
@@ -392,24 +398,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             members.add(s != null ? s : new MemberStatus(m.node().hex(), name(m.node()), null, null,
                     AppState.DEPLOYING, "joined; no status yet"));
         }
-        AppState state;
-        String message;
-        Optional<MemberStatus> failed = members.stream().filter(s -> s.state() == AppState.FAILED).findFirst();
-        long running = members.stream().filter(s -> s.state() == AppState.RUNNING).count();
-        if (failed.isPresent()) {
-            state = AppState.FAILED;
-            message = "member " + failed.get().nodeName() + ": " + failed.get().message();
-        } else if (running == members.size() && members.size() >= r.get().size()) {
-            state = AppState.RUNNING;
-            message = "running on " + running + " of " + r.get().size() + " member(s)";
-        } else if (running > 0 && members.size() < r.get().size()) {
-            state = AppState.DEGRADED;
-            message = running + " of " + r.get().size() + " member(s) running; recruiting";
-        } else {
-            state = AppState.DEPLOYING;
-            message = running + " of " + r.get().size() + " member(s) running";
-        }
-        return Optional.of(new AppStatus(d, r.get().digest(), state, message, members));
+        return Optional.of(StatusBoard.aggregate(d, r.get().digest(), r.get().size(), members));
     }
 
     @Override
@@ -673,37 +662,26 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 });
     }
 
-    /** The other live Ring members that say (label {@value #APPS_LABEL}) they run a part of the app. */
+    /** The other live Ring members that say (label {@link Labels#APPS}) they run a part of the app. */
     private List<Member> runnersOnTheRing(String app) {
-        List<Member> out = new ArrayList<>();
-        for (Member m : ring.members()) {
-            String apps = m.advert().labels().getOrDefault(APPS_LABEL, "");
-            if (m.state() == org.ringfellow.api.ring.MemberState.ALIVE && !m.id().equals(self())
-                    && java.util.Arrays.asList(apps.split(",")).contains(app)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return router.runners(app).stream().map(Router.Runner::member).toList();
     }
 
     /**
      * A request for an app this node has no part in: passed, over HTTP, to the ingress of a
-     * member the Ring says runs it (labels {@value #APPS_LABEL} and {@value #HTTP_LABEL}), once
-     * ({@value #HOP_HEADER}); 404 if no member is known.
+     * member the Ring says runs it (labels {@link Labels#APPS} and {@link Labels#HTTP}), once
+     * ({@link AppGateway#HOP_HEADER}); 404 if no member is known.
      */
     private CompletionStage<HttpResponse> elsewhere(String app, HttpRequest request) {
         HttpResponse notHere = HttpResponse.text(404, "text/plain", "no app named '" + app + "' runs on this ring\n");
-        if (request.headers().containsKey(HOP_HEADER)) {
+        if (request.headers().containsKey(AppGateway.HOP_HEADER)) {
             return CompletableFuture.completedFuture(notHere);
         }
-        List<Member> runners = runnersOnTheRing(app).stream()
-                .filter(m -> m.advert().labels().getOrDefault(HTTP_LABEL, "").matches("[0-9]{1,5}")).toList();
-        if (runners.isEmpty()) {
+        Optional<Router.Runner> to = router.pick(app);
+        if (to.isEmpty()) {
             return CompletableFuture.completedFuture(notHere);
         }
-        Member to = runners.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(runners.size()));
-        return forwarder.forward(to.address().host(), Integer.parseInt(to.advert().labels().get(HTTP_LABEL)), app,
-                request);
+        return forwarder.forward(to.get().member().address().host(), to.get().httpPort(), app, request);
     }
 
     // ------------------------------------------------------------------ FellowshipListener
@@ -714,11 +692,17 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         if (name == null || closed) {
             return;
         }
-        try {
-            handle(name, event);
-        } catch (RuntimeException e) {
-            LOG.warn("App {}: could not handle {}: {}", name, event.type(), e.toString());
-        }
+        // the listener contract says return quickly: store writes, file reads and container calls run on the lane
+        lanes.execute(name, () -> {
+            if (closed) {
+                return;
+            }
+            try {
+                handle(name, event);
+            } catch (RuntimeException e) {
+                LOG.warn("App {}: could not handle {}: {}", name, event.type(), e.toString());
+            }
+        });
     }
 
     private void handle(String name, FellowshipEvent event) {
@@ -915,11 +899,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     }
 
     /** The Ring label that tells other nodes which apps this node runs parts of (for their ingress). */
-    static final String APPS_LABEL = NodeService.PUBLISHED_PREFIX + "apps";
-    /** The Ring label where a node's HTTP ingress says its port (published by the ingress bundle). */
-    static final String HTTP_LABEL = NodeService.PUBLISHED_PREFIX + "http";
-    /** Header marking a request one node's engine forwarded to another's ingress; never forwarded again. */
-    static final String HOP_HEADER = "x-ringfellow-hop";
+    static final String APPS_LABEL = Labels.APPS;
 
     /** Publishes the names of the apps this node runs parts of, as many as fit a label (64 characters). */
     private void publishApps() {
@@ -1088,7 +1068,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             return node.name();
         }
         try {
-            return ring.member(id).map(Member::name).orElse(id.shortId());
+            return ring.view().member(id).map(Member::name).orElse(id.shortId());
         } catch (RuntimeException e) {
             return id.shortId();
         }

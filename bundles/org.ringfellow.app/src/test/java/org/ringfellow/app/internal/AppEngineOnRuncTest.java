@@ -222,14 +222,14 @@ class AppEngineOnRuncTest {
         assertEquals(null, spare.node.labels().get(AppEngine.APPS_LABEL));
         com.sun.net.httpserver.HttpServer ingress = miniIngress(c);
         try {
-            c.node.publishLabel(AppEngine.HTTP_LABEL, Integer.toString(ingress.getAddress().getPort()));
+            c.node.publishLabel(org.ringfellow.api.node.Labels.HTTP, Integer.toString(ingress.getAddress().getPort()));
             HttpResponse viaRing = spare.engine.forward("upper", new HttpRequest("GET", "/from/afar", "x=1",
                     Map.of(), new byte[0])).toCompletableFuture().get();
             assertEquals(200, viaRing.status(), body(viaRing));
             assertEquals("/FROM/AFAR", body(viaRing));
             // never passed on twice
             HttpResponse hop = spare.engine.forward("upper", new HttpRequest("GET", "/x", "",
-                    Map.of(AppEngine.HOP_HEADER, List.of("1")), new byte[0])).toCompletableFuture().get();
+                    Map.of(org.ringfellow.api.app.AppGateway.HOP_HEADER, List.of("1")), new byte[0])).toCompletableFuture().get();
             assertEquals(404, hop.status());
         } finally {
             ingress.stop(0);

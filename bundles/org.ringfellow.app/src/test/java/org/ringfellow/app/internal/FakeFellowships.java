@@ -49,6 +49,10 @@ final class FakeFellowships {
     private final AtomicLong correlations = new AtomicLong();
     private final Map<Long, CompletableFuture<FellowshipMessage>> pending = new ConcurrentHashMap<>();
     final AtomicLong delivered = new AtomicLong();
+    /** True on a delivery thread while it runs a listener's callback. */
+    static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> false);
+    /** Work the listener contract forbids that was seen on a listener's callback (file reads answered there). */
+    final List<String> listenerViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Each node's labels as its Ring advert shows them (the node's own, published ones included). */
     final Map<NodeId, java.util.function.Supplier<Map<String, String>>> labels = new ConcurrentHashMap<>();
 
@@ -114,7 +118,12 @@ final class FakeFellowships {
             FellowshipListener l = n.listener;
             if (l != null && n.alive) {
                 delivered.incrementAndGet();
-                l.onEvent(event);
+                IN_LISTENER.set(true);
+                try {
+                    l.onEvent(event);
+                } finally {
+                    IN_LISTENER.set(false);
+                }
             }
         });
     }
@@ -292,6 +301,9 @@ final class FakeFellowships {
 
         @Override
         public void reply(FellowshipMessage request, byte[] payload) throws FellowshipException {
+            if (IN_LISTENER.get() && (request.topic().equals(Wire.LOGS) || request.topic().equals(Wire.FETCH))) {
+                listenerViolations.add("answered " + request.topic() + " (a file read) on the fellowship's thread");
+            }
             CompletableFuture<FellowshipMessage> f = pending.remove(request.correlation());
             if (f == null) {
                 throw new FellowshipException("nobody waits for this reply");

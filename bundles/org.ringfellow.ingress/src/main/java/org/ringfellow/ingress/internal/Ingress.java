@@ -42,6 +42,7 @@ final class Ingress {
     private final IngressLimits limits;
     private final Map<String, AtomicLong> refused = new LinkedHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong hops = new AtomicLong();
 
     Ingress(Supplier<Optional<AppGateway>> gateway, IngressLimits limits) {
         this.gateway = gateway;
@@ -116,6 +117,10 @@ final class Ingress {
                     NO_GATEWAY_RETRY, "Content-Type", "text/plain; charset=utf-8"),
                     ("this node cannot reach apps yet: no app gateway is running here (the deployment engine, "
                             + "feature ringfellow-app); try again shortly\n").getBytes(StandardCharsets.UTF_8)));
+        }
+        if (headers.containsKey(AppGateway.HOP_HEADER)) {
+            // passed on by another node's gateway: kept, so this node's gateway does not pass it on again
+            hops.incrementAndGet();
         }
         HttpRequest request = new HttpRequest(ex.method(), path.substring(slash), ex.query(), copy(headers), body);
         CompletionStage<HttpResponse> answer;
@@ -203,6 +208,11 @@ final class Ingress {
         Map<String, Long> out = new LinkedHashMap<>();
         refused.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    /** Requests that came from another node's gateway ({@link AppGateway#HOP_HEADER}). */
+    long hops() {
+        return hops.get();
     }
 
     /** Requests handed to the gateway. */

@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ public final class IngressAdvert {
 
     static final String PAX_WEB_PID = "org.ops4j.pax.web";
     static final String PORT_PROPERTY = "org.osgi.service.http.port";
-    static final String LABEL = NodeService.PUBLISHED_PREFIX + "http";
+    static final String LABEL = Labels.HTTP;
     static final int DEFAULT_PORT = 8181;
     private static final Logger LOG = LoggerFactory.getLogger(IngressAdvert.class);
 

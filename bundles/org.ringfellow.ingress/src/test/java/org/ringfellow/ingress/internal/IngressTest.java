@@ -209,4 +209,13 @@ class IngressTest {
         later.complete(HttpResponse.text(201, "text/plain", "made"));
         assertEquals(201, f.join().status());
     }
+
+    @Test
+    void givenARequestAnotherNodesGatewayPassedOn_whenHandled_thenTheHopHeaderReachesTheGatewaySoItIsNotPassedOnAgain() {
+        HttpResponse r = answer(ingress.handle(new FakeExchange("GET", "/apps/calculator/", "",
+                List.of(Map.entry("X-Ringfellow-Hop", "1")), -1, bytes(new byte[0]))));
+        assertEquals(200, r.status());
+        assertEquals(List.of("1"), gateway.requests.get(0).headers().get(AppGateway.HOP_HEADER));
+        assertEquals(1, ingress.hops());
+    }
 }

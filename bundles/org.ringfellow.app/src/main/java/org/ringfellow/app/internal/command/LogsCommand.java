@@ -1,6 +1,7 @@
 package org.ringfellow.app.internal.command;
 
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -13,9 +14,11 @@ import org.ringfellow.api.node.NodeService;
 @Service
 public class LogsCommand extends AppCommand {
 
+    @Completion(AppNameCompleter.class)
     @Argument(index = 0, name = "name", required = true, description = "The app's name")
     String name;
 
+    @Completion(AppMemberCompleter.class)
     @Argument(index = 1, name = "member", description = "A prefix of the member's node id (default: this node)")
     String member;
 

@@ -1,6 +1,7 @@
 package org.ringfellow.app.internal.command;
 
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.app.AppDescriptor;
@@ -11,6 +12,7 @@ import org.ringfellow.api.app.AppStatus;
 @Service
 public class ScaleCommand extends AppCommand {
 
+    @Completion(AppNameCompleter.class)
     @Argument(index = 0, name = "name", required = true, description = "The app's name")
     String name;
 

@@ -2,6 +2,7 @@ package org.ringfellow.app.internal.command;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -13,9 +14,11 @@ public class SendCommand extends AppCommand {
 
     static final int MAX_TEXT = 64 * 1024;
 
+    @Completion(AppNameCompleter.class)
     @Argument(index = 0, name = "name", required = true, description = "The app's name")
     String name;
 
+    @Completion(AppMemberCompleter.class)
     @Argument(index = 1, name = "member", required = true, description = "A prefix of the member's node id, or *")
     String member;
 

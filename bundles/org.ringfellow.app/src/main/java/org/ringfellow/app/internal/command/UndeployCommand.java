@@ -1,6 +1,7 @@
 package org.ringfellow.app.internal.command;
 
 import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -10,6 +11,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Service
 public class UndeployCommand extends AppCommand {
 
+    @Completion(AppNameCompleter.class)
     @Argument(index = 0, name = "name", required = true, description = "The app's name")
     String name;
 

@@ -39,7 +39,7 @@ class DecoderFuzzTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", classpath, "com.code_intelligence.jazzer.Jazzer",
                 "--target_class=" + target.getName(), "--instrumentation_includes=org.ringfellow.**",
-                "-runs=" + runs, "-seed=1", "-max_len=4096", "-artifact_prefix=" + work + "/", corpus.toString()));
+                "-runs=" + runs, "-seed=1", "-max_len=4096", "-artifact_prefix=" + work + "/", "--reproducer_path=" + work, corpus.toString()));
         Path seeds = Path.of("src/test/resources/seeds", target.getSimpleName()).toAbsolutePath();
         if (Files.isDirectory(seeds)) {
             cmd.add(seeds.toString()); // read as inputs, never written: new finds go to the corpus

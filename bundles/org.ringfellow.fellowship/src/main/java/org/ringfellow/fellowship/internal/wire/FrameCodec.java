@@ -2,6 +2,9 @@ package org.ringfellow.fellowship.internal.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -351,7 +354,15 @@ public final class FrameCodec {
         }
         byte[] b = new byte[n];
         in.readBytes(b);
-        return new String(b, StandardCharsets.UTF_8);
+        try {
+            // Strict: a lenient decoder turns each bad byte into U+FFFD, three bytes in UTF-8, so a
+            // string within its bound here could be past it when this node sends it on (found by
+            // bench/fuzz).
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedFrameException("a string of " + n + " bytes is not valid UTF-8");
+        }
     }
 
     static void writeBytes(ByteBuf out, byte[] b) {

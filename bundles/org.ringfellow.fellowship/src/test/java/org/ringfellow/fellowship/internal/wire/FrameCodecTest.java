@@ -120,6 +120,17 @@ class FrameCodecTest {
     }
 
     @Test
+    void givenAStringThatIsNotUtf8_whenDecoded_thenMalformedNotWidenedPastItsBound() {
+        // A topic of 128 bytes of 0xff: leniently decoded it became 128 U+FFFD, 384 bytes when sent on.
+        byte[] good = bytes(new Frame.Message(F, 1, Frame.Message.Kind.SEND, "x".repeat(128), 0, new byte[1]));
+        byte[] bad = good.clone();
+        String text = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("x".repeat(128));
+        java.util.Arrays.fill(bad, at, at + 128, (byte) 0xff);
+        assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(Unpooled.wrappedBuffer(bad)));
+    }
+
+    @Test
     void givenARosterWhoseKeyDoesNotHashToItsNodeId_whenDecoded_thenMalformed() {
         TestIdentity a = new TestIdentity();
         TestIdentity b = new TestIdentity();

@@ -38,10 +38,10 @@ public final class Labels {
     public static final int MAX_OPERATOR_LABELS = 8;
 
     /** The longest operator label key, in characters. */
-    public static final int MAX_OPERATOR_KEY = 16;
+    public static final int MAX_OPERATOR_KEY = 20;
 
     /** The longest operator label value, in characters. */
-    public static final int MAX_OPERATOR_VALUE = 24;
+    public static final int MAX_OPERATOR_VALUE = 20;
 
     /** The most labels bundles publish at once (one each for {@link #APPS}, {@link #HTTP}, {@link #FELLOWSHIP}). */
     public static final int MAX_PUBLISHED_LABELS = 3;

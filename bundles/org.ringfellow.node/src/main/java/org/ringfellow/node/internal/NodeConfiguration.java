@@ -28,8 +28,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String disk() default "10g";
 
     @AttributeDefinition(name = "Labels", required = false,
-            description = "Comma-separated key=value labels, e.g. zone=eu,owner=alice: at most 8, keys of 1-16 "
-                    + "of [a-z0-9._-] (not starting with 'ringfellow.'), values of 0-24 of [A-Za-z0-9._:/-]. "
+            description = "Comma-separated key=value labels, e.g. zone=eu,owner=alice: at most 8, keys of 1-20 "
+                    + "of [a-z0-9._-] (not starting with 'ringfellow.'), values of 0-20 of [A-Za-z0-9._:/-]. "
                     + "Labels beyond these limits are refused, never dropped.")
     String labels() default "";
 }

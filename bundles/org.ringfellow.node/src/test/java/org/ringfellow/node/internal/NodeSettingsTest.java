@@ -85,6 +85,13 @@ class NodeSettingsTest {
     }
 
     @Test
+    void givenTheFellowshipsChannelLabelAsTheDemoSetsIt_whenParsed_thenAccepted() {
+        // scripts/lib/ring.sh sets it on every demo node; the longest address it may carry
+        NodeSettings s = NodeSettings.parse(Map.of("labels", "fellowship.channel=10.213.220.254:65535"), DEFAULTS);
+        assertEquals("10.213.220.254:65535", s.labels().get("fellowship.channel"));
+    }
+
+    @Test
     void givenLabelsTheRingCannotAdvertise_whenParsed_thenTheWholeConfigurationIsRefusedSayingWhy() {
         StringBuilder nine = new StringBuilder();
         for (int i = 0; i <= org.ringfellow.api.node.Labels.MAX_OPERATOR_LABELS; i++) {
@@ -94,11 +101,11 @@ class NodeSettingsTest {
                 () -> NodeSettings.parse(Map.of("name", "n1", "labels", nine.toString()), DEFAULTS));
         assertTrue(tooMany.getMessage().contains("at most 8"), tooMany.getMessage());
         IllegalArgumentException longKey = assertThrows(IllegalArgumentException.class,
-                () -> NodeSettings.parse(Map.of("labels", "k".repeat(17) + "=v"), DEFAULTS));
-        assertTrue(longKey.getMessage().contains("1 to 16"), longKey.getMessage());
+                () -> NodeSettings.parse(Map.of("labels", "k".repeat(21) + "=v"), DEFAULTS));
+        assertTrue(longKey.getMessage().contains("1 to 20"), longKey.getMessage());
         IllegalArgumentException longValue = assertThrows(IllegalArgumentException.class,
-                () -> NodeSettings.parse(Map.of("labels", "zone=" + "v".repeat(25)), DEFAULTS));
-        assertTrue(longValue.getMessage().contains("0 to 24"), longValue.getMessage());
+                () -> NodeSettings.parse(Map.of("labels", "zone=" + "v".repeat(21)), DEFAULTS));
+        assertTrue(longValue.getMessage().contains("0 to 20"), longValue.getMessage());
         IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
                 () -> NodeSettings.parse(Map.of("labels", "ringfellow.http=80"), DEFAULTS));
         assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
@@ -108,8 +115,8 @@ class NodeSettingsTest {
     void givenTheMostLabelsAtTheirLimits_whenParsed_thenEveryOneIsKept() {
         StringBuilder eight = new StringBuilder();
         for (int i = 0; i < org.ringfellow.api.node.Labels.MAX_OPERATOR_LABELS; i++) {
-            eight.append(i == 0 ? "" : ",").append((char) ('a' + i)).append("k".repeat(15)).append('=')
-                    .append("v".repeat(24));
+            eight.append(i == 0 ? "" : ",").append((char) ('a' + i)).append("k".repeat(org.ringfellow.api.node.Labels.MAX_OPERATOR_KEY - 1))
+                    .append('=').append("v".repeat(org.ringfellow.api.node.Labels.MAX_OPERATOR_VALUE));
         }
         assertEquals(8, NodeSettings.parse(Map.of("labels", eight.toString()), DEFAULTS).labels().size());
     }

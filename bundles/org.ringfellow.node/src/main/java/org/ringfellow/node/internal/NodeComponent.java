@@ -93,7 +93,7 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
         this.store = new MvNodeStore(dataDir);
         this.version = context.getBundle().getVersion().toString();
         this.reservations = loadReservations();
-        NodeSettings fallback = lastGood().orElseGet(() -> NodeSettings.defaults(hostName()));
+        NodeSettings fallback = lastGood().orElseGet(() -> NodeSettings.defaults(hostName(), identity.id().shortId()));
         this.settings = fallback;
         apply(config, fallback);
         LOG.info("Ringfellow node {} ({}) started, data in {}", identity.id().shortId(), settings.name(), dataDir);
@@ -227,7 +227,7 @@ public class NodeComponent implements NodeService, NodeIdentity, NodeStore {
                 p.load(new StringReader(text));
                 Map<String, Object> m = new HashMap<>();
                 p.forEach((k, v) -> m.put(k.toString(), v));
-                return Optional.of(NodeSettings.parse(m, NodeSettings.defaults(hostName())));
+                return Optional.of(NodeSettings.parse(m, NodeSettings.defaults(hostName(), identity.id().shortId())));
             } catch (IOException | IllegalArgumentException e) {
                 LOG.warn("Ignoring an unreadable last good configuration: {}", e.getMessage());
                 return Optional.empty();

@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface NodeConfiguration {
 
     @AttributeDefinition(name = "Name", required = false,
-            description = "The node's name (1-64 of letters, digits, '.', '_', '-'); the host name if empty.")
+            description = "The node's name (1-64 of letters, digits, '.', '_', '-'); if empty, the host name and the node's short id (host-1a2b3c4d5e6f).")
     String name() default "";
 
     @AttributeDefinition(name = "CPUs", required = false,

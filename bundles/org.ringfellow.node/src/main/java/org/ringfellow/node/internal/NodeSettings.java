@@ -43,6 +43,16 @@ record NodeSettings(String name, Resources contributed, Map<String, String> labe
     }
 
     /**
+     * Defaults for a node nobody configured, named after its host and its short id: several
+     * nodes on one host (the demo's three, a test ring) must not all show the host's name.
+     */
+    static NodeSettings defaults(String hostName, String shortId) {
+        String host = sanitizeName(hostName);
+        int room = 64 - 1 - shortId.length();
+        return defaults((host.length() > room ? host.substring(0, room) : host) + "-" + shortId);
+    }
+
+    /**
      * Parses configuration values (strings, as Config Admin and the cfg file give them).
      *
      * @throws IllegalArgumentException naming the offending key and value

@@ -85,6 +85,18 @@ class NodeSettingsTest {
     }
 
     @Test
+    void givenNoName_whenTwoNodesOfOneHostStart_thenEachIsNamedAfterTheHostAndItsOwnId() {
+        NodeSettings a = NodeSettings.parse(Map.of(), NodeSettings.defaults("vm", "1a2b3c4d5e6f"));
+        NodeSettings b = NodeSettings.parse(Map.of(), NodeSettings.defaults("vm", "0f0e0d0c0b0a"));
+        assertEquals("vm-1a2b3c4d5e6f", a.name());
+        assertEquals("vm-0f0e0d0c0b0a", b.name());
+        String longHost = "h".repeat(80);
+        NodeSettings c = NodeSettings.parse(Map.of(), NodeSettings.defaults(longHost, "1a2b3c4d5e6f"));
+        assertEquals(64, c.name().length(), "clipped to the name's bound, the id kept");
+        assertTrue(c.name().endsWith("-1a2b3c4d5e6f"));
+    }
+
+    @Test
     void givenTheFellowshipsChannelLabelAsTheDemoSetsIt_whenParsed_thenAccepted() {
         // scripts/lib/ring.sh sets it on every demo node; the longest address it may carry
         NodeSettings s = NodeSettings.parse(Map.of("labels", "fellowship.channel=10.213.220.254:65535"), DEFAULTS);

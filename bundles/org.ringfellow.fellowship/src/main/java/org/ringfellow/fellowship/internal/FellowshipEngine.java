@@ -157,7 +157,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         Settings s = settings;
         InetSocketAddress bound = transport.bind(s.bindHost(), s.port());
         String host = s.advertisedHost().orElseGet(() -> {
-            String h = ring.self().address().host();
+            // the Ring's own address when it runs; a Ring not (yet) running reads as an empty view
+            String h = ring.view().self().map(m -> m.address().host()).orElse("0.0.0.0");
             return "0.0.0.0".equals(h) || "::".equals(h) ? bound.getAddress().getHostAddress() : h;
         });
         advertised = new Endpoint(host, bound.getPort());
@@ -360,8 +361,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private boolean admit(PeerIdentity peer, Purpose purpose) {
         if (purpose.fellowship().isEmpty()) {
             // Invitations come from Ring members this node believes alive; they may only invite.
-            return ring.member(peer.node()).map(m -> m.state() == MemberState.ALIVE || m.state() == MemberState.SUSPECT)
-                    .orElse(false);
+            return ring.view().isLive(peer.node());
         }
         Membership m = fellowships.get(purpose.fellowship().get());
         if (m == null || m.gone) {
@@ -913,10 +913,28 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     // ---------------------------------------------------------------- coordinator succession
 
     private void tick() {
+        // Liveness comes from this node's Ring view. With its Ring member down the view is empty,
+        // which says nothing about the others: judge nobody (no step-down, election or removal)
+        // until the Ring is back, rather than evict a whole fellowship on a local outage.
+        boolean ringRunning = ring.view().isRunning();
+        if (ringRunning != ringSeen) {
+            ringSeen = ringRunning;
+            if (ringRunning) {
+                LOG.info("The Ring member is back; fellowships judge liveness again");
+            } else {
+                LOG.warn("The Ring member is not running: fellowships hold their rosters and coordinators until it is back");
+            }
+        }
+        if (!ringRunning) {
+            return;
+        }
         for (Membership m : List.copyOf(fellowships.values())) {
             guarded("check " + m.id, () -> check(m));
         }
     }
+
+    /** Whether the last periodic check saw the Ring running (the engine's thread only). */
+    private boolean ringSeen = true;
 
     private void check(Membership m) {
         if (m.gone) {
@@ -1075,8 +1093,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     private boolean alive(NodeId node) {
-        return node.equals(self()) || ring.member(node)
-                .map(x -> x.state() == MemberState.ALIVE || x.state() == MemberState.SUSPECT).orElse(false);
+        // the Ring's published snapshot: no wait on the Ring's thread, and a down Ring knows nobody
+        return node.equals(self()) || ring.view().isLive(node);
     }
 
     /**

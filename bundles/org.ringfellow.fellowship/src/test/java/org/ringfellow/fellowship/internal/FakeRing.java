@@ -49,7 +49,7 @@ final class FakeRing implements Ring {
             case DEAD -> RingEvent.Type.DEAD;
             case LEFT -> RingEvent.Type.LEFT;
         };
-        member(node).ifPresent(m -> listener.accept(new RingEvent(type, m)));
+        lookup(node).ifPresent(m -> listener.accept(new RingEvent(type, m)));
     }
 
     private Member withState(Member m) {
@@ -57,24 +57,39 @@ final class FakeRing implements Ring {
         return new Member(m.id(), m.name(), m.address(), m.incarnation(), s, m.advert());
     }
 
-    @Override
-    public org.ringfellow.api.ring.RingView view() {
-        return org.ringfellow.api.ring.RingView.of(0, self(), members());
-    }
+    /** When set, the Ring reads as a member that is not running: an empty view, self() throws. */
+    volatile boolean down;
 
     @Override
+    public org.ringfellow.api.ring.RingView view() {
+        if (down) {
+            return org.ringfellow.api.ring.RingView.EMPTY;
+        }
+        return org.ringfellow.api.ring.RingView.of(0, withState(world.records.get(self)), all());
+    }
+
+    private List<Member> all() {
+        return world.records.values().stream().map(this::withState).toList();
+    }
+
+    private Optional<Member> lookup(NodeId id) {
+        return Optional.ofNullable(world.records.get(id)).map(this::withState);
+    }
+
+    // The real Ring's member calls once waited on its loop; the fellowship must read view() only.
+    @Override
     public Member self() {
-        return withState(world.records.get(self));
+        throw new AssertionError("the fellowship called Ring.self(); it must read Ring.view()");
     }
 
     @Override
     public List<Member> members() {
-        return world.records.values().stream().map(this::withState).toList();
+        throw new AssertionError("the fellowship called Ring.members(); it must read Ring.view()");
     }
 
     @Override
     public Optional<Member> member(NodeId id) {
-        return Optional.ofNullable(world.records.get(id)).map(this::withState);
+        throw new AssertionError("the fellowship called Ring.member(); it must read Ring.view()");
     }
 
     @Override
@@ -88,7 +103,7 @@ final class FakeRing implements Ring {
     @Override
     public List<Member> find(ResourceQuery q) {
         List<Member> out = new ArrayList<>();
-        for (Member m : members()) {
+        for (Member m : down ? List.<Member>of() : all()) {
             boolean match = m.state() == MemberState.ALIVE && !q.exclude().contains(m.id())
                     && m.advert().free().covers(q.minimumFree())
                     && (q.anyDriver().isEmpty() || q.anyDriver().stream().anyMatch(m.advert().drivers()::contains))

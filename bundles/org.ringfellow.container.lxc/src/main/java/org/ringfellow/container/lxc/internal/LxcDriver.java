@@ -44,6 +44,7 @@ import org.ringfellow.container.host.Commands;
 import org.ringfellow.container.host.ContainerFiles;
 import org.ringfellow.container.host.Monitor;
 import org.ringfellow.container.host.MonitoredDriver;
+import org.ringfellow.container.host.SeccompPolicy;
 
 /**
  * The LXC driver. Each container is an LXC application container in the driver's own lxcpath
@@ -160,11 +161,6 @@ public final class LxcDriver extends MonitoredDriver {
         return caps;
     }
 
-    /** Namespace flags of clone(2); a container must not make namespaces of its own. */
-    private static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L /* NEWNS */, 0x02000000L /* NEWCGROUP */,
-        0x04000000L /* NEWUTS */, 0x08000000L /* NEWIPC */, 0x10000000L /* NEWUSER */, 0x20000000L /* NEWPID */,
-        0x40000000L /* NEWNET */};
-
     /**
      * The seccomp deny list every container gets (LXC's version 2 format, default allow), the
      * same as the runc driver's: an unprivileged process could otherwise make a user namespace
@@ -176,20 +172,14 @@ public final class LxcDriver extends MonitoredDriver {
 
     private static String seccompProfile() {
         StringBuilder p = new StringBuilder("2\ndenylist\n[all]\n");
-        for (String n : List.of("unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig",
-                "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "kexec_load", "kexec_file_load",
-                "init_module", "finit_module", "delete_module", "bpf", "perf_event_open", "userfaultfd", "keyctl",
-                "add_key", "request_key", "open_by_handle_at", "name_to_handle_at", "swapon", "swapoff", "reboot",
-                "acct", "quotactl", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
-                "lookup_dcookie", "iopl", "ioperm", "vhangup", "uselib", "ustat", "sysfs", "_sysctl",
-                "process_vm_readv", "process_vm_writev", "ptrace")) {
-            p.append(n).append(" errno 1\n");
+        for (String n : SeccompPolicy.DENIED) {
+            p.append(n).append(" errno ").append(SeccompPolicy.DENIED_ERRNO).append('\n');
         }
-        for (long flag : CLONE_NAMESPACE_FLAGS) {
+        for (long flag : SeccompPolicy.CLONE_NAMESPACE_FLAGS) {
             // [argument index, value, operator, mask]
-            p.append("clone errno 1 [0,").append(flag).append(",SCMP_CMP_MASKED_EQ,").append(flag).append("]\n");
+            p.append("clone errno ").append(SeccompPolicy.DENIED_ERRNO).append(" [0,").append(flag).append(",SCMP_CMP_MASKED_EQ,").append(flag).append("]\n");
         }
-        p.append("clone3 errno 38\n");
+        p.append("clone3 errno ").append(SeccompPolicy.CLONE3_ERRNO).append('\n');
         return p.toString();
     }
 

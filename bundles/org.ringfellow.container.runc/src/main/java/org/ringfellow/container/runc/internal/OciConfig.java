@@ -10,6 +10,7 @@ import java.util.Map;
 import org.ringfellow.api.container.ContainerDriver;
 import org.ringfellow.api.container.ContainerSpec;
 import org.ringfellow.api.container.Mount;
+import org.ringfellow.container.host.SeccompPolicy;
 
 /**
  * Builds the OCI runtime {@code config.json} for a spec. Isolation follows runc's own default
@@ -154,11 +155,6 @@ final class OciConfig {
                 : arch.equals("aarch64") ? List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM") : List.of();
     }
 
-    /** Namespace flags of clone(2); a container must not make namespaces of its own. */
-    private static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L /* NEWNS */, 0x02000000L /* NEWCGROUP */,
-        0x04000000L /* NEWUTS */, 0x08000000L /* NEWIPC */, 0x10000000L /* NEWUSER */, 0x20000000L /* NEWPID */,
-        0x40000000L /* NEWNET */};
-
     /**
      * A deny list on top of the dropped capabilities. Without any capability most of these fail
      * anyway; what matters most is that an unprivileged process may still create a user
@@ -178,22 +174,16 @@ final class OciConfig {
         ArrayNode rules = seccomp.putArray("syscalls");
         ObjectNode deny = rules.addObject();
         ArrayNode names = deny.putArray("names");
-        for (String n : List.of("unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig",
-                "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "kexec_load", "kexec_file_load",
-                "init_module", "finit_module", "delete_module", "bpf", "perf_event_open", "userfaultfd", "keyctl",
-                "add_key", "request_key", "open_by_handle_at", "name_to_handle_at", "swapon", "swapoff", "reboot",
-                "acct", "quotactl", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
-                "lookup_dcookie", "iopl", "ioperm", "vhangup", "uselib", "ustat", "sysfs", "_sysctl",
-                "process_vm_readv", "process_vm_writev", "ptrace")) {
+        for (String n : SeccompPolicy.DENIED) {
             names.add(n);
         }
         deny.put("action", "SCMP_ACT_ERRNO");
-        deny.put("errnoRet", 1);
-        for (long flag : CLONE_NAMESPACE_FLAGS) {
+        deny.put("errnoRet", SeccompPolicy.DENIED_ERRNO);
+        for (long flag : SeccompPolicy.CLONE_NAMESPACE_FLAGS) {
             ObjectNode rule = rules.addObject();
             rule.putArray("names").add("clone");
             rule.put("action", "SCMP_ACT_ERRNO");
-            rule.put("errnoRet", 1);
+            rule.put("errnoRet", SeccompPolicy.DENIED_ERRNO);
             ObjectNode arg = rule.putArray("args").addObject();
             arg.put("index", 0);
             arg.put("value", flag);
@@ -203,7 +193,7 @@ final class OciConfig {
         ObjectNode clone3 = rules.addObject();
         clone3.putArray("names").add("clone3");
         clone3.put("action", "SCMP_ACT_ERRNO");
-        clone3.put("errnoRet", 38);
+        clone3.put("errnoRet", SeccompPolicy.CLONE3_ERRNO);
     }
 
     private static void mount(ArrayNode mounts, String dest, String type, String source, List<String> options) {

@@ -63,4 +63,9 @@ final class Args {
         }
         return (s / 86400) + "d" + (s % 86400 / 3600) + "h";
     }
+
+    /** The text, or its first {@code width - 1} characters and an ellipsis when it is longer than {@code width}. */
+    static String ellipsis(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "\u2026";
+    }
 }

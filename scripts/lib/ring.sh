@@ -181,7 +181,7 @@ ring_wait_ready() {
   while ((SECONDS < deadline)); do
     local ok=1
     for i in $(seq 1 "$RING_SIZE"); do
-      n=$(ring_console "$i" "ring:find driver=$driver runtime=bundle" | grep -E '^[0-9a-f]{12} ' | awk '$4 == "ALIVE"' | wc -l)
+      n=$(ring_console "$i" "ring:find driver=$driver runtime=bundle" | grep -E '^[0-9a-f]{12} ' | awk -F'[ |]+' '$4 == "ALIVE"' | wc -l)
       ((n == RING_SIZE)) || { ok=0; break; }
     done
     ((ok)) && return 0

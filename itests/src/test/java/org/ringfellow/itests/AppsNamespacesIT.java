@@ -274,7 +274,7 @@ public class AppsNamespacesIT {
         p.waitFor();
         long init = 0;
         for (String line : list.split("\\R")) {
-            String[] cols = line.trim().split("\\s+");
+            String[] cols = line.trim().split("[\\s|]+");
             if (cols.length > 2 && cols[0].startsWith(prefix) && cols[2].equals("running")) {
                 init = Long.parseLong(cols[1]);
             }
@@ -300,7 +300,7 @@ public class AppsNamespacesIT {
             for (String runtime : List.of("command", "bundle")) {
                 int count = 0;
                 for (String line : viewer.console("ring:find driver=runc runtime=" + runtime).split("\\R")) {
-                    String[] cols = line.trim().split("\\s+");
+                    String[] cols = line.trim().split("[\\s|]+");
                     if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
                         count++;
                     }

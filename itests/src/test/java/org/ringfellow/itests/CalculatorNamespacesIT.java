@@ -247,7 +247,7 @@ public class CalculatorNamespacesIT {
         try {
             int count = 0;
             for (String line : viewer.console("ring:find driver=runc runtime=bundle").split("\\R")) {
-                String[] cols = line.trim().split("\\s+");
+                String[] cols = line.trim().split("[\\s|]+");
                 if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
                     count++;
                 }

@@ -162,7 +162,7 @@ public class FellowshipNamespacesIT {
         try {
             int count = 0;
             for (String line : viewer.console("ring:members").split("\\R")) {
-                String[] cols = line.trim().split("\\s+");
+                String[] cols = line.trim().split("[\\s|]+");
                 if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
                     count++;
                 }

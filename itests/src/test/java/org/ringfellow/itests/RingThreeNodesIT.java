@@ -89,7 +89,7 @@ public class RingThreeNodesIT {
             return null;
         }
         for (String line : out.split("\\R")) {
-            String[] cols = line.trim().split("\\s+");
+            String[] cols = line.trim().split("[\\s|]+");
             if (cols.length >= 4 && cols[0].equals(id)) {
                 return cols[3];
             }
@@ -104,7 +104,7 @@ public class RingThreeNodesIT {
     private static int aliveCount(KarafNode viewer) throws Exception {
         int n = 0;
         for (String line : viewer.console("ring:members").split("\\R")) {
-            String[] cols = line.trim().split("\\s+");
+            String[] cols = line.trim().split("[\\s|]+");
             if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
                 n++;
             }

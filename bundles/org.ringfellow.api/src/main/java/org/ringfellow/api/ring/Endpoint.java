@@ -49,6 +49,27 @@ public record Endpoint(String host, int port) {
         }
     }
 
+    /**
+     * Parses {@code host:port}, {@code [v6-address]:port}, or a host alone, which then gets
+     * {@code defaultPort}. An unbracketed IPv6 address is read as {@code host:port} at its last colon,
+     * as {@link #parse(String)} does; bracket it to give it without a port.
+     *
+     * @param text the text to parse
+     * @param defaultPort the port of a host given without one
+     * @return the endpoint
+     * @throws IllegalArgumentException if the text is not a host with an optional port
+     */
+    public static Endpoint parse(String text, int defaultPort) {
+        String t = Objects.requireNonNull(text, "text").trim();
+        if (t.indexOf(':') < 0) {
+            return new Endpoint(t, defaultPort);
+        }
+        if (t.startsWith("[") && t.endsWith("]")) {
+            return new Endpoint(t.substring(1, t.length() - 1), defaultPort);
+        }
+        return parse(t);
+    }
+
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

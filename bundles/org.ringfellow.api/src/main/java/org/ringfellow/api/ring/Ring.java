@@ -9,6 +9,9 @@ import org.ringfellow.api.node.NodeId;
  */
 public interface Ring {
 
+    /** The Ring's port (UDP and TCP) when none is configured, and the port of a seed given without one. */
+    int DEFAULT_PORT = 7946;
+
     /**
      * Returns the latest snapshot of this node's view of the Ring. Never blocks and never
      * throws: a Ring member that is not running reads as {@link RingView#EMPTY}. This is what

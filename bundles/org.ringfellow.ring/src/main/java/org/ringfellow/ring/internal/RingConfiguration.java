@@ -2,6 +2,7 @@ package org.ringfellow.ring.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.ringfellow.api.ring.Ring;
 
 /** Configuration of PID {@code org.ringfellow.ring}; defaults are memberlist's LAN timings. */
 @ObjectClassDefinition(name = "Ringfellow Ring", description = "The public overlay: sockets, seeds and SWIM timings.")
@@ -11,7 +12,7 @@ public @interface RingConfiguration {
     String bindHost() default "0.0.0.0";
 
     @AttributeDefinition(description = "Port for both UDP and TCP (0 = any free port)", min = "0", max = "65535")
-    int port() default 7946;
+    int port() default Ring.DEFAULT_PORT;
 
     @AttributeDefinition(description = "Host others reach this node at; empty = the bind address, or a site-local "
             + "address when binding to all interfaces", required = false)
@@ -21,7 +22,7 @@ public @interface RingConfiguration {
             max = "65535")
     int advertisePort() default 0;
 
-    @AttributeDefinition(description = "Seed members as host:port; none = form a new ring", required = false)
+    @AttributeDefinition(description = "Seed members as host:port (a host alone means port 7946); none = form a new ring", required = false)
     String[] seeds() default {};
 
     @AttributeDefinition(description = "Probe period (ms)", min = "10")

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.ringfellow.api.ring.Endpoint;
+import org.ringfellow.api.ring.Ring;
 import org.ringfellow.ring.internal.config.RingConfig;
 
 /** A validated {@link RingConfiguration}: parsing it is the only place a bad value is caught. */
@@ -41,7 +42,7 @@ record RingOptions(String bindHost, int port, String advertiseHost, int advertis
             for (String part : s.split(",")) {
                 if (!part.isBlank()) {
                     try {
-                        seeds.add(Endpoint.parse(part));
+                        seeds.add(Endpoint.parse(part, Ring.DEFAULT_PORT));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("seeds: " + e.getMessage(), e);
                     }

@@ -25,18 +25,12 @@ public class FindCommand implements Action {
 
     @Override
     public Object execute() {
-        ResourceQuery query;
-        try {
-            query = QueryParser.parse(terms == null ? List.of() : terms);
-        } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + e.getMessage());
-            return null;
-        }
+        ResourceQuery query = QueryParser.parse(terms == null ? List.of() : terms);
         List<Member> found = ring.find(query);
         if (found.isEmpty()) {
             System.out.println("No alive member matches.");
         } else {
-            Format.table(found);
+            Format.table(found, System.out);
         }
         return null;
     }

@@ -1,10 +1,15 @@
 package org.ringfellow.ring.internal.command;
 
+import java.io.PrintStream;
 import java.util.List;
+import org.apache.karaf.shell.support.table.ShellTable;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Member;
 
-/** Shared table output of the ring commands. */
+/**
+ * Shared table output of the ring commands: Karaf's {@link ShellTable}, whose columns are as wide
+ * as their content, so a long node name or address never pushes the columns after it out of line.
+ */
 final class Format {
 
     private Format() {
@@ -25,12 +30,15 @@ final class Format {
                 bytes(r.diskBytes()));
     }
 
-    static void table(List<Member> members) {
-        System.out.printf("%-12s %-16s %-22s %-8s %-14s %s%n", "ID", "NAME", "ADDRESS", "STATE", "INCARNATION",
-                "FREE / DRIVERS / LABELS");
-        for (Member m : members) {
-            System.out.printf("%-12s %-16s %-22s %-8s %-14d %s %s %s%n", m.id().shortId(), m.name(), m.address(),
-                    m.state(), m.incarnation(), free(m.advert().free()), m.advert().drivers(), m.advert().labels());
+    static void table(List<Member> members, PrintStream out) {
+        ShellTable table = new ShellTable().forceAscii();
+        for (String header : List.of("ID", "NAME", "ADDRESS", "STATE", "INCARNATION", "FREE", "DRIVERS", "LABELS")) {
+            table.column(header);
         }
+        for (Member m : members) {
+            table.addRow().addContent(m.id().shortId(), m.name(), m.address(), m.state(), m.incarnation(),
+                    free(m.advert().free()), String.join(",", new java.util.TreeSet<>(m.advert().drivers())), m.advert().labels());
+        }
+        table.print(out, true);
     }
 }

@@ -5,40 +5,61 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.ring.Endpoint;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingException;
 
+/**
+ * Joins the Ring through seed members. A seed given without a port gets {@link Ring#DEFAULT_PORT}; a
+ * seed that cannot be read, or a join that fails, ends the command with Karaf's error line.
+ */
 @Command(scope = "ring", name = "join", description = "Joins the Ring through seed members")
 @Service
 public class JoinCommand implements Action {
 
+    /** The most seeds one call takes. */
+    static final int MAX_SEEDS = 32;
+
     @Reference
     Ring ring;
 
-    @Argument(index = 0, name = "seeds", description = "Seed members as host:port", required = true,
-            multiValued = true)
+    @Argument(index = 0, name = "seeds", description = "Seed members as host:port, or host for port "
+            + Ring.DEFAULT_PORT, required = true, multiValued = true)
+    @Completion(SeedCompleter.class)
     List<String> seeds;
 
     @Override
-    public Object execute() {
+    public Object execute() throws RingException {
+        List<Endpoint> endpoints = parse(seeds);
+        System.out.println("Joining through " + endpoints + " ...");
+        ring.join(endpoints);
+        System.out.println("Joined; " + ring.view().members().size() + " members known.");
+        return null;
+    }
+
+    /**
+     * Reads the seeds.
+     *
+     * @throws IllegalArgumentException naming the seed that cannot be read
+     */
+    static List<Endpoint> parse(List<String> seeds) {
+        if (seeds == null || seeds.isEmpty()) {
+            throw new IllegalArgumentException("give at least one seed as host:port or host");
+        }
+        if (seeds.size() > MAX_SEEDS) {
+            throw new IllegalArgumentException("at most " + MAX_SEEDS + " seeds, got " + seeds.size());
+        }
         List<Endpoint> endpoints = new ArrayList<>();
         for (String s : seeds) {
             try {
-                endpoints.add(Endpoint.parse(s));
+                endpoints.add(Endpoint.parse(s, Ring.DEFAULT_PORT));
             } catch (IllegalArgumentException e) {
-                System.err.println("Error: " + e.getMessage());
-                return null;
+                throw new IllegalArgumentException("seed '" + s + "': " + e.getMessage(), e);
             }
         }
-        try {
-            ring.join(endpoints);
-            System.out.println("Joined; " + ring.members().size() + " members known.");
-        } catch (RingException e) {
-            System.err.println("Error: " + e.getMessage());
-        }
-        return null;
+        return endpoints;
     }
 }

@@ -21,7 +21,7 @@ public class MembersCommand implements Action {
     public Object execute() {
         List<Member> members = new ArrayList<>(ring.members());
         members.sort(Comparator.comparing(Member::state).thenComparing(Member::id));
-        Format.table(members);
+        Format.table(members, System.out);
         return null;
     }
 }

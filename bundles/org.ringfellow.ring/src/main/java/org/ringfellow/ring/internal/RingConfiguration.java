@@ -22,7 +22,8 @@ public @interface RingConfiguration {
             max = "65535")
     int advertisePort() default 0;
 
-    @AttributeDefinition(description = "Seed members as host:port (a host alone means port 7946); none = form a new ring", required = false)
+    @AttributeDefinition(description = "Seed members as host:port (a host alone means port " + Ring.DEFAULT_PORT
+            + "); none = form a new ring", required = false)
     String[] seeds() default {};
 
     @AttributeDefinition(description = "Probe period (ms)", min = "10")

@@ -5,18 +5,14 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.ringfellow.api.ring.Endpoint;
-import org.ringfellow.api.ring.Ring;
 import org.ringfellow.ring.internal.config.RingConfig;
 
 /** A validated {@link RingConfiguration}: parsing it is the only place a bad value is caught. */
 record RingOptions(String bindHost, int port, String advertiseHost, int advertisePort, List<Endpoint> seeds,
         RingConfig protocol, int joinRetrySeconds) {
-
-    static final int MAX_SEEDS = 64;
 
     RingOptions {
         seeds = List.copyOf(seeds);
@@ -35,22 +31,11 @@ record RingOptions(String bindHost, int port, String advertiseHost, int advertis
         if (adv.length() > 64) {
             throw new IllegalArgumentException("advertiseHost is longer than 64 characters");
         }
-        String[] rawSeeds = c.seeds() == null ? new String[0] : c.seeds();
-        List<Endpoint> seeds = new ArrayList<>();
-        for (String s : rawSeeds) {
-            // Karaf cfg files may give one comma-separated string.
-            for (String part : s.split(",")) {
-                if (!part.isBlank()) {
-                    try {
-                        seeds.add(Endpoint.parse(part, Ring.DEFAULT_PORT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("seeds: " + e.getMessage(), e);
-                    }
-                }
-            }
-        }
-        if (seeds.size() > MAX_SEEDS) {
-            throw new IllegalArgumentException("at most " + MAX_SEEDS + " seeds, got " + seeds.size());
+        List<Endpoint> seeds;
+        try {
+            seeds = Seeds.parse(c.seeds() == null ? List.of() : List.of(c.seeds()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("seeds: " + e.getMessage(), e);
         }
         RingConfig protocol = RingConfig.defaultLanConfig().withProbeIntervalMillis(c.probeIntervalMillis())
                 .withProbeTimeoutMillis(c.probeTimeoutMillis()).withIndirectChecks(c.indirectChecks())

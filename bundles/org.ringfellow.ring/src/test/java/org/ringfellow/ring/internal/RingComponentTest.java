@@ -173,7 +173,7 @@ class RingComponentTest {
         ca.modified(config(bad));
         assertEquals(before, ca.self().address());
         Map<String, Object> badSeed = loopback();
-        badSeed.put("seeds", new String[] {"no-port-here"});
+        badSeed.put("seeds", new String[] {"host:no-port-here"});
         ca.modified(config(badSeed));
         assertEquals(before, ca.self().address());
         assertEquals(MemberState.ALIVE, ca.self().state());

@@ -2,6 +2,7 @@ package org.ringfellow.ring.internal.command;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Member;
@@ -37,7 +38,7 @@ final class Format {
         }
         for (Member m : members) {
             table.addRow().addContent(m.id().shortId(), m.name(), m.address(), m.state(), m.incarnation(),
-                    free(m.advert().free()), String.join(",", new java.util.TreeSet<>(m.advert().drivers())), m.advert().labels());
+                    free(m.advert().free()), String.join(",", new TreeSet<>(m.advert().drivers())), m.advert().labels());
         }
         table.print(out, true);
     }

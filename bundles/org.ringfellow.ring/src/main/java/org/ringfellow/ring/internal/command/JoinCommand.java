@@ -1,6 +1,5 @@
 package org.ringfellow.ring.internal.command;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -11,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.ring.Endpoint;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingException;
+import org.ringfellow.ring.internal.Seeds;
 
 /**
  * Joins the Ring through seed members. A seed given without a port gets {@link Ring#DEFAULT_PORT}; a
@@ -19,9 +19,6 @@ import org.ringfellow.api.ring.RingException;
 @Command(scope = "ring", name = "join", description = "Joins the Ring through seed members")
 @Service
 public class JoinCommand implements Action {
-
-    /** The most seeds one call takes. */
-    static final int MAX_SEEDS = 32;
 
     @Reference
     Ring ring;
@@ -46,19 +43,9 @@ public class JoinCommand implements Action {
      * @throws IllegalArgumentException naming the seed that cannot be read
      */
     static List<Endpoint> parse(List<String> seeds) {
-        if (seeds == null || seeds.isEmpty()) {
+        List<Endpoint> endpoints = Seeds.parse(seeds == null ? List.of() : seeds);
+        if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("give at least one seed as host:port or host");
-        }
-        if (seeds.size() > MAX_SEEDS) {
-            throw new IllegalArgumentException("at most " + MAX_SEEDS + " seeds, got " + seeds.size());
-        }
-        List<Endpoint> endpoints = new ArrayList<>();
-        for (String s : seeds) {
-            try {
-                endpoints.add(Endpoint.parse(s, Ring.DEFAULT_PORT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("seed '" + s + "': " + e.getMessage(), e);
-            }
         }
         return endpoints;
     }

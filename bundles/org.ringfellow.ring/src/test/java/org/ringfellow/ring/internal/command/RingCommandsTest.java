@@ -17,6 +17,7 @@ import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.ResourceAdvert;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingView;
+import org.ringfellow.ring.internal.Seeds;
 
 /** The ring commands' parsing, completion and tables, without a running Ring. */
 class RingCommandsTest {
@@ -39,7 +40,7 @@ class RingCommandsTest {
         assertTrue(e.getMessage().contains("'10.0.0.2:x'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JoinCommand.parse(List.of()));
         assertThrows(IllegalArgumentException.class,
-                () -> JoinCommand.parse(Collections.nCopies(JoinCommand.MAX_SEEDS + 1, "10.0.0.1")));
+                () -> JoinCommand.parse(Collections.nCopies(Seeds.MAX + 1, "10.0.0.1")));
     }
 
     @Test

@@ -89,8 +89,14 @@ public interface Fellowship {
      */
     AutoCloseable subscribe(FellowshipListener listener);
 
-    /** Leaves the fellowship cleanly, releasing this node's reservation. */
-    void leave();
+    /**
+     * Leaves the fellowship cleanly, releasing this node's reservation. When it returns the node
+     * has left; leaving a fellowship already left does nothing.
+     *
+     * @throws FellowshipException if the node could not carry the leave out (its fellowship
+     *         engine is closed, or did not answer in time); the node may still be a member
+     */
+    void leave() throws FellowshipException;
 
     /**
      * Changes the fellowship's target size. Only the acting coordinator may. Growing recruits
@@ -102,14 +108,16 @@ public interface Fellowship {
      * itself.
      *
      * @param targetSize the new size, 1 to {@value FellowshipSpec#MAX_SIZE}
-     * @throws FellowshipException if this node is not the acting coordinator or the size is out of range
+     * @throws FellowshipException if this node is not the acting coordinator, the size is out of range,
+     *         or the node could not carry the change out (its engine is closed, or did not answer in time)
      */
     void resize(int targetSize) throws FellowshipException;
 
     /**
      * Dissolves the fellowship: every member releases its reservation. Only the coordinator may.
      *
-     * @throws FellowshipException if this node is not the coordinator
+     * @throws FellowshipException if this node is not the coordinator, or could not carry the dissolve
+     *         out (its engine is closed, or did not answer in time)
      */
     void dissolve() throws FellowshipException;
 }

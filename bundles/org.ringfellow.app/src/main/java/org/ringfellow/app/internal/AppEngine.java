@@ -997,7 +997,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         LOG.warn("App {}: {}; leaving its fellowship so that another node takes this part", name, reason);
         try {
             f.get().leave();
-        } catch (RuntimeException e) {
+        } catch (FellowshipException | RuntimeException e) {
             LOG.warn("App {}: could not leave its fellowship: {}", name, e.toString());
         }
         // the leave's own MEMBER_LEFT does the same; whichever comes second finds nothing left to do

@@ -3,6 +3,7 @@ package org.ringfellow.fellowship.internal.command;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.ringfellow.api.fellowship.FellowshipException;
 
 /** {@code fellowship:leave}: leaves a fellowship cleanly. */
 @Command(scope = "fellowship", name = "leave", description = "Leaves a fellowship cleanly and releases this node's "
@@ -14,7 +15,7 @@ public class LeaveCommand extends FellowshipCommand {
     String id;
 
     @Override
-    Object run() {
+    Object run() throws FellowshipException {
         fellowship(id).leave();
         System.out.println("Left " + id.trim() + ".");
         return null;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -55,7 +56,7 @@ public final class KarafNode implements AutoCloseable {
         deleteTree(dir);
         Files.createDirectories(dir);
         Path tarball = Path.of(System.getProperty("ringfellow.distribution"));
-        run(List.of("tar", "-xzf", tarball.toString(), "-C", dir.toString(), "--strip-components=1"), dir);
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", dir.toString(), "--strip-components=1"), dir, Map.of());
         KarafNode node = new KarafNode(dir, freePort(), List.of());
         node.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(node.sshPort));
         // Several nodes on one host must not all take the fellowship channel's default port.
@@ -94,7 +95,16 @@ public final class KarafNode implements AutoCloseable {
 
     /** Starts the node with {@code bin/start} and waits until its console answers {@code node:info}. */
     public void start() throws IOException, InterruptedException {
-        run(command(home.resolve("bin/start").toString()), home);
+        start(Map.of());
+    }
+
+    /**
+     * Starts the node with {@code bin/start} and waits until its console answers.
+     *
+     * @param env variables added to the environment of {@code bin/start}, as an operator's shell sets them
+     */
+    public void start(Map<String, String> env) throws IOException, InterruptedException {
+        run(command(home.resolve("bin/start").toString()), home, env);
         long deadline = System.nanoTime() + BOOT.toNanos();
         while (System.nanoTime() < deadline) {
             if (pid().isPresent() && console("node:info").contains("Node id")) {
@@ -159,7 +169,7 @@ public final class KarafNode implements AutoCloseable {
     public void kill9() throws IOException, InterruptedException {
         Optional<Long> pid = pid();
         if (pid.isPresent()) {
-            run(List.of("kill", "-9", Long.toString(pid.get())), home);
+            run(List.of("kill", "-9", Long.toString(pid.get())), home, Map.of());
             awaitExit(pid.get(), Duration.ofSeconds(30));
         }
     }
@@ -170,7 +180,7 @@ public final class KarafNode implements AutoCloseable {
         if (pid.isEmpty()) {
             return;
         }
-        run(command(home.resolve("bin/stop").toString()), home);
+        run(command(home.resolve("bin/stop").toString()), home, Map.of());
         if (!awaitExit(pid.get(), Duration.ofSeconds(30))) {
             ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
             awaitExit(pid.get(), Duration.ofSeconds(10));
@@ -215,9 +225,11 @@ public final class KarafNode implements AutoCloseable {
         return false;
     }
 
-    private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
+    private static void run(List<String> command, Path dir, Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = readAll(p.getInputStream());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.After;
@@ -69,6 +70,35 @@ public class NodeProcessIT {
         String out = node.console(false, "node:info");
         assertTrue("the console answers without JAVA_HOME:\n" + out, out.contains("Node id"));
         assertFalse("no warning on every call:\n" + out, out.contains("JAVA_HOME not set"));
+    }
+
+    /**
+     * Karaf 4.4's unix scripts no longer read {@code JAVA_MAX_MEM} (only its .bat files do): the
+     * "modest, fixed heap" that bin/setenv set was never applied, and a node could grow its heap
+     * to a quarter of the machine's memory. bin/setenv now passes it to the JVM itself.
+     */
+    @Test
+    public void givenNoHeapSetting_thenTheNodeKeepsTheShippedHeap_andTheOperatorsSettingWins() throws Exception {
+        node.start();
+        assertEquals("the shipped -Xmx512M is in effect", 512L << 20, maxHeapBytes());
+        node.stop();
+        node.start(Map.of("JAVA_MAX_MEM", "300M"));
+        assertEquals("the operator's JAVA_MAX_MEM is in effect", 300L << 20, maxHeapBytes());
+        node.stop();
+        node.start(Map.of("EXTRA_JAVA_OPTS", "-Xmx200M"));
+        assertEquals("an -Xmx in EXTRA_JAVA_OPTS wins", 200L << 20, maxHeapBytes());
+    }
+
+    /** The node JVM's effective MaxHeapSize, as jcmd reads it from the running process. */
+    private long maxHeapBytes() throws Exception {
+        long pid = node.pid().orElseThrow(() -> new AssertionError("the node runs"));
+        Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(pid), "VM.flags")
+                .redirectErrorStream(true).start();
+        String flags = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        Matcher m = Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(flags);
+        assertTrue("jcmd shows the heap size:\n" + flags, m.find());
+        return Long.parseLong(m.group(1));
     }
 
     private String idOf(String info) throws Exception {

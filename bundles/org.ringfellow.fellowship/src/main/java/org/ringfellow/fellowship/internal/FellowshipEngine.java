@@ -41,6 +41,7 @@ import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipService;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
 import org.ringfellow.api.node.NodeService;
@@ -121,6 +122,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private volatile Endpoint advertised;
     /** Set by {@link #close}: tasks still queued on the loop, and frames still read, are skipped. */
     private volatile boolean closed;
+    /** How long a caller's {@code leave}, {@code resize} or {@code dissolve} waits for the engine's thread. */
+    volatile Duration callTimeout = Duration.ofSeconds(10);
 
     private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
     }
@@ -269,7 +272,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     public void close() {
         closed = true;
         try {
-            node.withdrawLabel(Settings.PUBLISHED_CHANNEL_LABEL);
+            node.withdrawLabel(Labels.FELLOWSHIP);
         } catch (RuntimeException e) {
             LOG.debug("Could not withdraw the channel label: {}", e.toString());
         }
@@ -329,6 +332,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             Membership m = new Membership(this, spec, first, sign(first));
             m.acting = true;
             m.founding = Optional.of(result);
+            m.founded = false;
             fellowships.put(spec.id(), m);
             keep(m);
             m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
@@ -340,7 +344,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     @Override
     public List<Fellowship> list() {
-        return fellowships.values().stream().filter(m -> !m.gone && m.founding.isEmpty())
+        return fellowships.values().stream().filter(m -> !m.gone && m.founded)
                 .sorted((a, b) -> a.id.value().compareTo(b.id.value())).collect(Collectors.toList());
     }
 
@@ -548,6 +552,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         || m.acked.getOrDefault(x.node(), -1L) >= m.roster.version())) {
             CompletableFuture<Fellowship> f = m.founding.get();
             m.founding = Optional.empty();
+            m.founded = true;
             LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
             f.complete(m);
             return;
@@ -751,7 +756,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             throw new FellowshipException("only the coordinator may resize fellowship " + m.id + "; it is "
                     + m.roster.coordinator().shortId());
         }
-        onLoop(() -> {
+        onLoop("resize fellowship " + m.id, () -> {
             if (m.gone) {
                 return;
             }
@@ -1144,8 +1149,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         dropLocally(m, FellowshipEvent.Type.DISSOLVED);
     }
 
-    void leave(Membership m) {
-        onLoop(() -> {
+    void leave(Membership m) throws FellowshipException {
+        onLoop("leave fellowship " + m.id, () -> {
             if (m.gone) {
                 return;
             }
@@ -1161,7 +1166,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             throw new FellowshipException("only the coordinator may dissolve fellowship " + m.id + "; it is "
                     + m.roster.coordinator().shortId());
         }
-        onLoop(() -> {
+        onLoop("dissolve fellowship " + m.id, () -> {
             if (m.gone) {
                 return;
             }
@@ -1332,7 +1337,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      */
     private void publishChannel(String value) {
         try {
-            node.publishLabel(Settings.PUBLISHED_CHANNEL_LABEL, value);
+            node.publishLabel(Labels.FELLOWSHIP, value);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             LOG.warn("Cannot advertise the fellowship channel ({}): members will dial the default port {} unless "
                     + "the operator sets the label {}", e.getMessage(), Settings.DEFAULT_PORT, Settings.CHANNEL_LABEL);
@@ -1346,7 +1351,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     static Optional<Endpoint> channelOf(Member member) {
         Map<String, String> labels = member.advert().labels();
         String label = labels.get(Settings.CHANNEL_LABEL);
-        String published = labels.get(Settings.PUBLISHED_CHANNEL_LABEL);
+        String published = labels.get(Labels.FELLOWSHIP);
         try {
             if (label != null) {
                 return Optional.of(Endpoint.parse(label));
@@ -1417,18 +1422,53 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         return c;
     }
 
-    private void onLoop(Runnable r) {
+    /**
+     * Runs a caller's mutation on the engine's thread and returns once it ran, or throws: a
+     * closed engine, a task that fails, or a thread that does not take the task within
+     * {@link #callTimeout} is the caller's error, never a silent return.
+     */
+    private void onLoop(String what, Runnable r) throws FellowshipException {
+        if (closed) {
+            throw new FellowshipException("cannot " + what + ": the fellowship engine is closed");
+        }
         if (loop.inEventLoop()) {
-            guarded("task", r);
+            run(what, r);
             return;
         }
-        Future<?> f = loop.submit(() -> guarded("task", r));
+        Future<?> f;
         try {
-            f.get(10, TimeUnit.SECONDS);
+            f = loop.submit(() -> {
+                if (closed) {
+                    throw new IllegalStateException("the fellowship engine is closed");
+                }
+                r.run();
+            });
+        } catch (RejectedExecutionException e) {
+            throw new FellowshipException("cannot " + what + ": the fellowship engine is closed", e);
+        }
+        Duration timeout = callTimeout;
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            f.cancel(false);
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("A fellowship task did not finish: {}", e.toString());
+            throw new FellowshipException("interrupted while waiting to " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new FellowshipException("cannot " + what + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            boolean withdrawn = f.cancel(false);
+            throw new FellowshipException("cannot " + what + ": the fellowship engine did not answer within "
+                    + timeout.toMillis() + " ms" + (withdrawn ? "; nothing was changed" : "; it may still be carried out"),
+                    e);
+        }
+    }
+
+    private static void run(String what, Runnable r) throws FellowshipException {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            throw new FellowshipException("cannot " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -71,7 +71,13 @@ final class Membership implements Fellowship {
      * reaches them on the invitation channel even if they never made it into the roster.
      */
     final Map<NodeId, Endpoint> invitedAt = new HashMap<>();
+    /** The founder's pending result while it founds the fellowship; the engine's thread only. */
     Optional<CompletableFuture<Fellowship>> founding = Optional.empty();
+    /**
+     * False while this node founds the fellowship and it is not formed yet: the one piece of
+     * {@link #founding} that other threads read ({@code list()}).
+     */
+    volatile boolean founded = true;
     /** The highest roster version each member acknowledged in this epoch (coordinator only). */
     final Map<NodeId, Long> acked = new HashMap<>();
     /** When each member last acknowledged a roster (coordinator only). */
@@ -183,7 +189,7 @@ final class Membership implements Fellowship {
     }
 
     @Override
-    public void leave() {
+    public void leave() throws FellowshipException {
         engine.leave(this);
     }
 

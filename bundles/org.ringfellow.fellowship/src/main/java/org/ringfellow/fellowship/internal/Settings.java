@@ -27,12 +27,6 @@ record Settings(AdmissionPolicy policy, String bindHost, int port, Optional<Stri
     static final int DEFAULT_PORT = 7790;
     /** The advert label where a member tells where its fellowship channel listens ({@code host:port}). */
     static final String CHANNEL_LABEL = "fellowship.channel";
-    /**
-     * The label the node publishes itself for the Ring to advertise: the channel's port, or
-     * {@code host:port} when an advertised host is configured. The operator's
-     * {@link #CHANNEL_LABEL}, if set, wins.
-     */
-    static final String PUBLISHED_CHANNEL_LABEL = "ringfellow.fellowship";
     private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._:/-]{0,128}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");

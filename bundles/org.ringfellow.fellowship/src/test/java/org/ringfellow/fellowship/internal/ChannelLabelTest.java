@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
@@ -30,27 +31,27 @@ class ChannelLabelTest {
     @Test
     void aPublishedPortIsOnTheRingAddress() {
         assertEquals(Optional.of(new Endpoint("10.0.0.7", 41234)),
-                FellowshipEngine.channelOf(member(Map.of(Settings.PUBLISHED_CHANNEL_LABEL, "41234"))));
+                FellowshipEngine.channelOf(member(Map.of(Labels.FELLOWSHIP, "41234"))));
     }
 
     @Test
     void aPublishedHostAndPortIsTakenAsIs() {
         assertEquals(Optional.of(new Endpoint("192.0.2.1", 41234)),
-                FellowshipEngine.channelOf(member(Map.of(Settings.PUBLISHED_CHANNEL_LABEL, "192.0.2.1:41234"))));
+                FellowshipEngine.channelOf(member(Map.of(Labels.FELLOWSHIP, "192.0.2.1:41234"))));
     }
 
     @Test
     void theOperatorsLabelWins() {
         assertEquals(Optional.of(new Endpoint("198.51.100.2", 9000)),
                 FellowshipEngine.channelOf(member(Map.of(Settings.CHANNEL_LABEL, "198.51.100.2:9000",
-                        Settings.PUBLISHED_CHANNEL_LABEL, "41234"))));
+                        Labels.FELLOWSHIP, "41234"))));
     }
 
     @Test
     void aMalformedLabelMeansNoChannel() {
         assertEquals(Optional.empty(),
-                FellowshipEngine.channelOf(member(Map.of(Settings.PUBLISHED_CHANNEL_LABEL, "port"))));
+                FellowshipEngine.channelOf(member(Map.of(Labels.FELLOWSHIP, "port"))));
         assertEquals(Optional.empty(),
-                FellowshipEngine.channelOf(member(Map.of(Settings.PUBLISHED_CHANNEL_LABEL, "70000"))));
+                FellowshipEngine.channelOf(member(Map.of(Labels.FELLOWSHIP, "70000"))));
     }
 }

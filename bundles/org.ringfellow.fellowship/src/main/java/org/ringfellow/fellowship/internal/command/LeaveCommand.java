@@ -2,6 +2,7 @@ package org.ringfellow.fellowship.internal.command;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.fellowship.FellowshipException;
 
@@ -12,6 +13,7 @@ import org.ringfellow.api.fellowship.FellowshipException;
 public class LeaveCommand extends FellowshipCommand {
 
     @Argument(index = 0, name = "id", required = true, description = "The fellowship id")
+    @Completion(FellowshipIdCompleter.class)
     String id;
 
     @Override

@@ -3,6 +3,7 @@ package org.ringfellow.fellowship.internal.command;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipMember;
@@ -14,6 +15,7 @@ import org.ringfellow.api.fellowship.FellowshipMember;
 public class MembersCommand extends FellowshipCommand {
 
     @Argument(index = 0, name = "id", required = true, description = "The fellowship id")
+    @Completion(FellowshipIdCompleter.class)
     String id;
 
     @Override

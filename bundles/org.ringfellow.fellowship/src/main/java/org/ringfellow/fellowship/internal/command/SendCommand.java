@@ -3,6 +3,7 @@ package org.ringfellow.fellowship.internal.command;
 import java.nio.charset.StandardCharsets;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipException;
@@ -17,9 +18,11 @@ public class SendCommand extends FellowshipCommand {
     static final int MAX_TEXT = 64 * 1024;
 
     @Argument(index = 0, name = "id", required = true, description = "The fellowship id")
+    @Completion(FellowshipIdCompleter.class)
     String id;
 
     @Argument(index = 1, name = "member", required = true, description = "A prefix of the member's node id, or *")
+    @Completion(MemberCompleter.class)
     String member;
 
     @Argument(index = 2, name = "topic", required = true, description = "The topic, 1-128 characters")

@@ -1,0 +1,128 @@
+package org.ringfellow.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ringfellow.api.node.NodeService;
+
+/**
+ * The REST API on a booted node: installed as a feature, answering real HTTP on a free port,
+ * only with the node's bearer token, never to a cross-site request, with the node's real state.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RestIT extends RingfellowTestSupport {
+
+    @Configuration
+    public Option[] config() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<Option> options = new ArrayList<>(Arrays.asList(baseConfig()));
+        options.add(editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port",
+                String.valueOf(port)));
+        options.add(systemProperty("rest.it.port").value(String.valueOf(port)));
+        return options.toArray(new Option[0]);
+    }
+
+    record Reply(int status, String body, String authenticate) {
+    }
+
+    private static Reply call(String method, String path, String body, String... headers) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + System.getProperty("rest.it.port")
+                + path).openConnection();
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout(60_000);
+        c.setRequestMethod(method);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            c.setRequestProperty(headers[i], headers[i + 1]);
+        }
+        if (body != null) {
+            c.setDoOutput(true);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = c.getResponseCode();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return new Reply(status, text, c.getHeaderField("WWW-Authenticate"));
+    }
+
+    @Test
+    public void givenTheRestFeature_thenOnlyTheTokenOpensTheApi_andItShowsTheNode() throws Exception {
+        FeaturesService features = getOsgiService(FeaturesService.class);
+        features.installFeature("ringfellow-rest", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        NodeService node = getOsgiService(NodeService.class);
+        Path tokenFile = node.dataDirectory().resolve("api-token");
+        await("the API made its token", () -> Files.exists(tokenFile));
+        assertEquals("the token is for the node's owner only", "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+        String token = Files.readString(tokenFile).trim();
+        await("the API answers", () -> {
+            try {
+                return call("GET", "/api/v1/node", null).status() == 401;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+
+        Reply anonymous = call("GET", "/api/v1/node", null);
+        assertEquals(401, anonymous.status());
+        assertTrue(anonymous.authenticate(), anonymous.authenticate().startsWith("Bearer"));
+        assertEquals(401, call("GET", "/api/v1/node", null, "Authorization", "Bearer " + "0".repeat(64)).status());
+
+        Reply info = call("GET", "/api/v1/node", null, "Authorization", "Bearer " + token);
+        assertEquals(info.body(), 200, info.status());
+        assertTrue(info.body(), info.body().contains(node.identity().id().hex()));
+
+        Reply spec = call("GET", "/api/v1/openapi.json", null, "Authorization", "Bearer " + token);
+        assertEquals(200, spec.status());
+        assertTrue(spec.body(), spec.body().contains("\"openapi\""));
+
+        // HttpURLConnection drops an Origin header (a restricted header): the JDK's HttpClient sends it
+        HttpResponse<String> crossSite = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + System.getProperty("rest.it.port") + "/api/v1/apps/calc/scale"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("{\"size\":2}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(crossSite.body(), 403, crossSite.statusCode());
+        assertTrue(crossSite.body(), crossSite.body().contains("cross-site"));
+
+        Reply unknown = call("GET", "/api/v1/nothing-here", null, "Authorization", "Bearer " + token);
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.body(), unknown.body().contains("no such API path"));
+
+        Reply noSuchApp = call("GET", "/api/v1/apps/no-such-app", null, "Authorization", "Bearer " + token);
+        assertEquals(noSuchApp.body(), 404, noSuchApp.status());
+    }
+}

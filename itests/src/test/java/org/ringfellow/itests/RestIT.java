@@ -31,6 +31,23 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.ringfellow.api.app.AppDescriptor;
+import org.ringfellow.api.app.AppException;
+import org.ringfellow.api.app.AppService;
+import org.ringfellow.api.app.AppState;
+import org.ringfellow.api.app.AppStatus;
+import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.container.ResourceLimits;
 import org.ringfellow.api.node.NodeService;
 
 /**
@@ -124,5 +141,88 @@ public class RestIT extends RingfellowTestSupport {
 
         Reply noSuchApp = call("GET", "/api/v1/apps/no-such-app", null, "Authorization", "Bearer " + token);
         assertEquals(noSuchApp.body(), 404, noSuchApp.status());
+
+        followsALogAsServerSentEvents(token, node.identity().id().hex());
+    }
+
+    /**
+     * An app whose log grows by one line per read, then is undeployed: the stream carries each
+     * line, the offset to resume from, and ends with the reason.
+     */
+    private void followsALogAsServerSentEvents(String token, String self) throws Exception {
+        AppService fake = new AppService() {
+            final AtomicInteger reads = new AtomicInteger();
+
+            @Override
+            public AppStatus deploy(URI artifact, Consumer<String> progress) throws AppException {
+                throw new AppException("not here");
+            }
+
+            @Override
+            public List<AppStatus> list() {
+                return List.of(status("tail").orElseThrow());
+            }
+
+            @Override
+            public Optional<AppStatus> status(String name) {
+                AppDescriptor d = new AppDescriptor(name, "1.0", 1, ResourceLimits.SMALL, "bundle", "x.App", Map.of());
+                return name.equals("tail") ? Optional.of(new AppStatus(d, "00".repeat(32), AppState.RUNNING, "running",
+                        List.of(new MemberStatus(self, "n1", "c1", "runc", AppState.RUNNING, "")))) : Optional.empty();
+            }
+
+            @Override
+            public AppStatus scale(String name, int size) throws AppException {
+                throw new AppException("not here");
+            }
+
+            @Override
+            public LogSlice logs(String name, String member, long fromOffset) throws AppException {
+                int n = reads.incrementAndGet();
+                if (n > 3) {
+                    throw new AppException("app tail was undeployed");
+                }
+                String line = "line " + n + " from " + fromOffset + "\n";
+                return new LogSlice(line, fromOffset + line.length());
+            }
+
+            @Override
+            public int send(String name, String member, String topic, byte[] payload) throws AppException {
+                throw new AppException("not here");
+            }
+
+            @Override
+            public void undeploy(String name) throws AppException {
+                throw new AppException("not here");
+            }
+        };
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_RANKING, 1000);
+        ServiceRegistration<AppService> reg = bundleContext.registerService(AppService.class, fake, props);
+        try {
+            HttpResponse<Stream<String>> stream = null;
+            List<String> lines = List.of();
+            // the API binds the higher-ranked service shortly after it is registered
+            for (int attempt = 0; attempt < 50; attempt++) {
+                stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + System.getProperty("rest.it.port") + "/api/v1/apps/tail/logs?follow&offset=10"))
+                        .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofLines());
+                if (stream.statusCode() == 200) {
+                    break;
+                }
+                stream.body().close();
+                Thread.sleep(200);
+            }
+            assertEquals(200, stream.statusCode());
+            assertEquals("text/event-stream", stream.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            lines = stream.body().collect(Collectors.toList());
+            String all = String.join("\n", lines);
+            assertTrue(all, all.contains("event: log\nid: 25\ndata: line 1 from 10\n"));
+            assertTrue(all, all.contains("data: line 2 from 25"));
+            assertTrue(all, all.contains("data: line 3 from"));
+            assertTrue(all, all.strip().endsWith("event: end\ndata: app tail was undeployed"));
+        } finally {
+            reg.unregister();
+        }
     }
 }

@@ -62,6 +62,13 @@ final class Api {
     record Reply(int status, Object body) {
     }
 
+    /**
+     * A reply that is not a body but a stream: a member's log of an app, from an offset on, as
+     * Server-Sent Events ({@code ?follow}); {@link LogStream} serves it.
+     */
+    record Follow(AppService apps, String name, String member, long offset) {
+    }
+
     /** The services the API reads, each possibly absent right now. */
     record Services(Supplier<Optional<NodeService>> node, Supplier<Optional<Ring>> ring,
             Supplier<Optional<FellowshipService>> fellowships, Supplier<Optional<ContainerManager>> containers,
@@ -211,6 +218,12 @@ final class Api {
                 if (offset < 0) {
                     throw ApiException.badRequest("offset must be 0 or more, got " + offset);
                 }
+            }
+            if (query.containsKey("follow")) {
+                if (apps.status(name).isEmpty()) {
+                    throw ApiException.notFound("no app named " + name + " is deployed on this node");
+                }
+                return new Reply(200, new Follow(apps, name, member, offset));
             }
             try {
                 AppService.LogSlice slice = apps.logs(name, member, offset);

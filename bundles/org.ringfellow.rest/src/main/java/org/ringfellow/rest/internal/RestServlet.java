@@ -11,12 +11,15 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = Servlet.class, configurationPid = RestServlet.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {
             "osgi.http.whiteboard.servlet.pattern=" + RestServlet.PREFIX + "/*",
-            "osgi.http.whiteboard.servlet.name=ringfellow-rest"})
+            "osgi.http.whiteboard.servlet.name=ringfellow-rest",
+            "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true"})
 @Designate(ocd = RestConfig.class)
 public final class RestServlet extends HttpServlet {
 
@@ -59,6 +63,12 @@ public final class RestServlet extends HttpServlet {
     private final transient ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final transient ApiToken token;
     private final transient Api api;
+    private final transient ScheduledExecutorService logPool = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "rest-log-streams");
+        t.setDaemon(true);
+        return t;
+    });
+    private final transient LogStream logs = new LogStream(logPool);
     private transient volatile ClientFilter clients = ClientFilter.parse(ClientFilter.LOOPBACK);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -92,6 +102,12 @@ public final class RestServlet extends HttpServlet {
         LOG.info("REST API at {} (token in {})", PREFIX, dir.resolve(ApiToken.FILE));
     }
 
+    @Deactivate
+    void deactivate() {
+        logs.closeAll();
+        logPool.shutdownNow();
+    }
+
     @Modified
     void modified(RestConfig config) {
         try {
@@ -106,6 +122,10 @@ public final class RestServlet extends HttpServlet {
         Api.Reply reply;
         try {
             reply = answer(req);
+            if (reply.body() instanceof Api.Follow follow) {
+                logs.start(follow, req, resp);
+                return;
+            }
         } catch (ApiException e) {
             reply = new Api.Reply(e.status(), Json.error(e.status(), e.getMessage()));
             if (e.status() == 401) {

@@ -1,6 +1,7 @@
 package org.ringfellow.rest.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,6 +193,18 @@ class ApiTest {
                 Map.of("member", "zz"), "", new byte[0])).status());
         assertEquals("calc", json(call("DELETE", "/apps/calc", "", "")).get("undeployed").asText());
         assertEquals(404, refused("DELETE", "/apps/calc", "", "").status());
+    }
+
+    @Test
+    void followingALogIsAStreamOfAnExistingApp_validatedFirst() {
+        assertEquals(404, assertThrows(ApiException.class, () -> api.handle("GET", "/apps/calc/logs",
+                Map.of("follow", ""), "", new byte[0])).status());
+        apps.apps.add(status("calc", 1));
+        Api.Reply r = api.handle("GET", "/apps/calc/logs", Map.of("follow", "", "offset", "7"), "", new byte[0]);
+        Api.Follow f = assertInstanceOf(Api.Follow.class, r.body());
+        assertEquals(new Api.Follow(apps, "calc", ID, 7), f);
+        assertEquals(400, assertThrows(ApiException.class, () -> api.handle("GET", "/apps/calc/logs",
+                Map.of("follow", "", "offset", "x"), "", new byte[0])).status());
     }
 
     @Test

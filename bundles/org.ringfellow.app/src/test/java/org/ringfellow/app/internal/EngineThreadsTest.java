@@ -70,6 +70,11 @@ class EngineThreadsTest {
                 });
     }
 
+    /** While set, a write of this key in namespace "app" waits until the gate opens. */
+    volatile String blockedKey;
+    final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
+
     /** The node store, recording writes made on a fellowship delivery thread. */
     NodeStore watched(NodeStore store) {
         return ns -> {
@@ -84,6 +89,15 @@ class EngineThreadsTest {
                 public void put(String key, String value) {
                     if (FakeFellowships.IN_LISTENER.get()) {
                         storeWritesOnListener.add(ns + "/" + key);
+                    }
+                    if (ns.equals(AppEngine.STORE_NAMESPACE) && key.equals(blockedKey)) {
+                        // a store that hangs (a slow disk's fsync)
+                        blocking.countDown();
+                        try {
+                            gate.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                     n.put(key, value);
                 }
@@ -153,6 +167,53 @@ class EngineThreadsTest {
         assertEquals(3, otherNode.engine.loadRecord("calc").orElseThrow().size(), "the new size was saved");
         assertEquals(List.of(), storeWritesOnListener, "store writes made on the fellowship's thread");
         assertEquals(List.of(), net.listenerViolations);
+    }
+
+    @Test
+    void givenAStoreWriteThatHangs_whenMoreEventsArrive_thenTheListenerStillReturnsAndAnotherAppIsAnswered()
+            throws Exception {
+        Made a = node("a", null);
+        Made b = node("b", null);
+        for (String app : List.of("calc", "wiki")) {
+            a.engine.saveRecord(record(app, a.id.hex()));
+            b.engine.saveRecord(record(app, a.id.hex()));
+        }
+        Fellowship calc = net.serviceOf(a.id).create(new FellowshipSpec(AppRecord.fellowshipOf("calc"), 2,
+                ResourceQuery.ANY, Resources.NONE, Duration.ofSeconds(1))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Fellowship wiki = net.serviceOf(a.id).create(new FellowshipSpec(AppRecord.fellowshipOf("wiki"), 2,
+                ResourceQuery.ANY, Resources.NONE, Duration.ofSeconds(1))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        NodeId coordinatorId = calc.roster().coordinator();
+        NodeId other = coordinatorId.equals(a.id) ? b.id : a.id;
+        Made otherNode = other.equals(a.id) ? a : b;
+        Fellowship calcAtCoordinator = net.serviceOf(coordinatorId).get(calc.id()).orElseThrow();
+        Fellowship wikiAtCoordinator = net.serviceOf(coordinatorId).get(wiki.id()).orElseThrow();
+        // let both parts on the other node settle first (their start saves nothing once it fails)
+        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (otherNode.engine.restarts("calc") < 0 || otherNode.engine.restarts("wiki") < 0) {
+            assertTrue(System.nanoTime() < settle, "the other node never started its parts");
+            Thread.sleep(20);
+        }
+
+        blockedKey = "calc";
+        try {
+            calcAtCoordinator.broadcast(Wire.SIZE, Wire.encode(new Wire.Scale(3)));
+            assertTrue(blocking.await(10, TimeUnit.SECONDS), "the size was never written");
+            // the write of calc's record hangs; the listener must have returned and take the next events
+            long before = net.delivered.get();
+            byte[] log = wikiAtCoordinator.request(other, Wire.LOGS, Wire.encode(new Wire.LogRead(0)),
+                    Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS).payload();
+            assertTrue(Wire.decode(log, Wire.LogAnswer.class).nextOffset() >= 0, "wiki's log was answered");
+            assertTrue(net.delivered.get() > before, "events delivered while the store hangs");
+        } finally {
+            gate.countDown();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (otherNode.engine.loadRecord("calc").map(AppRecord::size).orElse(0) != 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(3, otherNode.engine.loadRecord("calc").orElseThrow().size(), "the size was saved once the store"
+                + " came back");
+        assertEquals(List.of(), storeWritesOnListener, "store writes made on the fellowship's thread");
     }
 
     /** A Ring that hands out one snapshot and fails a test that copies its members any other way. */

@@ -764,7 +764,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     /** Starts this node's part of an app it joined, once. */
     private AppInstance join(String name, AppRecord record) {
         AppInstance[] made = new AppInstance[1];
-        AppInstance i = instances.computeIfAbsent(name, n -> made[0] = new AppInstance(this, n, record));
+        AppInstance i = instances.computeIfAbsent(name, n -> made[0] = new AppInstance(new Host(n), n, record));
         if (made[0] != null) {
             LOG.info("App {}: this node joined its fellowship; starting its part", name);
             publishApps();
@@ -777,8 +777,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         AppInstance i = instances.get(name);
         MemberRef from = ref(name, m.from());
         switch (m.topic()) {
-            case Wire.MESSAGE -> i.onMessage(f, m, from);
-            case Wire.REQUEST -> i.onRequest(f, m, from);
+            case Wire.MESSAGE -> i.onMessage(m, from);
+            case Wire.REQUEST -> i.onRequest(m, from, p -> reply(f, m, p));
             case Wire.STATUS -> {
                 try {
                     Wire.Status s = Wire.decode(m.payload(), Wire.Status.class);
@@ -1270,6 +1270,141 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
         out.remove(self());
         return out;
+    }
+
+    /** What one app's part on this node gets of the engine. */
+    private final class Host implements AppHost {
+        private final String app;
+
+        Host(String app) {
+            this.app = app;
+        }
+
+        @Override
+        public NodeId self() {
+            return AppEngine.this.self();
+        }
+
+        @Override
+        public String nodeName() {
+            return AppEngine.this.nodeName();
+        }
+
+        @Override
+        public Path appsDir() {
+            return appsDir;
+        }
+
+        @Override
+        public Duration settle() {
+            return timing.settle();
+        }
+
+        @Override
+        public RestartPolicy restartPolicy() {
+            return restartPolicy;
+        }
+
+        @Override
+        public AppRecord fetchRecord() throws IOException, InterruptedException {
+            return AppEngine.this.fetchRecord(app);
+        }
+
+        @Override
+        public boolean hasArtifact(String digest) {
+            return artifacts.has(digest);
+        }
+
+        @Override
+        public void fetchArtifact(AppRecord record) throws IOException, InterruptedException {
+            AppEngine.this.fetchArtifact(app, record);
+        }
+
+        @Override
+        public Path artifact(String digest) {
+            return artifacts.path(digest);
+        }
+
+        @Override
+        public void saveRecord(AppRecord record) {
+            AppEngine.this.saveRecord(record);
+        }
+
+        @Override
+        public boolean hasRecord() {
+            return AppEngine.this.hasRecord(app);
+        }
+
+        @Override
+        public Optional<ApplicationRuntime> runtime(String type) {
+            return AppEngine.this.runtime(type);
+        }
+
+        @Override
+        public ContainerManager containers() {
+            return containers;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            workers.execute(task);
+        }
+
+        @Override
+        public boolean later(Duration delay, Runnable task) {
+            return AppEngine.this.later(delay, task);
+        }
+
+        @Override
+        public List<MemberRef> members() {
+            return AppEngine.this.members(app);
+        }
+
+        @Override
+        public MemberRef ref(NodeId id) {
+            return AppEngine.this.ref(app, id);
+        }
+
+        @Override
+        public Optional<NodeId> coordinator() {
+            return AppEngine.this.coordinator(app);
+        }
+
+        @Override
+        public boolean giveUp(String reason) {
+            return AppEngine.this.giveUp(app, reason);
+        }
+
+        @Override
+        public void removeLater(String containerId) {
+            AppEngine.this.removeLater(containerId, app);
+        }
+
+        @Override
+        public void publishStatus(MemberStatus status) {
+            AppEngine.this.publishStatus(app, status);
+        }
+
+        @Override
+        public void countMalformed(FellowshipMessage message, Exception e) {
+            AppEngine.this.countMalformed(message, e);
+        }
+
+        @Override
+        public void send(NodeId to, String topic, byte[] payload) {
+            AppEngine.this.send(app, to, topic, payload);
+        }
+
+        @Override
+        public void broadcast(String topic, byte[] payload) {
+            AppEngine.this.broadcast(app, topic, payload);
+        }
+
+        @Override
+        public CompletableFuture<FellowshipMessage> request(NodeId to, String topic, byte[] payload,
+                Duration timeout) {
+            return AppEngine.this.request(app, to, topic, payload, timeout);
+        }
     }
 
     private static String limits(AppDescriptor d) {

@@ -26,8 +26,6 @@ import org.ringfellow.api.app.MemberStatus;
 import org.ringfellow.api.container.ContainerInfo;
 import org.ringfellow.api.container.DriverException;
 import org.ringfellow.api.container.ExitStatus;
-import org.ringfellow.api.fellowship.Fellowship;
-import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.runtime.ApplicationRuntime;
@@ -42,9 +40,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's part of one app: its container, the bridge to the app inside it, and the
- * routing between the bridge and the app's fellowship. Started on the engine's worker
- * threads; events arrive on the fellowship's thread and are handed to the bridge's queue
- * at once, in order, so messages from one sender reach the app in the order sent.
+ * routing between the bridge and the app's fellowship. An explicit state machine
+ * ({@link PartState}): the one field {@link #state} changes only in {@link #updateState},
+ * which checks and logs each transition and publishes the status it gives, under the
+ * instance's one monitor; side effects (containers, files) happen outside it. Everything it
+ * needs from the engine comes through {@link AppHost}. Started on the engine's worker
+ * threads; events are handed to the bridge's queue at once, in order, so messages from one
+ * sender reach the app in the order sent.
  */
 final class AppInstance {
 
@@ -59,7 +61,7 @@ final class AppInstance {
     static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
     static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
-    private final AppEngine engine;
+    private final AppHost host;
     final String name;
     private final AppLog log;
     private final Path base;
@@ -68,22 +70,20 @@ final class AppInstance {
     private final Map<Long, CompletableFuture<HttpResponse>> http = new ConcurrentHashMap<>();
     /** Every member's last status, this one's included, by node id. */
     final Map<String, MemberStatus> statuses = new ConcurrentHashMap<>();
-    private final List<BridgeEvent> early = new ArrayList<>();
 
+    /** Where the part is; written only by {@link #updateState} under this instance's monitor. */
+    private volatile PartState state;
     private volatile AppRecord record;
-    private volatile NodeBridge bridge;
-    private volatile String containerId;
-    private volatile String driver;
-    private volatile boolean stopping;
-    private volatile boolean connected;
-    /** When the part last became RUNNING (System.nanoTime), 0 while it is not. */
-    private volatile long runningSince;
-    /** Whether the part has run for the engine's settle time since this node started it: then failures restart it. */
-    private volatile boolean hasRun;
-    /** Times (System.nanoTime) of the failures still inside the restart window. */
+    /** Guarded by this instance's monitor: events held until the bridge opens. */
+    private final List<BridgeEvent> early = new ArrayList<>();
+    /** Guarded by this instance's monitor: times (System.nanoTime) of the failures still inside the window. */
     private final ArrayDeque<Long> failures = new ArrayDeque<>();
-    private volatile int restarts;
-    private volatile String lastFailure;
+    /** Guarded by this instance's monitor: whether the part ran for the settle time since this node started it. */
+    private boolean hasRun;
+    /** Guarded by this instance's monitor. */
+    private int restarts;
+    /** Guarded by this instance's monitor. */
+    private String lastFailure;
 
     /** A request delivered to the app, waiting for its reply. */
     private record Incoming(long deadlineNanos, Responder responder) {
@@ -93,13 +93,17 @@ final class AppInstance {
         void answer(Wire.Answer answer);
     }
 
-    AppInstance(AppEngine engine, String name, AppRecord record) {
-        this.engine = engine;
+    AppInstance(AppHost host, String name, AppRecord record) {
+        this.host = host;
         this.name = name;
         this.record = record;
-        this.base = engine.appsDir().resolve(name);
-        this.log = new AppLog(engine.appsDir().resolve(name + ".log"));
-        status(AppState.DEPLOYING, "joined the app's fellowship");
+        this.base = host.appsDir().resolve(name);
+        this.log = new AppLog(host.appsDir().resolve(name + ".log"));
+        PartState first = new PartState.Preparing("joined the app's fellowship", null, false);
+        synchronized (this) {
+            state = first;
+            publish(first);
+        }
     }
 
     AppRecord record() {
@@ -110,36 +114,117 @@ final class AppInstance {
         return log;
     }
 
+    /** Where the part is now. */
+    PartState state() {
+        return state;
+    }
+
     boolean connected() {
-        return connected;
+        return state.connected();
     }
 
     /** How often this node restarted its part since it started it. */
-    int restarts() {
+    synchronized int restarts() {
         return restarts;
     }
 
     MemberStatus ownStatus() {
-        return statuses.get(engine.self().hex());
+        return statuses.get(host.self().hex());
+    }
+
+    // ------------------------------------------------------------------ the state machine
+
+    /**
+     * Moves the part from {@code from} (the state the caller saw) to {@code next}: refused if
+     * the part is no longer in {@code from} or the transition is not allowed. Logs the
+     * transition and publishes the status it gives.
+     *
+     * @return true if the part is now in {@code next}
+     */
+    synchronized boolean updateState(PartState from, PartState next) {
+        if (state != from || !from.mayBecome(next)) {
+            LOG.debug("App {}: {} -> {} refused (now {})", name, from.label(), next.label(), state.label());
+            return false;
+        }
+        if (next.bridge() != null && from.bridge() == null) {
+            // the bridge just opened: the app hears that it started, then what came meanwhile, in order
+            next.bridge().deliver(started());
+            for (BridgeEvent e : early) {
+                next.bridge().deliver(e);
+            }
+            early.clear();
+        }
+        if (!from.label().equals(next.label())) {
+            LOG.debug("App {}: {} -> {}", name, from.label(), next.label());
+        }
+        // the status first: whoever sees the new state sees its status too
+        publish(next);
+        state = next;
+        return true;
+    }
+
+    /** The member status a state gives, published when it differs from the last one; under the monitor. */
+    private void publish(PartState s) {
+        MemberStatus m = new MemberStatus(host.self().hex(), host.nodeName(), s.containerId(), s.driver(),
+                s.appState(), message(s));
+        MemberStatus before = statuses.put(m.node(), m);
+        if (!m.equals(before)) {
+            host.publishStatus(m);
+        }
+    }
+
+    private String message(PartState s) {
+        if (s instanceof PartState.Preparing p) {
+            return p.step();
+        }
+        if (s instanceof PartState.Starting st) {
+            return "container " + shortId(st.containerId()) + " on " + st.driver() + ", waiting for the app to connect";
+        }
+        if (s instanceof PartState.Running r) {
+            int n;
+            String last;
+            synchronized (this) {
+                n = restarts;
+                last = lastFailure;
+            }
+            return "running in container " + shortId(r.containerId()) + " on " + r.driver()
+                    + (n == 0 ? "" : "; restarted " + n + " time(s), last after: " + last);
+        }
+        if (s instanceof PartState.Restarting r) {
+            return r.reason();
+        }
+        if (s instanceof PartState.Failed f) {
+            return f.reason();
+        }
+        return ((PartState.Stopped) s).why();
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /** Fetches what is missing, prepares the runtime and starts the container. Runs on a worker thread. */
     void start() {
+        PartState s = state;
+        if (!(s instanceof PartState.Preparing)) {
+            return;
+        }
         String stage = "reading the app's record";
         try {
-            AppRecord r = record != null ? record : engine.fetchRecord(name);
+            AppRecord r = record != null ? record : host.fetchRecord();
             record = r;
             AppDescriptor d = r.descriptor();
             stage = "fetching the artifact";
-            if (!engine.artifacts().has(r.digest())) {
-                status(AppState.DEPLOYING, "fetching the artifact (" + r.length() + " bytes)");
-                engine.fetchArtifact(name, r);
+            if (!host.hasArtifact(r.digest())) {
+                PartState fetching = new PartState.Preparing("fetching the artifact (" + r.length() + " bytes)",
+                        null, false);
+                if (!updateState(s, fetching)) {
+                    return;
+                }
+                s = fetching;
+                host.fetchArtifact(r);
             }
-            engine.saveRecord(r);
+            host.saveRecord(r);
             stage = "finding the runtime";
-            ApplicationRuntime runtime = engine.runtime(d.runtime()).orElseThrow(() -> new IllegalStateException(
+            ApplicationRuntime runtime = host.runtime(d.runtime()).orElseThrow(() -> new IllegalStateException(
                     "runtime '" + d.runtime() + "' is not installed on this node: feature:install "
                             + ApplicationRuntime.featureFor(d.runtime())));
             runtime.check(d);
@@ -147,147 +232,144 @@ final class AppInstance {
             deleteTree(base);
             Path bridgeDir = Files.createDirectories(base.resolve("b"));
             Path workDir = Files.createDirectories(base.resolve("w"));
-            RuntimePlan plan = runtime.prepare(new RuntimeLaunch(d, engine.artifacts().path(r.digest()), bridgeDir,
+            RuntimePlan plan = runtime.prepare(new RuntimeLaunch(d, host.artifact(r.digest()), bridgeDir,
                     workDir, containerName()));
-            if (stopping) {
-                return;
-            }
             stage = "opening the bridge";
             NodeBridge b = NodeBridge.open(bridgeDir, plan.transport(), BridgeLimits.DEFAULTS, new Listener());
-            synchronized (early) {
-                bridge = b;
-                b.deliver(started());
-                for (BridgeEvent e : early) {
-                    b.deliver(e);
-                }
-                early.clear();
-            }
-            stage = "starting the container";
-            ContainerInfo info = engine.containers().run(plan.container());
-            record = r.withContainer(info.id());
-            engine.saveRecord(record);
-            log.line("container " + info.id() + " started on " + info.driverType());
-            // with the bridge's connected(): whichever comes second says RUNNING, never DEPLOYING after it
-            synchronized (this) {
-                containerId = info.id();
-                driver = info.driverType();
-                if (connected) {
-                    running();
-                } else {
-                    status(AppState.DEPLOYING, "container " + shortId(info.id()) + " on " + info.driverType()
-                            + ", waiting for the app to connect");
-                }
-            }
-            if (stopping) {
-                // stop() may have released before the container existed
-                release();
+            PartState.Preparing p = (PartState.Preparing) s;
+            PartState opened = new PartState.Preparing(p.step(), b, false);
+            if (!updateState(s, opened)) {
+                // stopped meanwhile
+                b.close();
                 return;
             }
-            engine.workers().execute(this::watch);
+            stage = "starting the container";
+            ContainerInfo info = host.containers().run(plan.container());
+            record = r.withContainer(info.id());
+            host.saveRecord(record);
+            log.line("container " + info.id() + " started on " + info.driverType());
+            // with the bridge's connected(): whichever comes second says RUNNING
+            while (true) {
+                PartState now = state;
+                if (!(now instanceof PartState.Preparing pr)) {
+                    // stopped (or failed) while the container started: remove what was made
+                    release(new PartState.Starting(b, info.id(), info.driverType()));
+                    return;
+                }
+                PartState next = pr.connected()
+                        ? new PartState.Running(b, info.id(), info.driverType(), System.nanoTime(), true)
+                        : new PartState.Starting(b, info.id(), info.driverType());
+                if (updateState(now, next)) {
+                    break;
+                }
+            }
+            host.execute(() -> watch(info.id()));
         } catch (Exception e) {
             String reason = stage + " failed: " + message(e);
             log.line(reason);
-            if (!failed(reason)) {
-                status(AppState.FAILED, reason);
-                release();
-            }
+            failed(reason, null);
         }
-    }
-
-    /** Says RUNNING, with the restarts so far; called once both the container runs and the app connected. */
-    private void running() {
-        if (runningSince == 0) {
-            runningSince = System.nanoTime();
-        }
-        String last = lastFailure;
-        status(AppState.RUNNING, "running in container " + shortId(containerId) + " on " + driver
-                + (restarts == 0 ? "" : "; restarted " + restarts + " time(s), last after: " + last));
     }
 
     /**
      * A part that has run (see {@link #hasRun}) and then failed is restarted after the policy's
      * backoff, or, after too many failures within its window, this node gives its seat up. A part
-     * that fails before it has ever run stays FAILED (a deploy then fails with the reason).
+     * that fails before it has ever run is FAILED (a deploy then fails with the reason). Either
+     * way it gives up its container and bridge.
      *
-     * @return false if the failure is left to the caller (the part never ran, or it is stopping)
+     * @param containerId the container whose end this is, or null for a failure to start
      */
-    private boolean failed(String reason) {
+    void failed(String reason, String containerId) {
         long now = System.nanoTime();
-        long since = runningSince;
-        runningSince = 0;
-        if (since != 0 && now - since >= engine.timing().settle().toNanos()) {
-            hasRun = true;
-        }
-        if (!hasRun || stopping) {
-            return false;
-        }
-        RestartPolicy p = engine.restartPolicy();
-        int recent;
-        synchronized (failures) {
-            while (!failures.isEmpty() && now - failures.peekFirst() > p.window().toNanos()) {
-                failures.removeFirst();
-            }
-            failures.addLast(now);
-            recent = failures.size();
-        }
+        RestartPolicy p = host.restartPolicy();
+        PartState before;
+        PartState next;
+        int recent = 0;
         String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
-        lastFailure = shortReason;
-        release();
-        if (stopping) {
-            return true;
+        synchronized (this) {
+            before = state;
+            if (before instanceof PartState.Stopped || before instanceof PartState.Failed
+                    || before instanceof PartState.Restarting
+                    || (containerId != null && !containerId.equals(before.containerId()))) {
+                // stopping, already handled, or the end of a container this part no longer runs
+                return;
+            }
+            if (before instanceof PartState.Running r && now - r.sinceNanos() >= host.settle().toNanos()) {
+                hasRun = true;
+            }
+            if (!hasRun) {
+                next = new PartState.Failed(reason);
+            } else {
+                while (!failures.isEmpty() && now - failures.peekFirst() > p.window().toNanos()) {
+                    failures.removeFirst();
+                }
+                failures.addLast(now);
+                recent = failures.size();
+                lastFailure = shortReason;
+                if (recent > p.maxRestarts()) {
+                    next = new PartState.Failed("failed " + recent + " time(s) within " + p.window().toSeconds()
+                            + " s (last: " + shortReason + "); this node gives its seat up");
+                } else {
+                    next = new PartState.Restarting("restarting in " + p.backoffAfter(recent).toMillis()
+                            + " ms (failure " + recent + " within " + p.window().toSeconds() + " s; more than "
+                            + p.maxRestarts() + " gives the seat up) after: " + shortReason);
+                }
+            }
+            // holding the monitor, from a state that may fail: this cannot be refused
+            updateState(before, next);
         }
-        if (recent > p.maxRestarts()) {
+        release(before);
+        if (next instanceof PartState.Restarting r) {
+            log.line(r.reason());
+            LOG.info("App {}: {}", name, r.reason());
+            if (!host.later(p.backoffAfter(recent), this::restart)) {
+                updateState(next, new PartState.Failed(reason));
+            }
+        } else if (recent > 0) {
             String why = "failed " + recent + " time(s) within " + p.window().toSeconds() + " s (last: " + shortReason
                     + ")";
             log.line(why + "; giving this node's seat up");
-            status(AppState.FAILED, why + "; this node gives its seat up");
-            if (!engine.giveUp(name, why)) {
+            if (!host.giveUp(why)) {
                 String kept = why + "; not restarted again, and this node, the app's only member, keeps its seat "
                         + "(app:undeploy it)";
                 log.line(kept);
-                status(AppState.FAILED, kept);
+                updateState(next, new PartState.Failed(kept));
             }
-            return true;
         }
-        Duration wait = p.backoffAfter(recent);
-        String why = "restarting in " + wait.toMillis() + " ms (failure " + recent + " within " + p.window().toSeconds()
-                + " s; more than " + p.maxRestarts() + " gives the seat up) after: " + shortReason;
-        log.line(why);
-        LOG.info("App {}: {}", name, why);
-        status(AppState.DEPLOYING, why);
-        if (!engine.later(wait, this::restart)) {
-            status(AppState.FAILED, reason);
-        }
-        return true;
     }
 
-    private void restart() {
-        if (stopping) {
-            return;
+    /** After the backoff: starts the part again, unless it was stopped meanwhile. */
+    void restart() {
+        int n;
+        synchronized (this) {
+            PartState s = state;
+            if (!(s instanceof PartState.Restarting)) {
+                return;
+            }
+            n = restarts + 1;
+            restarts = n;
+            updateState(s, new PartState.Preparing("restart " + n + ": starting the container again", null, false));
         }
-        restarts++;
-        log.line("restart " + restarts + " of this part");
-        LOG.info("App {}: restarting this node's part (restart {})", name, restarts);
-        status(AppState.DEPLOYING, "restart " + restarts + ": starting the container again");
+        log.line("restart " + n + " of this part");
+        LOG.info("App {}: restarting this node's part (restart {})", name, n);
         start();
     }
 
     private String containerName() {
-        return "app-" + name + "-" + engine.self().hex().substring(0, 8);
+        return "app-" + name + "-" + host.self().hex().substring(0, 8);
     }
 
     private BridgeEvent.Started started() {
-        List<MemberRef> members = engine.members(name);
-        return new BridgeEvent.Started(name, engine.ref(name, engine.self()), members,
-                engine.coordinator(name).map(NodeId::hex).orElse(engine.self().hex()));
+        List<MemberRef> members = host.members();
+        return new BridgeEvent.Started(name, host.ref(host.self()), members,
+                host.coordinator().map(NodeId::hex).orElse(host.self().hex()));
     }
 
     /** Waits for the container to end; an end the engine did not ask for is a failure. */
-    private void watch() {
-        String id = containerId;
+    private void watch(String id) {
         try {
-            Optional<ExitStatus> exit = engine.containers().waitFor(id, Duration.ofDays(3650));
-            if (stopping || exit.isEmpty()) {
+            Optional<ExitStatus> exit = host.containers().waitFor(id, Duration.ofDays(3650));
+            if (state instanceof PartState.Stopped || exit.isEmpty()) {
                 return;
             }
             ExitStatus x = exit.get();
@@ -295,13 +377,11 @@ final class AppInstance {
             String reason = "the app exited with code " + x.exitCode() + (x.signal() != 0 ? " (signal " + x.signal() + ")"
                     : "") + (x.oomKilled() ? " (killed: out of memory)" : "");
             log.line(reason);
-            if (!failed(reason)) {
-                status(AppState.FAILED, reason);
-            }
+            failed(reason, id);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (DriverException | RuntimeException e) {
-            if (!stopping) {
+            if (!(state instanceof PartState.Stopped)) {
                 log.line("lost track of container " + id + ": " + message(e));
             }
         }
@@ -309,7 +389,7 @@ final class AppInstance {
 
     private void copyContainerLog(String id) {
         try {
-            var chunk = engine.containers().logs(id, 0, 16 * 1024);
+            var chunk = host.containers().logs(id, 0, 16 * 1024);
             String text = chunk.text().strip();
             if (!text.isEmpty()) {
                 for (String line : text.split("\n")) {
@@ -323,51 +403,53 @@ final class AppInstance {
 
     /** Stops the app and removes everything of it on this node except the record. */
     void stop(String why) {
-        stopping = true;
+        PartState before;
+        do {
+            before = state;
+            if (before instanceof PartState.Stopped) {
+                return;
+            }
+        } while (!updateState(before, new PartState.Stopped(why)));
         log.line("stopping: " + why);
-        NodeBridge b = bridge;
-        String id = containerId;
-        if (b != null && id != null && connected) {
+        NodeBridge b = before.bridge();
+        String id = before.containerId();
+        if (b != null && id != null && before.connected()) {
             b.deliver(new BridgeEvent.Stopped());
             try {
-                engine.containers().waitFor(id, Duration.ofSeconds(3));
+                host.containers().waitFor(id, Duration.ofSeconds(3));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (DriverException | RuntimeException e) {
                 // stopped below
             }
         }
-        release();
-        status(AppState.UNDEPLOYED, why);
+        release(before);
     }
 
-    private void release() {
-        String id = containerId;
+    /** Gives up what a part held in the state it left: its container, its bridge, pending requests, its files. */
+    private void release(PartState held) {
+        String id = held.containerId();
         if (id != null) {
             try {
-                if (engine.containers().get(id).isPresent()) {
-                    engine.containers().stop(id, Duration.ofSeconds(2));
-                    engine.containers().destroy(id);
+                if (host.containers().get(id).isPresent()) {
+                    host.containers().stop(id, Duration.ofSeconds(2));
+                    host.containers().destroy(id);
                 }
             } catch (DriverException | RuntimeException e) {
                 log.line("could not remove container " + id + " now (" + message(e) + "); it is removed as soon as "
                         + "its driver can");
-                engine.removeLater(id, name);
+                host.removeLater(id);
             }
-            containerId = null;
             AppRecord r = record;
-            if (r != null && engine.hasRecord(name)) {
+            if (r != null && host.hasRecord()) {
                 record = r.withContainer(null);
-                engine.saveRecord(record);
+                host.saveRecord(record);
             }
         }
-        NodeBridge b = bridge;
+        NodeBridge b = held.bridge();
         if (b != null) {
             b.close();
-            bridge = null;
         }
-        connected = false;
-        runningSince = 0;
         for (Incoming in : incoming.values()) {
             in.responder.answer(Wire.Answer.error("the app stopped on this member"));
         }
@@ -382,55 +464,46 @@ final class AppInstance {
     }
 
     void deleteLog() throws IOException {
-        Files.deleteIfExists(engine.appsDir().resolve(name + ".log"));
-    }
-
-    // ------------------------------------------------------------------ status
-
-    void status(AppState state, String message) {
-        MemberStatus s = new MemberStatus(engine.self().hex(), engine.nodeName(), containerId, driver, state, message);
-        statuses.put(s.node(), s);
-        engine.publishStatus(name, s);
+        Files.deleteIfExists(host.appsDir().resolve(name + ".log"));
     }
 
     // ------------------------------------------------------------------ events from the fellowship
 
-    /** Hands an event to the app; held while its container is being prepared. */
-    boolean deliver(BridgeEvent event) {
-        synchronized (early) {
-            NodeBridge b = bridge;
-            if (b == null) {
-                if (stopping || early.size() >= MAX_EARLY) {
-                    return false;
-                }
-                early.add(event);
-                return true;
+    /** Hands an event to the app; held while there is no bridge (preparing, restarting, failed), dropped once stopped. */
+    synchronized boolean deliver(BridgeEvent event) {
+        NodeBridge b = state.bridge();
+        if (b == null) {
+            if (state instanceof PartState.Stopped || early.size() >= MAX_EARLY) {
+                return false;
             }
-            return b.deliver(event);
+            early.add(event);
+            return true;
         }
+        return b.deliver(event);
     }
 
-    void onMessage(Fellowship f, FellowshipMessage m, MemberRef from) {
+    void onMessage(FellowshipMessage m, MemberRef from) {
         try {
             Wire.Envelope env = Wire.decode(m.payload(), Wire.Envelope.class);
             if (!deliver(new BridgeEvent.Message(from, env.topic(), env.payload()))) {
                 log.line("dropped a message from " + from.name() + ": the app's queue is full");
             }
         } catch (IOException e) {
-            engine.countMalformed(m, e);
+            host.countMalformed(m, e);
         }
     }
 
-    void onRequest(Fellowship f, FellowshipMessage m, MemberRef from) {
+    /** A request from a member for the app; {@code reply} sends the answer back. */
+    void onRequest(FellowshipMessage m, MemberRef from, java.util.function.Consumer<byte[]> reply) {
         Wire.Envelope env;
         try {
             env = Wire.decode(m.payload(), Wire.Envelope.class);
         } catch (IOException e) {
-            engine.countMalformed(m, e);
-            engine.reply(f, m, Wire.encode(Wire.Answer.error("malformed request: " + e.getMessage())));
+            host.countMalformed(m, e);
+            reply.accept(Wire.encode(Wire.Answer.error("malformed request: " + e.getMessage())));
             return;
         }
-        receive(from, env.topic(), env.payload(), a -> engine.reply(f, m, Wire.encode(a)));
+        receive(from, env.topic(), env.payload(), a -> reply.accept(Wire.encode(a)));
     }
 
     private void receive(MemberRef from, String topic, byte[] payload, Responder responder) {
@@ -445,6 +518,7 @@ final class AppInstance {
     /** An HTTP request for the app on this member (the coordinator). */
     CompletableFuture<HttpResponse> http(HttpRequest request) {
         MemberStatus own = ownStatus();
+        boolean connected = state.connected();
         if (!connected && own != null && own.state() == AppState.FAILED) {
             return CompletableFuture.completedFuture(HttpResponse.text(503, "text/plain",
                     "app " + name + " is not running on its coordinator (" + own.nodeName() + "): " + own.message()
@@ -498,17 +572,32 @@ final class AppInstance {
         public void connected() {
             log.line("the app connected");
             synchronized (AppInstance.this) {
-                connected = true;
-                if (containerId != null) {
-                    running();
+                PartState s = state;
+                if (s instanceof PartState.Preparing p && p.bridge() != null && !p.connected()) {
+                    updateState(s, new PartState.Preparing(p.step(), p.bridge(), true));
+                } else if (s instanceof PartState.Starting st) {
+                    updateState(s, new PartState.Running(st.bridge(), st.containerId(), st.driver(), System.nanoTime(),
+                            true));
+                } else if (s instanceof PartState.Running r && !r.connected()) {
+                    updateState(s, new PartState.Running(r.bridge(), r.containerId(), r.driver(), r.sinceNanos(), true));
                 }
             }
         }
 
         @Override
         public void disconnected(String reason) {
-            connected = false;
-            if (!stopping) {
+            boolean stopped;
+            synchronized (AppInstance.this) {
+                PartState s = state;
+                stopped = s instanceof PartState.Stopped;
+                if (s instanceof PartState.Preparing p && p.connected()) {
+                    updateState(s, new PartState.Preparing(p.step(), p.bridge(), false));
+                } else if (s instanceof PartState.Running r && r.connected()) {
+                    updateState(s, new PartState.Running(r.bridge(), r.containerId(), r.driver(), r.sinceNanos(),
+                            false));
+                }
+            }
+            if (!stopped) {
                 log.line("the app disconnected: " + reason);
             }
         }
@@ -520,15 +609,15 @@ final class AppInstance {
     }
 
     private void handle(BridgeCommand command) {
-        NodeId self = engine.self();
+        NodeId self = host.self();
         if (command instanceof BridgeCommand.Send s) {
             if (s.to().equals(self.hex())) {
-                deliver(new BridgeEvent.Message(engine.ref(name, self), s.topic(), s.payload()));
+                deliver(new BridgeEvent.Message(host.ref(self), s.topic(), s.payload()));
             } else {
-                engine.send(name, parse(s.to()), Wire.MESSAGE, Wire.encode(new Wire.Envelope(s.topic(), s.payload())));
+                host.send(parse(s.to()), Wire.MESSAGE, Wire.encode(new Wire.Envelope(s.topic(), s.payload())));
             }
         } else if (command instanceof BridgeCommand.Broadcast b) {
-            engine.broadcast(name, Wire.MESSAGE, Wire.encode(new Wire.Envelope(b.topic(), b.payload())));
+            host.broadcast(Wire.MESSAGE, Wire.encode(new Wire.Envelope(b.topic(), b.payload())));
         } else if (command instanceof BridgeCommand.Request r) {
             request(r);
         } else if (command instanceof BridgeCommand.Reply r) {
@@ -557,18 +646,18 @@ final class AppInstance {
     }
 
     private void request(BridgeCommand.Request r) {
-        NodeId self = engine.self();
+        NodeId self = host.self();
         long millis = Math.max(1, Math.min(r.timeoutMillis(), MAX_REQUEST_TIMEOUT.toMillis()));
         if (r.to().equals(self.hex())) {
-            MemberRef me = engine.ref(name, self);
+            MemberRef me = host.ref(self);
             receive(me, r.topic(), r.payload(), a -> deliver(a.ok()
                     ? new BridgeEvent.Reply(r.id(), me, a.payload() == null ? new byte[0] : a.payload())
                     : new BridgeEvent.RequestFailed(r.id(), a.error())));
             return;
         }
         NodeId to = parse(r.to());
-        MemberRef toRef = engine.ref(name, to);
-        engine.request(name, to, Wire.REQUEST, Wire.encode(new Wire.Envelope(r.topic(), r.payload())),
+        MemberRef toRef = host.ref(to);
+        host.request(to, Wire.REQUEST, Wire.encode(new Wire.Envelope(r.topic(), r.payload())),
                 Duration.ofMillis(millis)).whenComplete((reply, e) -> {
                     if (e != null) {
                         deliver(new BridgeEvent.RequestFailed(r.id(), message(e)));
@@ -579,7 +668,7 @@ final class AppInstance {
                         deliver(a.ok() ? new BridgeEvent.Reply(r.id(), toRef, a.payload() == null ? new byte[0]
                                 : a.payload()) : new BridgeEvent.RequestFailed(r.id(), String.valueOf(a.error())));
                     } catch (IOException x) {
-                        engine.countMalformed(reply, x);
+                        host.countMalformed(reply, x);
                         deliver(new BridgeEvent.RequestFailed(r.id(), "malformed reply: " + x.getMessage()));
                     }
                 });

@@ -187,11 +187,11 @@ class EngineThreadsTest {
         Made otherNode = other.equals(a.id) ? a : b;
         Fellowship calcAtCoordinator = net.serviceOf(coordinatorId).get(calc.id()).orElseThrow();
         Fellowship wikiAtCoordinator = net.serviceOf(coordinatorId).get(wiki.id()).orElseThrow();
-        // let both parts on the other node settle first (their start saves nothing once it fails)
-        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (otherNode.engine.restarts("calc") < 0 || otherNode.engine.restarts("wiki") < 0) {
-            assertTrue(System.nanoTime() < settle, "the other node never started its parts");
-            Thread.sleep(20);
+        // let every part settle first: without a runtime each start fails, and writes nothing more
+        for (Made m : List.of(a, b)) {
+            for (String app : List.of("calc", "wiki")) {
+                awaitOwnState(m, app, org.ringfellow.api.app.AppState.FAILED);
+            }
         }
 
         blockedKey = "calc";
@@ -214,6 +214,20 @@ class EngineThreadsTest {
         assertEquals(3, otherNode.engine.loadRecord("calc").orElseThrow().size(), "the size was saved once the store"
                 + " came back");
         assertEquals(List.of(), storeWritesOnListener, "store writes made on the fellowship's thread");
+    }
+
+    static void awaitOwnState(Made m, String app, org.ringfellow.api.app.AppState state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            var own = m.engine.status(app).flatMap(s -> s.members().stream()
+                    .filter(x -> x.node().equals(m.id.hex())).findFirst());
+            if (own.isPresent() && own.get().state() == state) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, app + " on " + m.id.shortId() + " never became " + state + ": "
+                    + own);
+            Thread.sleep(20);
+        }
     }
 
     /** A Ring that hands out one snapshot and fails a test that copies its members any other way. */

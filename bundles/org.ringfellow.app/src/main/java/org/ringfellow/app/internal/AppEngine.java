@@ -88,9 +88,10 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     }
 
     private final NodeService node;
-    private final NodeStore.Namespace store;
-    /** Containers to remove once their driver is present: container id to app name. */
-    private final NodeStore.Namespace leftovers;
+    private final AppRecords records;
+    private final LeftoverSweeper sweeper;
+    private final Advertiser advertiser;
+    private final ArtifactTransfer transfer;
     private final FellowshipService fellowships;
     private final ContainerManager containers;
     private final Function<String, Optional<ApplicationRuntime>> runtimes;
@@ -106,6 +107,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final AtomicLong malformed = new AtomicLong();
     private final Router router;
     private final HttpForwarder forwarder = new HttpForwarder(AppGateway.HOP_HEADER);
+    private final MemberProtocol protocol = new MemberProtocol(new ProtocolSide());
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
@@ -114,8 +116,6 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
             Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing) throws IOException {
         this.node = node;
-        this.store = store.namespace(STORE_NAMESPACE);
-        this.leftovers = store.namespace(STORE_NAMESPACE + ".leftovers");
         this.fellowships = fellowships;
         this.containers = containers;
         this.runtimes = runtimes;
@@ -123,6 +123,11 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         this.timing = timing;
         this.appsDir = Files.createDirectories(node.dataDirectory().resolve("apps"));
         this.artifacts = new ArtifactStore(appsDir.resolve("artifacts"));
+        this.records = new AppRecords(store.namespace(STORE_NAMESPACE), artifacts, appsDir);
+        this.sweeper = new LeftoverSweeper(store.namespace(STORE_NAMESPACE + ".leftovers"), containers);
+        this.advertiser = new Advertiser(node);
+        this.transfer = new ArtifactTransfer(fellowships, artifacts, node.identity().id(), timing.fetch(),
+                () -> closed);
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ringfellow-app-worker");
             t.setDaemon(true);
@@ -143,23 +148,15 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
      * except the founder's record, which keeps the app in its list.
      */
     void start() {
-        for (Map.Entry<String, String> e : store.entries().entrySet()) {
-            AppRecord r;
-            try {
-                r = Wire.decode(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), AppRecord.class);
-            } catch (IOException x) {
-                LOG.warn("Dropping an unreadable app record {}: {}", e.getKey(), x.getMessage());
-                store.remove(e.getKey());
-                continue;
-            }
+        for (AppRecord r : records.all().values()) {
             if (fellowships.get(r.fellowship()).isPresent()) {
                 join(r.name(), r);
                 continue;
             }
             if (r.containerId() != null) {
-                // removed now if its driver is here, else as soon as the driver returns (see sweepLeftovers)
-                leftovers.put(r.containerId(), r.name());
-                sweepLeftovers();
+                // removed now if its driver is here, else as soon as the driver returns (see LeftoverSweeper)
+                sweeper.removeLater(r.containerId(), r.name());
+                sweeper.sweep();
             }
             try {
                 AppInstance.deleteTree(appsDir.resolve(r.name()));
@@ -181,11 +178,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     @Override
     public void close() {
         closed = true;
-        try {
-            node.withdrawLabel(APPS_LABEL);
-        } catch (RuntimeException e) {
-            // the node is going away too
-        }
+        advertiser.withdraw();
         timer.shutdownNow();
         for (AppInstance i : instances.values()) {
             i.stop("the app engine is stopping");
@@ -371,7 +364,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     @Override
     public List<AppStatus> list() {
         List<AppStatus> out = new ArrayList<>();
-        for (String name : store.entries().keySet()) {
+        for (String name : records.names()) {
             status(name).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(s -> s.descriptor().name()));
@@ -613,25 +606,11 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     }
 
     private void forget(AppRecord r) {
-        store.remove(r.name());
-        removeArtifactIfUnused(r.digest());
-        try {
-            AppInstance.deleteTree(appsDir.resolve(r.name()));
-            Files.deleteIfExists(appsDir.resolve(r.name() + ".log"));
-        } catch (IOException e) {
-            LOG.warn("Could not remove the files of app {}: {}", r.name(), e.getMessage());
-        }
+        records.forget(r);
     }
 
     private void removeArtifactIfUnused(String digest) {
-        boolean used = store.entries().values().stream().anyMatch(v -> v.contains(digest));
-        if (!used) {
-            try {
-                artifacts.remove(digest);
-            } catch (IOException e) {
-                LOG.warn("Could not remove artifact {}: {}", digest, e.getMessage());
-            }
-        }
+        records.removeArtifactIfUnused(digest);
     }
 
     // ------------------------------------------------------------------ AppGateway
@@ -774,161 +753,76 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     }
 
     private void onMessage(String name, Fellowship f, FellowshipMessage m) {
-        AppInstance i = instances.get(name);
-        MemberRef from = ref(name, m.from());
-        switch (m.topic()) {
-            case Wire.MESSAGE -> i.onMessage(m, from);
-            case Wire.REQUEST -> i.onRequest(m, from, p -> reply(f, m, p));
-            case Wire.STATUS -> {
-                try {
-                    Wire.Status s = Wire.decode(m.payload(), Wire.Status.class);
-                    if (!s.node().equals(m.from().hex())) {
-                        throw new IOException("a status for another member");
-                    }
-                    i.statuses.put(s.node(), s.toMemberStatus());
-                    statusChanged();
-                } catch (IOException e) {
-                    countMalformed(m, e);
-                }
-            }
-            case Wire.RECORD -> {
-                AppRecord r = i.record();
-                reply(f, m, r == null ? new byte[0] : Wire.encode(r.withContainer(null)));
-            }
-            case Wire.FETCH -> workers.execute(() -> {
-                try {
-                    Wire.Fetch q = Wire.decode(m.payload(), Wire.Fetch.class);
-                    AppRecord r = i.record();
-                    if (r == null || !r.digest().equals(q.digest())) {
-                        throw new IOException("not this app's artifact: " + q.digest());
-                    }
-                    reply(f, m, artifacts.read(q.digest(), q.offset()));
-                } catch (IOException e) {
-                    countMalformed(m, e);
-                }
-            });
-            case Wire.HTTP -> {
-                try {
-                    HttpRequest req = Wire.decode(m.payload(), Wire.Http.class).toRequest();
-                    if (!f.isCoordinator()) {
-                        reply(f, m, Wire.encode(Wire.HttpAnswer.of(HttpResponse.text(503, "text/plain",
-                                "this member is not the coordinator\n"))));
-                        return;
-                    }
-                    i.http(req).whenComplete((resp, e) -> reply(f, m, Wire.encode(Wire.HttpAnswer.of(resp != null
-                            ? resp : HttpResponse.text(502, "text/plain", "app failed\n")))));
-                } catch (IOException e) {
-                    countMalformed(m, e);
-                }
-            }
-            case Wire.LOGS -> {
-                try {
-                    Wire.LogRead q = Wire.decode(m.payload(), Wire.LogRead.class);
-                    reply(f, m, Wire.encode(i.log().read(q.offset())));
-                } catch (IOException e) {
-                    countMalformed(m, e);
-                }
-            }
-            case Wire.SIZE -> {
-                try {
-                    Wire.Scale q = Wire.decode(m.payload(), Wire.Scale.class);
-                    if (!m.from().equals(f.roster().coordinator()) || q.size() < 1 || q.size() > AppDescriptor.MAX_SIZE) {
-                        throw new IOException("a size not from the coordinator, or out of range");
-                    }
-                    loadRecord(name).ifPresent(r -> saveRecord(r.withSize(q.size())));
-                } catch (IOException e) {
-                    countMalformed(m, e);
-                }
-            }
-            case Wire.SCALE -> workers.execute(() -> {
-                try {
-                    Wire.Scale q = Wire.decode(m.payload(), Wire.Scale.class);
-                    if (!f.isCoordinator()) {
-                        throw new AppException("this member is not the coordinator");
-                    }
-                    if (q.size() < 1 || q.size() > AppDescriptor.MAX_SIZE) {
-                        throw new AppException("app size must be 1.." + AppDescriptor.MAX_SIZE + ", got " + q.size());
-                    }
-                    scaleAsCoordinator(name, f, q.size());
-                    reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
-                } catch (AppException | IOException e) {
-                    reply(f, m, Wire.encode(Wire.Answer.error(e.getMessage())));
-                }
-            });
-            case Wire.STOP -> workers.execute(() -> {
-                removeLocally(name, "undeployed by the coordinator");
-                reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
-            });
-            case Wire.UNDEPLOY -> workers.execute(() -> {
-                try {
-                    if (!f.isCoordinator()) {
-                        throw new AppException("this member is not the coordinator");
-                    }
-                    undeployAsCoordinator(name, f);
-                    reply(f, m, Wire.encode(Wire.Answer.ok(new byte[0])));
-                } catch (AppException e) {
-                    reply(f, m, Wire.encode(Wire.Answer.error(e.getMessage())));
-                }
-            });
-            default -> countMalformed(m, new IOException("unknown topic " + m.topic()));
-        }
+        protocol.dispatch(new MemberProtocol.Inbound(name, f, m, instances.get(name), ref(name, m.from())));
     }
 
-    /**
-     * Removes containers of parts this node no longer runs (left over by a restart). A
-     * container whose driver is absent (detached) is retried on every round until its driver
-     * is back; the list is in the node store, so it outlives another restart.
-     */
-    private void sweepLeftovers() {
-        for (Map.Entry<String, String> e : leftovers.entries().entrySet()) {
-            String id = e.getKey();
-            try {
-                Optional<org.ringfellow.api.container.ContainerInfo> c = containers.get(id);
-                if (c.isEmpty() || c.get().state() == org.ringfellow.api.container.ContainerState.GONE) {
-                    leftovers.remove(id);
-                } else if (c.get().state() != org.ringfellow.api.container.ContainerState.DETACHED) {
-                    containers.stop(id, Duration.ofSeconds(2));
-                    containers.destroy(id);
-                    leftovers.remove(id);
-                    LOG.info("Removed container {} of app {}, left from before a restart", id, e.getValue());
-                }
-            } catch (Exception x) {
-                LOG.debug("Container {} of app {} not removed yet: {}", id, e.getValue(), x.getMessage());
-            }
+    /** What the member protocol's handlers get of the engine. */
+    private final class ProtocolSide implements MemberProtocol.Engine {
+        @Override
+        public void execute(Runnable task) {
+            workers.execute(task);
+        }
+
+        @Override
+        public void reply(Fellowship f, FellowshipMessage request, byte[] payload) {
+            AppEngine.this.reply(f, request, payload);
+        }
+
+        @Override
+        public void countMalformed(FellowshipMessage m, Exception e) {
+            AppEngine.this.countMalformed(m, e);
+        }
+
+        @Override
+        public void statusChanged() {
+            AppEngine.this.statusChanged();
+        }
+
+        @Override
+        public byte[] chunk(AppRecord record, Wire.Fetch q) throws IOException {
+            return transfer.chunk(record, q);
+        }
+
+        @Override
+        public Optional<AppRecord> loadRecord(String app) {
+            return records.load(app);
+        }
+
+        @Override
+        public void saveRecord(AppRecord r) {
+            records.save(r);
+        }
+
+        @Override
+        public void scaleAsCoordinator(String app, Fellowship f, int size) throws AppException {
+            AppEngine.this.scaleAsCoordinator(app, f, size);
+        }
+
+        @Override
+        public void undeployAsCoordinator(String app, Fellowship f) throws AppException {
+            AppEngine.this.undeployAsCoordinator(app, f);
+        }
+
+        @Override
+        public void removeLocally(String app, String why) {
+            AppEngine.this.removeLocally(app, why);
         }
     }
 
     /** The Ring label that tells other nodes which apps this node runs parts of (for their ingress). */
     static final String APPS_LABEL = Labels.APPS;
 
-    /** Publishes the names of the apps this node runs parts of, as many as fit a label (64 characters). */
+    /** Publishes the names of the apps this node runs parts of. */
     private void publishApps() {
-        StringBuilder b = new StringBuilder();
-        for (String n : new java.util.TreeSet<>(instances.keySet())) {
-            if (b.length() + n.length() + 1 > 64) {
-                LOG.info("App {}: not advertised on the Ring (the apps label is full); nodes outside its "
-                        + "fellowship answer 404 for it", n);
-                continue;
-            }
-            b.append(b.length() == 0 ? "" : ",").append(n);
-        }
-        try {
-            if (b.length() == 0) {
-                node.withdrawLabel(APPS_LABEL);
-            } else {
-                node.publishLabel(APPS_LABEL, b.toString());
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("Apps label not published: {}", e.toString());
-        }
+        advertiser.publish(instances.keySet());
     }
 
     void removeLater(String containerId, String app) {
-        leftovers.put(containerId, app);
+        sweeper.removeLater(containerId, app);
     }
 
     private void tick() {
-        sweepLeftovers();
+        sweeper.sweep();
         for (AppInstance i : instances.values()) {
             try {
                 i.sweep();
@@ -1079,22 +973,15 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     }
 
     boolean hasRecord(String name) {
-        return store.get(name).isPresent();
+        return records.has(name);
     }
 
     Optional<AppRecord> loadRecord(String name) {
-        return store.get(name).flatMap(v -> {
-            try {
-                return Optional.of(Wire.decode(v.getBytes(java.nio.charset.StandardCharsets.UTF_8), AppRecord.class));
-            } catch (IOException e) {
-                LOG.warn("App record {} is unreadable: {}", name, e.getMessage());
-                return Optional.empty();
-            }
-        });
+        return records.load(name);
     }
 
     void saveRecord(AppRecord r) {
-        store.put(r.name(), new String(Wire.encode(r), java.nio.charset.StandardCharsets.UTF_8));
+        records.save(r);
     }
 
     /** Waits until a member status changes, or 200 ms. */
@@ -1191,87 +1078,6 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
     }
 
-    /** The record from the coordinator (or any member that has it), retried until {@link Timing#fetch()}. */
-    AppRecord fetchRecord(String name) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timing.fetch().toNanos();
-        String last = "no member answered";
-        while (System.nanoTime() - deadline < 0 && !closed) {
-            Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
-            if (f.isEmpty()) {
-                throw new IOException("this node is no longer in the app's fellowship");
-            }
-            for (NodeId to : sources(f.get())) {
-                try {
-                    FellowshipMessage reply = f.get().request(to, Wire.RECORD, new byte[0], Duration.ofSeconds(5))
-                            .toCompletableFuture().get();
-                    if (reply.payload().length > 0) {
-                        AppRecord r = Wire.decode(reply.payload(), AppRecord.class);
-                        if (!r.name().equals(name)) {
-                            throw new IOException("a record for another app: " + r.name());
-                        }
-                        return r;
-                    }
-                    last = to.shortId() + " has no record yet";
-                } catch (java.util.concurrent.ExecutionException | IOException e) {
-                    last = to.shortId() + ": " + AppInstance.message(e);
-                }
-            }
-            Thread.sleep(500);
-        }
-        throw new IOException("could not get the app's record: " + last);
-    }
-
-    /** The artifact, chunk by chunk, from the coordinator or another member; stored once its digest checks. */
-    void fetchArtifact(String name, AppRecord r) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timing.fetch().toNanos();
-        String last = "no member answered";
-        while (System.nanoTime() - deadline < 0 && !closed) {
-            Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
-            if (f.isEmpty()) {
-                throw new IOException("this node is no longer in the app's fellowship");
-            }
-            for (NodeId from : sources(f.get())) {
-                Path tmp = artifacts.tempFile();
-                try (var out = Files.newOutputStream(tmp)) {
-                    long offset = 0;
-                    while (offset < r.length()) {
-                        FellowshipMessage reply = f.get().request(from, Wire.FETCH,
-                                Wire.encode(new Wire.Fetch(r.digest(), offset)), Duration.ofSeconds(10))
-                                .toCompletableFuture().get();
-                        byte[] chunk = reply.payload();
-                        if (chunk.length == 0 || chunk.length > Wire.CHUNK || offset + chunk.length > r.length()) {
-                            throw new IOException("bad chunk of " + chunk.length + " bytes at " + offset);
-                        }
-                        out.write(chunk);
-                        offset += chunk.length;
-                    }
-                    out.close();
-                    artifacts.putVerified(tmp, r.digest());
-                    return;
-                } catch (java.util.concurrent.ExecutionException | IOException e) {
-                    last = from.shortId() + ": " + AppInstance.message(e);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-            Thread.sleep(500);
-        }
-        throw new IOException("could not fetch the artifact: " + last);
-    }
-
-    /** Whom to ask for the record or artifact: the coordinator first, then the others in roster order. */
-    private List<NodeId> sources(Fellowship f) {
-        List<NodeId> out = new ArrayList<>();
-        out.add(f.roster().coordinator());
-        for (FellowshipMember m : f.roster().members()) {
-            if (!out.contains(m.node())) {
-                out.add(m.node());
-            }
-        }
-        out.remove(self());
-        return out;
-    }
-
     /** What one app's part on this node gets of the engine. */
     private final class Host implements AppHost {
         private final String app;
@@ -1307,7 +1113,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
         @Override
         public AppRecord fetchRecord() throws IOException, InterruptedException {
-            return AppEngine.this.fetchRecord(app);
+            return transfer.fetchRecord(app);
         }
 
         @Override
@@ -1317,7 +1123,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
         @Override
         public void fetchArtifact(AppRecord record) throws IOException, InterruptedException {
-            AppEngine.this.fetchArtifact(app, record);
+            transfer.fetchArtifact(app, record);
         }
 
         @Override

@@ -1,20 +1,15 @@
 package org.ringfellow.app.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.jar.JarInputStream;
-import java.util.jar.Manifest;
 import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.AppGateway;
@@ -42,19 +35,15 @@ import org.ringfellow.api.container.ContainerManager;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipEvent;
 import org.ringfellow.api.fellowship.FellowshipException;
-import org.ringfellow.api.fellowship.FellowshipId;
 import org.ringfellow.api.fellowship.FellowshipListener;
 import org.ringfellow.api.fellowship.FellowshipMember;
 import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipService;
-import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
-import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Member;
-import org.ringfellow.api.ring.ResourceQuery;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.runtime.ApplicationRuntime;
 import org.ringfellow.app.bridge.BridgeEvent;
@@ -108,6 +97,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final Router router;
     private final HttpForwarder forwarder = new HttpForwarder(AppGateway.HOP_HEADER);
     private final MemberProtocol protocol = new MemberProtocol(new ProtocolSide());
+    private final CoordinatorOps coordinatorOps;
+    private final Deployer deployer;
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
@@ -126,6 +117,9 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         this.records = new AppRecords(store.namespace(STORE_NAMESPACE), artifacts, appsDir);
         this.sweeper = new LeftoverSweeper(store.namespace(STORE_NAMESPACE + ".leftovers"), containers);
         this.advertiser = new Advertiser(node);
+        this.deployer = new Deployer(new DeployerSide(), node, records, artifacts, fellowships, ring, runtimes, timing);
+        this.coordinatorOps = new CoordinatorOps(ring, records, node.identity().id(), timing.stop(),
+                this::removeLocally);
         this.transfer = new ArtifactTransfer(fellowships, artifacts, node.identity().id(), timing.fetch(),
                 () -> closed);
         this.workers = Executors.newCachedThreadPool(r -> {
@@ -191,174 +185,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     @Override
     public AppStatus deploy(URI artifact, Consumer<String> progress) throws AppException {
-        String digest;
-        try (InputStream in = open(artifact)) {
-            digest = artifacts.put(in);
-        } catch (IOException e) {
-            throw new AppException("cannot read " + artifact + ": " + e.getMessage(), e);
-        }
-        AppRecord record;
-        try {
-            record = recordOf(digest);
-        } catch (IOException | IllegalArgumentException e) {
-            removeArtifactIfUnused(digest);
-            throw new AppException(artifact + " is not an app: " + e.getMessage(), e);
-        }
-        AppDescriptor d = record.descriptor();
-        progress.accept("App " + d.name() + " " + d.version() + ": " + d.size() + " member(s), runtime " + d.runtime()
-                + ", " + limits(d) + ", artifact " + digest.substring(0, 19) + "...");
-        try {
-            preflight(d);
-        } catch (AppException e) {
-            removeArtifactIfUnused(digest);
-            throw e;
-        }
-        saveRecord(record);
-        FellowshipSpec spec = new FellowshipSpec(record.fellowship(), d.size(), query(d), reservation(d),
-                Duration.ofSeconds(5));
-        progress.accept("Recruiting " + d.size() + " member(s) for fellowship " + spec.id() + "...");
-        Fellowship f;
-        try {
-            f = fellowships.create(spec).toCompletableFuture().get(timing.recruit().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abandon(record);
-            throw new AppException("deploy of " + d.name() + " interrupted", e);
-        } catch (Exception e) {
-            abandon(record);
-            throw new AppException("could not recruit " + d.size() + " member(s) for " + d.name() + ": "
-                    + AppInstance.message(e), e);
-        }
-        progress.accept("Fellowship formed: " + names(f));
-        join(d.name(), record);
-        return awaitRunning(d.name(), progress);
-    }
-
-    private AppStatus awaitRunning(String name, Consumer<String> progress) throws AppException {
-        long deadline = System.nanoTime() + timing.start().toNanos();
-        Map<String, String> said = new HashMap<>();
-        long runningSince = 0;
-        while (true) {
-            Optional<AppStatus> s = status(name);
-            if (s.isEmpty()) {
-                throw new AppException("app " + name + " was undeployed while it deployed");
-            }
-            for (MemberStatus m : s.get().members()) {
-                String line = m.state() + " " + m.message();
-                if (!line.equals(said.put(m.node(), line))) {
-                    progress.accept("  " + m.nodeName() + " (" + m.node().substring(0, 12) + "): "
-                            + m.state().name().toLowerCase() + ", " + m.message());
-                }
-            }
-            if (s.get().state() == AppState.RUNNING) {
-                if (runningSince == 0) {
-                    runningSince = System.nanoTime();
-                    progress.accept("All " + s.get().members().size() + " member(s) started; checking that they "
-                            + "keep running for " + timing.settle().toMillis() + " ms");
-                }
-                if (System.nanoTime() - runningSince >= timing.settle().toNanos()) {
-                    progress.accept("App " + name + " is running on " + s.get().members().size() + " member(s).");
-                    return s.get();
-                }
-            } else {
-                runningSince = 0;
-            }
-            if (s.get().state() == AppState.FAILED || System.nanoTime() - deadline > 0) {
-                String why = s.get().state() == AppState.FAILED ? s.get().message()
-                        : "not every member started within " + timing.start().toSeconds() + " s ("
-                                + s.get().members().stream().map(m -> m.nodeName() + " " + m.node().substring(0, 12)
-                                        + ": " + m.state().name().toLowerCase() + ", " + m.message()).toList() + ")";
-                progress.accept("Deploy failed: " + why + "; undeploying.");
-                try {
-                    undeploy(name);
-                } catch (AppException e) {
-                    progress.accept("Undeploy after the failure: " + e.getMessage());
-                }
-                throw new AppException("app " + name + " did not start: " + why);
-            }
-            try {
-                awaitStatusChange();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AppException("interrupted while app " + name + " started", e);
-            }
-        }
-    }
-
-    /** Fails before anyone is recruited when the app cannot be placed. */
-    private void preflight(AppDescriptor d) throws AppException {
-        if (hasRecord(d.name()) || fellowships.get(AppRecord.fellowshipOf(d.name())).isPresent()) {
-            throw new AppException("an app named " + d.name() + " is already deployed; app:undeploy " + d.name()
-                    + " first");
-        }
-        ApplicationRuntime runtime = runtime(d.runtime()).orElseThrow(() -> new AppException("runtime '"
-                + d.runtime() + "' is not installed on this node: feature:install "
-                + ApplicationRuntime.featureFor(d.runtime())));
-        try {
-            runtime.check(d);
-        } catch (Exception e) {
-            throw new AppException("app " + d.name() + " cannot run: " + e.getMessage(), e);
-        }
-        Resources want = reservation(d);
-        Resources contributed = node.contributed();
-        if (!contributed.covers(want)) {
-            throw new AppException("app " + d.name() + " asks " + limits(d) + " per member, more than this node "
-                    + "contributes in all (" + resources(contributed) + ")");
-        }
-        List<Member> fit = ring.find(query(d));
-        long others = fit.stream().filter(m -> !m.id().equals(self())).count();
-        if (others + 1 < d.size()) {
-            List<Member> all = ring.view().members();
-            throw new AppException("app " + d.name() + " needs " + d.size() + " member(s) with " + limits(d)
-                    + " free and runtime " + d.runtime() + (d.labels().isEmpty() ? "" : " and labels " + d.labels())
-                    + "; the Ring offers " + (others + 1) + " of its " + all.size() + " member(s)");
-        }
-    }
-
-    private static ResourceQuery query(AppDescriptor d) {
-        return new ResourceQuery(reservation(d), Set.of(), Set.of(d.runtime()), d.labels(), Set.of(),
-                ResourceQuery.MAX_LIMIT);
-    }
-
-    private static Resources reservation(AppDescriptor d) {
-        return new Resources(d.perMember().milliCpus(), d.perMember().memoryBytes(), 0);
-    }
-
-    private AppRecord recordOf(String digest) throws IOException {
-        Manifest mf;
-        try (JarInputStream jar = new JarInputStream(Files.newInputStream(artifacts.path(digest)))) {
-            mf = jar.getManifest();
-        }
-        if (mf == null) {
-            throw new IOException("it has no manifest (an app is a jar with " + AppDescriptor.HEADER_NAME
-                    + " headers)");
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        mf.getMainAttributes().forEach((k, v) -> {
-            String key = k.toString();
-            if (key.startsWith("Ringfellow-") || key.equals("Bundle-Version") || key.equals("Bundle-SymbolicName")) {
-                headers.put(key, v.toString());
-            }
-        });
-        AppDescriptor d = AppDescriptor.fromHeaders(headers);
-        return new AppRecord(d.name(), digest, Files.size(artifacts.path(digest)), headers, self().hex(), d.size(),
-                null);
-    }
-
-    private static InputStream open(URI artifact) throws IOException {
-        if (artifact.getScheme() == null) {
-            return Files.newInputStream(Path.of(artifact.toString()), StandardOpenOption.READ);
-        }
-        try {
-            return artifact.toURL().openStream();
-        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
-            throw new IOException("no handler for this URL (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Removes what a deploy that never recruited anyone made. */
-    private void abandon(AppRecord r) {
-        forget(r);
+        return deployer.deploy(artifact, progress);
     }
 
     @Override
@@ -402,7 +229,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         instance(name);
         Fellowship f = fellowship(name);
         if (f.isCoordinator()) {
-            scaleAsCoordinator(name, f, size);
+            coordinatorOps.scale(name, f, size);
         } else {
             Wire.Answer a = ask(f, f.roster().coordinator(), Wire.SCALE, Wire.encode(new Wire.Scale(size)),
                     timing.start().plusSeconds(10));
@@ -411,32 +238,6 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             }
         }
         return awaitSize(name, size);
-    }
-
-    /** Checks that the Ring can give the new size, tells every member, and resizes the fellowship. */
-    private void scaleAsCoordinator(String name, Fellowship f, int size) throws AppException {
-        AppRecord r = loadRecord(name).orElseThrow(() -> new AppException("no record of app " + name));
-        AppDescriptor d = r.descriptor();
-        int have = f.roster().members().size();
-        if (size > have) {
-            Set<NodeId> in = new java.util.HashSet<>();
-            f.roster().members().forEach(m -> in.add(m.node()));
-            long more = ring.find(query(d)).stream().filter(m -> !in.contains(m.id())).count();
-            if (have + more < size) {
-                throw new AppException("app " + name + " cannot grow to " + size + ": the Ring offers " + more
-                        + " more member(s) with " + limits(d) + " free and runtime " + d.runtime());
-            }
-        }
-        saveRecord(r.withSize(size));
-        try {
-            if (f.roster().members().size() > 1) {
-                f.broadcast(Wire.SIZE, Wire.encode(new Wire.Scale(size)));
-            }
-            f.resize(size);
-        } catch (FellowshipException e) {
-            throw new AppException("could not resize the fellowship of " + name + ": " + e.getMessage(), e);
-        }
-        LOG.info("App {}: scaling from {} to {} member(s)", name, have, size);
     }
 
     private AppStatus awaitSize(String name, int size) throws AppException {
@@ -557,35 +358,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             }
             return;
         }
-        undeployAsCoordinator(name, f.get());
-    }
-
-    private void undeployAsCoordinator(String name, Fellowship f) throws AppException {
-        List<CompletableFuture<String>> stops = new ArrayList<>();
-        for (FellowshipMember m : f.roster().members()) {
-            if (m.node().equals(self())) {
-                continue;
-            }
-            stops.add(f.request(m.node(), Wire.STOP, new byte[0], timing.stop()).toCompletableFuture()
-                    .handle((reply, e) -> e != null ? m.node().shortId() + ": " + AppInstance.message(e) : null));
-        }
-        List<String> problems = new ArrayList<>();
-        for (CompletableFuture<String> s : stops) {
-            String p = s.join();
-            if (p != null) {
-                problems.add(p);
-            }
-        }
-        removeLocally(name, "undeployed");
-        try {
-            f.dissolve();
-        } catch (FellowshipException e) {
-            problems.add("dissolve: " + e.getMessage());
-        }
-        if (!problems.isEmpty()) {
-            LOG.warn("App {} undeployed; members that did not confirm (they clean up when the fellowship "
-                    + "dissolves): {}", name, problems);
-        }
+        coordinatorOps.undeploy(name, f.get());
     }
 
     /** Stops this node's part of an app and forgets it: container, files, record, artifact, log. */
@@ -607,10 +380,6 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     private void forget(AppRecord r) {
         records.forget(r);
-    }
-
-    private void removeArtifactIfUnused(String digest) {
-        records.removeArtifactIfUnused(digest);
     }
 
     // ------------------------------------------------------------------ AppGateway
@@ -756,6 +525,29 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         protocol.dispatch(new MemberProtocol.Inbound(name, f, m, instances.get(name), ref(name, m.from())));
     }
 
+    /** What a deploy gets of the engine. */
+    private final class DeployerSide implements Deployer.Engine {
+        @Override
+        public Optional<AppStatus> status(String name) {
+            return AppEngine.this.status(name);
+        }
+
+        @Override
+        public void undeploy(String name) throws AppException {
+            AppEngine.this.undeploy(name);
+        }
+
+        @Override
+        public void join(String name, AppRecord record) {
+            AppEngine.this.join(name, record);
+        }
+
+        @Override
+        public void awaitStatusChange() throws InterruptedException {
+            AppEngine.this.awaitStatusChange();
+        }
+    }
+
     /** What the member protocol's handlers get of the engine. */
     private final class ProtocolSide implements MemberProtocol.Engine {
         @Override
@@ -795,12 +587,12 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
         @Override
         public void scaleAsCoordinator(String app, Fellowship f, int size) throws AppException {
-            AppEngine.this.scaleAsCoordinator(app, f, size);
+            coordinatorOps.scale(app, f, size);
         }
 
         @Override
         public void undeployAsCoordinator(String app, Fellowship f) throws AppException {
-            AppEngine.this.undeployAsCoordinator(app, f);
+            coordinatorOps.undeploy(app, f);
         }
 
         @Override
@@ -966,10 +758,6 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         } catch (RuntimeException e) {
             return id.shortId();
         }
-    }
-
-    private static String names(Fellowship f) {
-        return f.roster().members().stream().map(m -> m.node().shortId()).toList().toString();
     }
 
     boolean hasRecord(String name) {
@@ -1211,14 +999,5 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 Duration timeout) {
             return AppEngine.this.request(app, to, topic, payload, timeout);
         }
-    }
-
-    private static String limits(AppDescriptor d) {
-        return "cpu " + d.perMember().milliCpus() + "m, memory " + (d.perMember().memoryBytes() >> 20) + " MiB, pids "
-                + d.perMember().pids();
-    }
-
-    private static String resources(Resources r) {
-        return "cpu " + r.milliCpus() + "m, memory " + (r.memoryBytes() >> 20) + " MiB";
     }
 }

@@ -212,12 +212,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                     "this node is not in the app's fellowship (it left when it restarted); the app runs on its members",
                     List.of()));
         }
-        List<MemberStatus> members = new ArrayList<>();
-        for (FellowshipMember m : f.get().roster().members()) {
-            MemberStatus s = i.statuses.get(m.node().hex());
-            members.add(s != null ? s : new MemberStatus(m.node().hex(), name(m.node()), null, null,
-                    AppState.DEPLOYING, "joined; no status yet"));
-        }
+        List<MemberStatus> members = StatusBoard.members(
+                f.get().roster().members().stream().map(FellowshipMember::node).toList(), i.statuses, this::name);
         return Optional.of(StatusBoard.aggregate(d, r.get().digest(), r.get().size(), members));
     }
 

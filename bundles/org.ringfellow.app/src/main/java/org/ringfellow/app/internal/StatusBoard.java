@@ -1,11 +1,15 @@
 package org.ringfellow.app.internal;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppState;
 import org.ringfellow.api.app.AppStatus;
 import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.node.NodeId;
 
 /** What an app's state is, as a pure function of its members' last statuses and the size it should have. */
 final class StatusBoard {
@@ -39,5 +43,25 @@ final class StatusBoard {
             message = running + " of " + size + " member(s) running";
         }
         return new AppStatus(d, digest, state, message, List.copyOf(members));
+    }
+
+    /**
+     * One status per member of the roster, in roster order: the last one it published, or
+     * DEPLOYING "joined; no status yet" for a member not heard from. Statuses of nodes no
+     * longer in the roster are left out.
+     *
+     * @param roster the fellowship's members now
+     * @param last the last status each member published, by node id (hex)
+     * @param nameOf a member's node name
+     */
+    static List<MemberStatus> members(List<NodeId> roster, Map<String, MemberStatus> last,
+            Function<NodeId, String> nameOf) {
+        List<MemberStatus> members = new ArrayList<>(roster.size());
+        for (NodeId n : roster) {
+            MemberStatus s = last.get(n.hex());
+            members.add(s != null ? s : new MemberStatus(n.hex(), nameOf.apply(n), null, null,
+                    AppState.DEPLOYING, "joined; no status yet"));
+        }
+        return members;
     }
 }

@@ -1,6 +1,7 @@
 package org.ringfellow.app.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppState;
 import org.ringfellow.api.app.AppStatus;
 import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.node.NodeId;
 
 class StatusBoardTest {
 
@@ -55,5 +57,26 @@ class StatusBoardTest {
     @Test
     void givenNoMemberRunningYet_thenDeployingNotDegraded() {
         assertEquals(AppState.DEPLOYING, of(3, m("a", AppState.DEPLOYING, "joined")).state());
+    }
+
+    @Test
+    void givenARosterAndSomeStatuses_whenBoarded_thenEachMemberHasItsLastOrANoStatusYetAndLeaversAreLeftOut() {
+        NodeId a = new NodeId("a".repeat(64));
+        NodeId b = new NodeId("b".repeat(64));
+        NodeId gone = new NodeId("c".repeat(64));
+        MemberStatus aRuns = new MemberStatus(a.hex(), "alpha", null, null, AppState.RUNNING, "ok");
+        MemberStatus goneRan = new MemberStatus(gone.hex(), "gamma", null, null, AppState.RUNNING, "ok");
+        List<MemberStatus> members = StatusBoard.members(List.of(b, a), Map.of(a.hex(), aRuns, gone.hex(), goneRan),
+                n -> n.equals(b) ? "beta" : "?");
+        assertEquals(2, members.size());
+        MemberStatus first = members.get(0);
+        assertEquals(b.hex(), first.node());
+        assertEquals("beta", first.nodeName());
+        assertEquals(AppState.DEPLOYING, first.state());
+        assertEquals("joined; no status yet", first.message());
+        assertNull(first.containerId());
+        assertEquals(aRuns, members.get(1));
+        // the board over them: a member not heard from keeps a full fellowship DEPLOYING
+        assertEquals(AppState.DEPLOYING, StatusBoard.aggregate(d, "sha256:x", 2, members).state());
     }
 }

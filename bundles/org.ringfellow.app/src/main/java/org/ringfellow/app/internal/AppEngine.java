@@ -233,30 +233,7 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 throw new AppException("the coordinator could not scale " + name + ": " + a.error());
             }
         }
-        return awaitSize(name, size);
-    }
-
-    private AppStatus awaitSize(String name, int size) throws AppException {
-        long deadline = System.nanoTime() + timing.start().toNanos();
-        while (true) {
-            Optional<AppStatus> s = status(name);
-            if (s.isPresent() && s.get().state() == AppState.RUNNING && s.get().members().size() == size) {
-                return s.get();
-            }
-            if (s.isPresent() && s.get().state() == AppState.FAILED) {
-                throw new AppException("app " + name + " failed while scaling: " + s.get().message());
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AppException("app " + name + " did not reach " + size + " running member(s) within "
-                        + timing.start().toSeconds() + " s; now: " + s.map(AppStatus::message).orElse("gone"));
-            }
-            try {
-                awaitStatusChange();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AppException("interrupted while app " + name + " scaled", e);
-            }
-        }
+        return deployer.awaitSize(name, size);
     }
 
     @Override

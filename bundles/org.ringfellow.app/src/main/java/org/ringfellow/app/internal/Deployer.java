@@ -37,7 +37,8 @@ import org.ringfellow.api.runtime.ApplicationRuntime;
  * SHA-256 and its manifest into a record; a preflight before anyone is recruited (name free,
  * runtime installed and willing, resources within what this node contributes, enough members
  * on the Ring); the record saved, the fellowship founded, and a wait until every member runs
- * the app for the settle time, or an undeploy with the reason. Runs on the caller's thread.
+ * the app for the settle time, or an undeploy with the reason. Also the wait after a scale until
+ * the app runs on its new size. Runs on the caller's thread.
  */
 final class Deployer {
 
@@ -172,6 +173,30 @@ final class Deployer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AppException("interrupted while app " + name + " started", e);
+            }
+        }
+    }
+
+    /** Waits until the app runs on {@code size} members; fails if it fails or the start time passes. */
+    AppStatus awaitSize(String name, int size) throws AppException {
+        long deadline = System.nanoTime() + timing.start().toNanos();
+        while (true) {
+            Optional<AppStatus> s = engine.status(name);
+            if (s.isPresent() && s.get().state() == AppState.RUNNING && s.get().members().size() == size) {
+                return s.get();
+            }
+            if (s.isPresent() && s.get().state() == AppState.FAILED) {
+                throw new AppException("app " + name + " failed while scaling: " + s.get().message());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AppException("app " + name + " did not reach " + size + " running member(s) within "
+                        + timing.start().toSeconds() + " s; now: " + s.map(AppStatus::message).orElse("gone"));
+            }
+            try {
+                engine.awaitStatusChange();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AppException("interrupted while app " + name + " scaled", e);
             }
         }
     }

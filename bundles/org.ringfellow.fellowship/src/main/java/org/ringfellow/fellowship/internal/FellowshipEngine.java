@@ -3,7 +3,6 @@ package org.ringfellow.fellowship.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -54,6 +53,7 @@ import org.ringfellow.api.ring.ResourceQuery;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingEvent;
 import org.ringfellow.fellowship.internal.channel.ChannelTransport;
+import org.ringfellow.fellowship.internal.channel.FrameTransport;
 import org.ringfellow.fellowship.internal.channel.Link;
 import org.ringfellow.fellowship.internal.tls.ChannelCredentials;
 import org.ringfellow.fellowship.internal.tls.PeerIdentity;
@@ -97,10 +97,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final Reservations reservations;
     private final NodeService node;
     private volatile Settings settings;
-    private final EventLoopGroup loopGroup;
-    /** The engine's thread; it also runs every channel connection of this node. */
-    private final EventLoop loop;
-    private final ChannelTransport transport;
+    /** The engine's thread and clock; in a node, the event loop that also runs every channel connection. */
+    private final Scheduler loop;
+    private final FrameTransport transport;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
     private final Map<Long, PendingRequest> requests = new ConcurrentHashMap<>();
@@ -138,16 +137,37 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * @param settings channel settings and admission policy
      */
     public FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings) {
+        this(node, ring, store, settings, nettyLoop(node));
+    }
+
+    private static EventLoopGroup nettyLoop(NodeService node) {
+        return new NioEventLoopGroup(1, new DefaultThreadFactory("fellowship-" + node.identity().id().shortId(), true));
+    }
+
+    private FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings,
+            EventLoopGroup group) {
+        // one event loop runs the engine and every channel connection: frames are handled where they are read
+        this(node, ring, store, settings, new LoopScheduler(group), (gate, inbound) -> new ChannelTransport(
+                node.identity(), ChannelCredentials.create(node.identity(), Duration.ofDays(365)), gate, inbound,
+                group, ChannelTransport.Limits.defaults()));
+    }
+
+    /**
+     * An engine on a given thread, clock and transport (the simulation's, in tests).
+     *
+     * @param scheduler runs every task of the engine, one at a time, and gives its clock
+     * @param transports builds the transport, given the engine's admission gate and frame handler;
+     *     the transport must call them on the scheduler's thread
+     */
+    FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings, Scheduler scheduler,
+            FrameTransport.Factory transports) {
         this.node = node;
         this.identity = node.identity();
         this.ring = ring;
         this.reservations = new Reservations(node, store);
         this.settings = settings;
-        this.loopGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("fellowship-" + identity.id().shortId(),
-                true));
-        this.loop = loopGroup.next();
-        this.transport = new ChannelTransport(identity, ChannelCredentials.create(identity, Duration.ofDays(365)),
-                this::admit, this::onFrame, loopGroup, ChannelTransport.Limits.defaults());
+        this.loop = scheduler;
+        this.transport = transports.create(this::admit, this::onFrame);
     }
 
     /**
@@ -196,7 +216,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     /** Returns the transport, for counters and for tests that cut links. */
-    public ChannelTransport transport() {
+    public FrameTransport transport() {
         return transport;
     }
 
@@ -277,8 +297,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             LOG.debug("Could not withdraw the channel label: {}", e.toString());
         }
         transport.close();
-        // no quiet period; tasks already queued see closed and do nothing
-        loopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        loop.shutdown();
         requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
         requests.clear();
     }
@@ -445,7 +464,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         FellowshipSpec spec = invite.spec();
-        long now = System.nanoTime();
+        long now = loop.nanoTime();
         recentlyLeft.values().removeIf(t -> now - t > REJOIN_PAUSE_NANOS);
         Optional<String> refusal = fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())
                 ? Optional.of("this node already belongs to fellowship " + spec.id())
@@ -538,7 +557,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (m.gone || !m.isCoordinator()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = loop.nanoTime();
         if (m.founding.isEmpty()) {
             m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
             m.invitedAt.keySet().removeIf(n -> !m.outstanding.containsKey(n) && !m.tried.containsKey(n)
@@ -592,21 +611,21 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private boolean invite(Membership m, Member candidate) {
         Optional<Endpoint> at = channelOf(candidate);
         if (at.isEmpty()) {
-            m.tried.put(candidate.id(), System.nanoTime());
+            m.tried.put(candidate.id(), loop.nanoTime());
             return false;
         }
         long correlation = nextCorrelation();
         Frame.Invite unsigned = new Frame.Invite(m.spec, self(), correlation, new byte[0]);
         Frame.Invite invite = new Frame.Invite(m.spec, self(), correlation, identity.sign(inviteBody(unsigned)));
         if (!transport.link(candidate.id(), at.get(), Purpose.INVITE).send(invite)) {
-            m.tried.put(candidate.id(), System.nanoTime());
+            m.tried.put(candidate.id(), loop.nanoTime());
             return false;
         }
         m.outstanding.put(candidate.id(), correlation);
         m.invitedAt.put(candidate.id(), at.get());
         loop.schedule(() -> guarded("invite timeout", () -> {
             if (m.outstanding.remove(candidate.id(), correlation)) {
-                m.tried.put(candidate.id(), System.nanoTime());
+                m.tried.put(candidate.id(), loop.nanoTime());
                 m.refusals.add(candidate.id().shortId() + ": no answer within " + m.spec.inviteTimeout().toMillis()
                         + " ms");
                 recruit(m);
@@ -632,7 +651,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         m.outstanding.remove(candidate);
         if (!answer.accepted()) {
-            m.tried.put(candidate, System.nanoTime());
+            m.tried.put(candidate, loop.nanoTime());
             m.refusals.add(candidate.shortId() + ": " + answer.reason());
             recruit(m);
             return;
@@ -641,7 +660,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         try {
             at = new Endpoint(answer.host(), answer.port());
         } catch (IllegalArgumentException e) {
-            m.tried.put(candidate, System.nanoTime());
+            m.tried.put(candidate, loop.nanoTime());
             recruit(m);
             return;
         }
@@ -717,7 +736,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             recruit(m); // completes the founding once the target size is reached
             return;
         }
-        long now = System.nanoTime();
+        long now = loop.nanoTime();
         long versionBefore = m.roster.version();
         m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
         m.roster.members().stream().map(FellowshipMember::node)
@@ -784,7 +803,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         m.acked.merge(from, ack.version(), Math::max);
-        m.lastHeard.put(from, System.nanoTime());
+        m.lastHeard.put(from, loop.nanoTime());
         advance(m);
         if (m.founding.isPresent()) {
             recruit(m); // completes the founding once everyone holds the full roster
@@ -885,7 +904,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         for (FellowshipMember x : next.members()) {
             if (!old.contains(x.node())) {
-                m.lastHeard.put(x.node(), System.nanoTime());
+                m.lastHeard.put(x.node(), loop.nanoTime());
                 m.former.remove(x.node());
                 m.formerTold.remove(x.node());
                 m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(x.node()), Optional.empty());
@@ -959,7 +978,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 recruit(m);
             }
             // Anti-entropy: a roster lost with a broken connection reaches its member on the next round.
-            long now = System.nanoTime();
+            long now = loop.nanoTime();
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
                 Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
@@ -980,7 +999,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.goneSinceNanos = 0;
             return;
         }
-        long now = System.nanoTime();
+        long now = loop.nanoTime();
         if (m.goneSinceNanos == 0) {
             m.goneSinceNanos = now;
         }
@@ -1130,7 +1149,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void onLeave(Membership m, NodeId who) {
         m.leftAnnounced.add(who);
-        m.tried.put(who, System.nanoTime()); // withdrew its resources: not invited straight back
+        m.tried.put(who, loop.nanoTime()); // withdrew its resources: not invited straight back
         LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
         if (m.isCoordinator()) {
             advance(m);
@@ -1155,7 +1174,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 return;
             }
             LOG.info("Leaving fellowship {}", m.id);
-            recentlyLeft.put(m.id, System.nanoTime());
+            recentlyLeft.put(m.id, loop.nanoTime());
             broadcastFrame(m, new Frame.Leave(m.id, m.roster.epoch()));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
         });
@@ -1431,7 +1450,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (closed) {
             throw new FellowshipException("cannot " + what + ": the fellowship engine is closed");
         }
-        if (loop.inEventLoop()) {
+        if (loop.inLoop()) {
             run(what, r);
             return;
         }

@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each node sends its fellowship messages only on links it dialled itself, so messages from
  * one sender to one receiver travel on one TCP stream, in order.
  */
-public final class ChannelTransport implements AutoCloseable {
+public final class ChannelTransport implements FrameTransport {
 
     /**
      * Receives frames; called on the connection's event loop, in order per link. It must not block:
@@ -144,6 +144,7 @@ public final class ChannelTransport implements AutoCloseable {
      * @param port the port, 0 for any free one
      * @return the bound address
      */
+    @Override
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(workers, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -165,11 +166,13 @@ public final class ChannelTransport implements AutoCloseable {
     }
 
     /** Returns the counters. */
+    @Override
     public TransportStats stats() {
         return stats;
     }
 
     /** Returns how many handshakes were refused. */
+    @Override
     public long rejectedHandshakes() {
         return trust.rejected();
     }
@@ -182,6 +185,7 @@ public final class ChannelTransport implements AutoCloseable {
      * @param purpose what the link is for
      * @return the link
      */
+    @Override
     public Link link(NodeId peer, Endpoint at, Purpose purpose) {
         if (closed) {
             return new OutLink(peer, at, purpose); // refuses every frame: the transport is closed
@@ -190,6 +194,7 @@ public final class ChannelTransport implements AutoCloseable {
     }
 
     /** Closes every link, in or out, that matches. */
+    @Override
     public void closeWhere(Predicate<Link> which) {
         for (Link l : List.copyOf(links)) {
             if (which.test(l)) {
@@ -204,6 +209,7 @@ public final class ChannelTransport implements AutoCloseable {
     }
 
     /** Emulates a network partition: refuses and drops every link with these nodes. */
+    @Override
     public void block(Set<NodeId> nodes) {
         blocked = Set.copyOf(nodes);
         closeWhere(l -> blocked.contains(l.node()));

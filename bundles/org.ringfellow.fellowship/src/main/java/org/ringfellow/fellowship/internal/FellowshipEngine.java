@@ -164,7 +164,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.node = node;
         this.identity = node.identity();
         this.ring = ring;
-        this.reservations = new Reservations(node, store);
+        this.reservations = new Reservations(node, store, identity.id().shortId());
         this.settings = settings;
         this.loop = scheduler;
         this.transport = transports.create(this::admit, this::onFrame);
@@ -228,6 +228,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.protocol-violation", violations.get());
         m.put("drop.unsolicited-reply", unsolicited.get());
         m.put("drop.unproven-roster", unproven.get());
+        m.put("store.write-failures", reservations.writeFailures());
         return m;
     }
 
@@ -298,6 +299,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         transport.close();
         loop.shutdown();
+        reservations.close();
         requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
         requests.clear();
     }

@@ -2,6 +2,11 @@ package org.ringfellow.fellowship.internal;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.ringfellow.api.fellowship.FellowshipId;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
@@ -21,10 +26,51 @@ final class Reservations {
     private static final String ROSTER = "roster.";
     private final NodeService node;
     private final NodeStore.Namespace store;
+    /**
+     * Writes of the kept rosters (fsync'd by the node store) run here, one at a time in the
+     * order asked, never on the fellowship's thread, which does not wait for them.
+     */
+    private final ExecutorService writer;
+    private final AtomicLong writeFailures = new AtomicLong();
 
-    Reservations(NodeService node, NodeStore.Namespace store) {
+    Reservations(NodeService node, NodeStore.Namespace store, String name) {
         this.node = node;
         this.store = store;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fellowship-store-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Store writes that failed (logged). */
+    long writeFailures() {
+        return writeFailures.get();
+    }
+
+    private void write(String what, Runnable r) {
+        try {
+            writer.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    writeFailures.incrementAndGet();
+                    FellowshipEngine.LOG.warn("Fellowship store: cannot {}: {}", what, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            FellowshipEngine.LOG.debug("Fellowship store closed; not done: {}", what);
+        }
+    }
+
+    /** Stops the writer after the writes already asked for (waits a little for them). */
+    void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static String key(FellowshipId id) {
@@ -35,14 +81,14 @@ final class Reservations {
         node.reserve(key(id), r);
     }
 
-    synchronized boolean release(FellowshipId id) {
-        store.remove(ROSTER + id.value());
+    boolean release(FellowshipId id) {
+        write("forget the roster of " + id, () -> store.remove(ROSTER + id.value()));
         return node.release(key(id));
     }
 
     /** Keeps the latest signed roster (Base64 of its frame), so that after a crash the node can say it left. */
-    synchronized void keepRoster(FellowshipId id, String encoded) {
-        store.put(ROSTER + id.value(), encoded);
+    void keepRoster(FellowshipId id, String encoded) {
+        write("keep the roster of " + id, () -> store.put(ROSTER + id.value(), encoded));
     }
 
     /** Returns the rosters kept by an earlier run, by fellowship. */

@@ -12,8 +12,8 @@ public record Exclusion(int minInvalid, double maxInvalidFraction) {
     /** Largest {@code minInvalid}. */
     public static final int MAX_MIN_INVALID = 1000;
 
-    /** The defaults: two invalid results and more than 10 % of the checked ones. */
-    public static final Exclusion DEFAULT = new Exclusion(2, 0.1);
+    /** The defaults: two invalid results and more than 1 % of the checked ones. */
+    public static final Exclusion DEFAULT = new Exclusion(2, 0.01);
 
     /** Checks the bounds. */
     public Exclusion {

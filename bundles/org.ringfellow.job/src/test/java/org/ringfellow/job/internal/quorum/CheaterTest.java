@@ -52,7 +52,7 @@ class CheaterTest {
     @MethodSource("seeds")
     void churnLosesLeasesButEveryResultStaysRight(long seed) {
         Simulation.Result r = Simulation.run(seed, 200, 0.3, new Replication(2, 2, 3, 6, false), Exclusion.DEFAULT,
-                1_000);
+                1_000, 0);
         assertTrue(r.trace().contains("kill "), "members were killed");
         assertEquals(200, r.validated(), r.toString());
         assertEquals(0, r.wrongEverAccepted(), r.toString());

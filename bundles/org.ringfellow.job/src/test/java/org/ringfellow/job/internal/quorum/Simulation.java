@@ -59,7 +59,7 @@ public final class Simulation {
      * @return what it gave
      */
     public static Result run(long seed, int tasks, double cheatFraction, boolean adaptive) {
-        return run(seed, tasks, cheatFraction, new Replication(2, 2, 3, 6, adaptive), Exclusion.DEFAULT, 0);
+        return run(seed, tasks, cheatFraction, new Replication(2, 2, 3, 6, adaptive), Exclusion.DEFAULT, 0, 0);
     }
 
     /**
@@ -71,10 +71,11 @@ public final class Simulation {
      * @param replication the quorum parameters
      * @param exclusion the exclusion rule
      * @param killEveryMillis kill an honest member (in turn) this often, 0 for never; it comes back at once
+     * @param honestFirst runs the cheater answers rightly before it starts cheating (to earn trust)
      * @return what it gave
      */
     public static Result run(long seed, int tasks, double cheatFraction, Replication replication,
-            Exclusion exclusion, long killEveryMillis) {
+            Exclusion exclusion, long killEveryMillis, int honestFirst) {
         SplittableRandom random = new SplittableRandom(seed);
         WorkScheduler s = WorkScheduler.fresh(tasks, replication, exclusion, 10_000, Agreement.BY_HASH,
                 random.split(), Set.of());
@@ -89,6 +90,7 @@ public final class Simulation {
         long nextKill = killEveryMillis > 0 ? killEveryMillis : Long.MAX_VALUE;
         int killed = 0;
         long cheaterWrong = 0;
+        long cheaterRuns = 0;
         int wrongEver = 0;
         long exclusionAt = -1;
         for (int step = 0; step < 100 * tasks + 1_000 && !s.progress().finished(); step++) {
@@ -112,7 +114,8 @@ public final class Simulation {
                 continue;
             }
             now = next.at;
-            boolean wrong = next.member.equals("cheater") && random.nextDouble() < cheatFraction;
+            boolean cheater = next.member.equals("cheater");
+            boolean wrong = cheater && cheaterRuns++ >= honestFirst && random.nextDouble() < cheatFraction;
             String hash = (wrong ? "bad-" : "ok-") + next.task;
             WorkScheduler.ReportStatus status = s.report(next.member, next.lease, Outcome.SUCCESS, hash);
             if (wrong && status == WorkScheduler.ReportStatus.ACCEPTED) {

@@ -8,11 +8,11 @@ import org.h2.mvstore.MVStore;
 import org.ringfellow.api.node.NodeStore;
 
 /** Test support: a {@link NodeStore} on an MVStore file, each write committed (as the node's store does). */
-final class FileNodeStore implements NodeStore, AutoCloseable {
+public final class FileNodeStore implements NodeStore, AutoCloseable {
 
     private final MVStore store;
 
-    FileNodeStore(Path file) {
+    public FileNodeStore(Path file) {
         this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
     }
 

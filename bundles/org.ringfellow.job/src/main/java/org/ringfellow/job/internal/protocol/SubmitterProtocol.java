@@ -77,13 +77,12 @@ public final class SubmitterProtocol {
             if (message instanceof JobMessage.InputRequest r) {
                 Lease lease = s.lease(r.lease()).filter(l -> l.member().equals(member))
                         .orElseThrow(() -> refuse("an input request on a lease " + member + " does not hold"));
-                byte[] input = input(lease.task());
-                if (r.offset() > input.length) {
+                long size = size(lease.task());
+                if (r.offset() > size) {
                     throw refuse("an input request past the input's end");
                 }
-                int n = (int) Math.min(JobWire.MAX_CHUNK, input.length - r.offset());
-                byte[] part = java.util.Arrays.copyOfRange(input, (int) r.offset(), (int) r.offset() + n);
-                return new JobMessage.Chunk(ledger.id(), r.offset(), input.length, part);
+                byte[] part = range(lease.task(), r.offset(), (int) Math.min(JobWire.MAX_CHUNK, size - r.offset()));
+                return new JobMessage.Chunk(ledger.id(), r.offset(), size, part);
             }
             if (message instanceof JobMessage.Report r) {
                 WorkScheduler.ReportStatus status = s.report(member, r.lease(),
@@ -141,9 +140,7 @@ public final class SubmitterProtocol {
     }
 
     private JobMessage.Grant grant(Lease lease) throws WireException {
-        TaskInput input = spec.inputs().get(lease.task());
-        long size = input.line().isPresent() ? input.line().get().getBytes(StandardCharsets.UTF_8).length + 1
-                : fileSize(input.file().orElseThrow());
+        long size = size(lease.task());
         Optional<byte[]> inline = size <= JobWire.MAX_INLINE ? Optional.of(input(lease.task())) : Optional.empty();
         if (inline.isPresent() && inline.get().length != size) {
             throw new WireException("task " + lease.task() + ": its input file changed size while being read");
@@ -170,6 +167,33 @@ public final class SubmitterProtocol {
                 throw new WireException("task " + task + ": input file " + file + " grew over its limit");
             }
             return bytes;
+        } catch (IOException e) {
+            throw new WireException("task " + task + ": input file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private long size(int task) throws WireException {
+        TaskInput input = spec.inputs().get(task);
+        return input.line().isPresent() ? input.line().get().getBytes(StandardCharsets.UTF_8).length + 1
+                : fileSize(input.file().orElseThrow());
+    }
+
+    /** Part of a task's input: a file is read only where asked, never whole per chunk. */
+    private byte[] range(int task, long offset, int length) throws WireException {
+        TaskInput input = spec.inputs().get(task);
+        if (input.line().isPresent()) {
+            byte[] all = input(task);
+            return java.util.Arrays.copyOfRange(all, (int) offset, (int) offset + length);
+        }
+        Path file = input.file().orElseThrow();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, offset + buffer.position()) < 0) {
+                    throw new WireException("task " + task + ": input file " + file + " shrank while being sent");
+                }
+            }
+            return buffer.array();
         } catch (IOException e) {
             throw new WireException("task " + task + ": input file " + file + " cannot be read: " + e.getMessage(), e);
         }

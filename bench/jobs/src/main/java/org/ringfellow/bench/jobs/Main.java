@@ -50,13 +50,22 @@ public final class Main {
                 }
             }
         }
+        // churn: an honest member killed (its leases lost) and back at once, every 3 s of virtual time
+        for (double fraction : new double[] {0.0, 0.3}) {
+            row(tasks, seeds, fraction, false, 0, 3_000);
+        }
     }
 
     private static void row(int tasks, int seeds, double fraction, boolean adaptive, int honestFirst) {
+        row(tasks, seeds, fraction, adaptive, honestFirst, 0);
+    }
+
+    private static void row(int tasks, int seeds, double fraction, boolean adaptive, int honestFirst,
+            long killEveryMillis) {
         List<Simulation.Result> results = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
             results.add(Simulation.run(seed, tasks, fraction, new Replication(2, 2, 3, 6, adaptive),
-                    Exclusion.DEFAULT, 0, honestFirst));
+                    Exclusion.DEFAULT, killEveryMillis, honestFirst));
         }
         long wrongEver = 0;
         long wrongEnd = 0;
@@ -77,9 +86,11 @@ public final class Main {
                 wrongRuns.add(r.cheaterWrongRuns());
             }
         }
-        String cheater = fraction == 0 ? "none (honest only)"
+        String cheater = (fraction == 0 ? "none (honest only)"
                 : String.format(Locale.ROOT, "%.0f %% wrong%s", 100 * fraction,
-                        honestFirst > 0 ? ", after " + honestFirst + " right runs" : "");
+                        honestFirst > 0 ? ", after " + honestFirst + " right runs" : ""))
+                + (killEveryMillis > 0 ? String.format(Locale.ROOT, "; an honest member killed every %.0f s",
+                        killEveryMillis / 1000.0) : "");
         System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %d/%d | %.3f | %s | %s |%n", cheater,
                 adaptive ? "on" : "off", wrongEver, wrongEnd, excluded, seeds, runs / seeds,
                 exclusionAt.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", median(exclusionAt) / 1000.0),

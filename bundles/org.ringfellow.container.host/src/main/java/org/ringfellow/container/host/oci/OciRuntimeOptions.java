@@ -34,7 +34,7 @@ public record OciRuntimeOptions(Path binary, Path init, int uidBase, Path stateD
         if (init == null) {
             init = Path.of("");
         }
-        if (uidBase < 0 || (uidBase > 0 && (long) uidBase + ID_RANGE > 0xFFFF_FFFFL)) {
+        if (uidBase < 0 || (long) uidBase + ID_RANGE > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("uidBase must be 0 or leave room for " + ID_RANGE + " ids, got "
                     + uidBase);
         }

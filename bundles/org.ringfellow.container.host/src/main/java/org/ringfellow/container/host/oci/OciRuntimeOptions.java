@@ -25,6 +25,11 @@ public record OciRuntimeOptions(Path binary, Path init, int uidBase, Path stateD
     /**
      * Checks the values.
      *
+     * @param binary the runtime's program
+     * @param init the init, or an empty path (null means none)
+     * @param uidBase the first mapped host uid, or 0
+     * @param stateDir the state directory
+     * @param startTimeoutMillis the longest start
      * @throws IllegalArgumentException naming the bad value
      */
     public OciRuntimeOptions {

@@ -165,3 +165,45 @@ _engines_remove_docker_chains() {
     done
   done
 }
+
+# crun 1.8 fails every start on a cgroup v1 host whose cgroup2 mount (/sys/fs/cgroup/unified)
+# still holds a controller (usually hugetlb, the one no v1 hierarchy took); the crun driver
+# reports that as UNHEALTHY. mount_v1_leftovers DIR mounts each such controller as a v1
+# hierarchy (runc, LXC and Docker use it like the others) and records what it mounted;
+# umount_v1_leftovers DIR removes the empty cgroups left in those and unmounts them, unless a
+# cgroup in use remains.
+mount_v1_leftovers() {
+  local dir=${1:?usage: mount_v1_leftovers DIR} c
+  local held
+  # (cgroup files report a size of 0: read them, never test them with -s)
+  held=$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || true)
+  [[ -f /sys/fs/cgroup/cgroup.controllers || -z $held ]] && return 0
+  for c in $held; do
+    [[ $c =~ ^[a-z_]+$ ]] || continue
+    mkdir -p "/sys/fs/cgroup/$c"
+    if mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c"; then
+      echo "$c" >>"$dir/v1-mounted"
+      _engines_log "mounted the $c controller as cgroup v1 (crun refuses it in the cgroup2 mount)"
+    fi
+  done
+}
+
+umount_v1_leftovers() {
+  local dir=${1:?usage: umount_v1_leftovers DIR} c
+  [[ -f $dir/v1-mounted ]] || return 0
+  for c in $(cat "$dir/v1-mounted"); do
+    # the empty cgroups engines left in the hierarchy this script made (dockerd leaves "docker")
+    if find "/sys/fs/cgroup/$c" -mindepth 1 -type d -print -quit | grep -q .; then
+      find "/sys/fs/cgroup/$c" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null || true
+      # a removed cgroup dies asynchronously; unmounting while one is dying leaves the hierarchy
+      # alive and unmounted, its controller in neither v1 nor v2
+      sleep 1
+    fi
+    if find "/sys/fs/cgroup/$c" -mindepth 1 -type d -print -quit | grep -q .; then
+      _engines_log "leaving the $c v1 mount: cgroups remain in it"
+    else
+      umount "/sys/fs/cgroup/$c" && rmdir "/sys/fs/cgroup/$c" 2>/dev/null || true
+    fi
+  done
+  rm -f "$dir/v1-mounted"
+}

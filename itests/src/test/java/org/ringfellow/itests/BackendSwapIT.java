@@ -37,7 +37,7 @@ import org.ringfellow.api.container.DriverInfo;
 @ExamReactorStrategy(PerClass.class)
 public class BackendSwapIT extends RingfellowTestSupport {
 
-    private static final List<String> DRIVERS = List.of("runc", "docker", "lxc");
+    private static final List<String> DRIVERS = List.of("runc", "docker", "lxc", "crun");
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
@@ -55,7 +55,7 @@ public class BackendSwapIT extends RingfellowTestSupport {
             assertFalse(out, out.contains("ERROR"));
         }
         ContainerManager manager = getOsgiService(ContainerManager.class);
-        await("three drivers present", () -> manager.drivers().size() >= 3);
+        await("every driver present", () -> manager.drivers().size() >= DRIVERS.size());
         List<String> unhealthy = new ArrayList<>();
         for (DriverInfo d : manager.drivers()) {
             if (!d.fingerprint().healthy()) {

@@ -17,6 +17,9 @@ import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.container.ContainerSpec;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.bench.common.Timings;
+import org.ringfellow.container.crun.internal.CrunDriver;
+import org.ringfellow.container.host.oci.OciRuntimeDriver;
+import org.ringfellow.container.host.oci.OciRuntimeOptions;
 import org.ringfellow.container.internal.ContainerManagerImpl;
 import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.runc.internal.RuncDriver;
@@ -24,9 +27,10 @@ import org.ringfellow.container.runc.internal.RuncOptions;
 import org.ringfellow.container.tck.InMemoryNode;
 
 /**
- * Start-to-running and stop-to-gone through the runc driver versus the bare runc command line,
- * alternating in one run on the same OCI config, then the memory the node holds per running
- * container. Usage: {@code ContainerBench [iterations] [containers-for-memory]}.
+ * Start-to-running and stop-to-gone through the runc (or crun) driver versus the bare runtime's
+ * command line, alternating in one run on the same OCI config, then the memory the node holds per
+ * running container. Usage: {@code ContainerBench [iterations] [containers-for-memory]}, with
+ * {@code -Dengine=crun} for the crun driver against bare crun (default runc).
  */
 public final class ContainerBench {
 
@@ -39,10 +43,11 @@ public final class ContainerBench {
         Path dir = Files.createTempDirectory("rf-bench-");
         String nodeId = InMemoryNode.randomId();
         FileImageStore images = new FileImageStore(dir.resolve("images"), Path.of("/bin/busybox"));
-        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+        OciRuntimeDriver driver = driver(dir, images, nodeId);
+        String engine = driver.type();
         String base = images.base().digest();
-        Path runc = Path.of(driver.fingerprint().attributes().get("runc"));
-        System.out.println("runc " + driver.fingerprint().version() + " at " + runc + ", " + iterations
+        Path runc = Path.of(driver.fingerprint().attributes().get(engine));
+        System.out.println(engine + " " + driver.fingerprint().version() + " at " + runc + ", " + iterations
                 + " iterations each, alternating");
 
         // the bare CLI runs exactly the driver's config.json, with its own cgroup path
@@ -80,8 +85,8 @@ public final class ContainerBench {
                 }
             }
         }
-        Timings.compare("start-to-running", "driver", "bare runc", driverStart, bareStart);
-        Timings.compare("stop-to-gone    ", "driver", "bare runc", driverStop, bareStop);
+        Timings.compare("start-to-running", "driver", "bare " + engine, driverStart, bareStart);
+        Timings.compare("stop-to-gone    ", "driver", "bare " + engine, driverStop, bareStop);
         driver.close();
 
         memory(dir, images, nodeId, base, memContainers);
@@ -98,7 +103,18 @@ public final class ContainerBench {
         }
     }
 
-    private static long[] runDriver(RuncDriver driver, String base, String name) throws Exception {
+    /** The driver the {@code engine} system property names: runc (default) or crun. */
+    private static OciRuntimeDriver driver(Path dir, FileImageStore images, String nodeId) {
+        String engine = System.getProperty("engine", "runc");
+        return switch (engine) {
+            case "runc" -> RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
+            case "crun" -> CrunDriver.create(OciRuntimeOptions.defaults(Path.of("crun"), dir.resolve("crun")), images,
+                    nodeId);
+            default -> throw new IllegalArgumentException("-Dengine must be runc or crun, got '" + engine + "'");
+        };
+    }
+
+    private static long[] runDriver(OciRuntimeDriver driver, String base, String name) throws Exception {
         ContainerSpec spec = ContainerSpec.builder(name, base, List.of("sleep", "1000")).build();
         long t0 = System.nanoTime();
         ContainerHandle h = driver.start(spec);
@@ -122,7 +138,7 @@ public final class ContainerBench {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectError(ProcessBuilder.Redirect.appendTo(log))
                 .start();
         if (p.waitFor() != 0) {
-            throw new IllegalStateException("bare runc run failed: " + Files.readString(log.toPath()));
+            throw new IllegalStateException("bare run failed: " + Files.readString(log.toPath()));
         }
         long t1 = System.nanoTime();
         long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -166,9 +182,9 @@ public final class ContainerBench {
         InMemoryNode.Store store = new InMemoryNode.Store();
         InMemoryNode node = new InMemoryNode(dir, nodeId);
         node.contribute(new Resources(64_000, 64L << 30, 0));
-        ContainerManagerImpl manager = ContainerManagerImpl.create(node, store, images, "runc");
-        RuncDriver driver = RuncDriver.create(RuncOptions.defaults(dir.resolve("runc")), images, nodeId);
-        manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, "runc"));
+        OciRuntimeDriver driver = driver(dir, images, nodeId);
+        ContainerManagerImpl manager = ContainerManagerImpl.create(node, store, images, driver.type());
+        manager.bindDriver(driver, Map.of(ContainerDriver.TYPE_PROPERTY, driver.type()));
         long before = usedHeap();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -184,7 +200,7 @@ public final class ContainerBench {
         List<String> names = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         for (String id : ids) {
-            long init = Long.parseLong(Files.readString(dir.resolve("runc/containers").resolve(id).resolve("pid")).trim());
+            long init = Long.parseLong(Files.readString(dir.resolve(driver.type() + "/containers").resolve(id).resolve("pid")).trim());
             // every process between the container's init and this JVM is the container's monitor
             for (long p = ppid(init); p > 1 && p != self; p = ppid(p)) {
                 rss += memory(p, "Rss:");

@@ -64,7 +64,8 @@ public abstract class MonitoredDriver implements ContainerDriver {
     protected abstract Path dir(String id) throws DriverException;
 
     /**
-     * The container's exit as its engine reports it, once the monitor has written its exit file.
+     * The container's exit as its engine reports it, once the monitor has written its exit file:
+     * the place to add the OOM flag from the engine's evidence (the cgroup's OOM counter).
      *
      * @param id the container
      * @param dir its directory
@@ -77,6 +78,8 @@ public abstract class MonitoredDriver implements ContainerDriver {
      * The host pid of the container's init while it runs, checked against the container's
      * cgroup (a recycled pid is not the container's).
      *
+     * @param id the container
+     * @param dir its directory
      * @return the pid, or 0 if it does not run
      */
     protected abstract long runningPid(String id, Path dir);
@@ -84,6 +87,10 @@ public abstract class MonitoredDriver implements ContainerDriver {
     /**
      * Whether anything of the container may still run, for {@link #destroy}; by default whether
      * its init runs.
+     *
+     * @param id the container
+     * @param dir its directory
+     * @return true if something of it may run
      */
     protected boolean mayRun(String id, Path dir) {
         return runningPid(id, dir) > 0;
@@ -92,31 +99,57 @@ public abstract class MonitoredDriver implements ContainerDriver {
     /**
      * Whether the container never got as far as an init ({@link ContainerState#CREATED}); by
      * default never.
+     *
+     * @param id the container
+     * @param dir its directory
+     * @return true if it never started
      */
     protected boolean neverStarted(String id, Path dir) {
         return false;
     }
 
-    /** Asks the workload to end (SIGTERM), as {@link #stop} does before the grace period. */
+    /**
+     * Asks the workload to end (SIGTERM), as {@link #stop} does before the grace period.
+     *
+     * @param id the container
+     * @param dir its directory
+     * @throws InterruptedException if interrupted while making sure the signal is not lost
+     */
     protected abstract void terminate(String id, Path dir) throws InterruptedException;
 
     /**
      * Kills everything in the container, as {@link #stop} does after the grace period.
      *
+     * @param id the container
+     * @param dir its directory
      * @return the engine command's name, for the message if even that does not end it
      */
     protected abstract String kill(String id, Path dir);
 
-    /** Removes whatever exists of a container: engine state, mounts, files, cgroups. */
+    /**
+     * Removes whatever exists of a container: engine state, mounts, files, cgroups. Called by
+     * {@link #destroy} once nothing of it runs, and by a failed start; must not throw.
+     *
+     * @param id the container
+     * @param dir its directory, which may not exist
+     */
     protected abstract void cleanup(String id, Path dir);
 
-    /** The cgroup (below each controller) whose statistics are the container's. */
+    /**
+     * The cgroup (below each controller) whose statistics are the container's.
+     *
+     * @param id the container
+     * @return its path, such as {@code /ringfellow/<node>/<id>}
+     */
     protected abstract String statsCgroup(String id);
 
     /**
      * The engine's command that runs a command inside a running container.
      *
+     * @param id the container
      * @param execDir a fresh directory for this one command's files
+     * @param command the command to run inside
+     * @return the engine's command line
      */
     protected abstract List<String> execCommand(String id, Path execDir, List<String> command);
 
@@ -124,6 +157,8 @@ public abstract class MonitoredDriver implements ContainerDriver {
      * Ends what an exec that outlived its timeout started inside the container: killing the
      * engine's command alone would leave it running there.
      *
+     * @param id the container
+     * @param execDir the directory {@link #execCommand} was given
      * @param engineProcess the engine's exec command
      */
     protected abstract void killExec(String id, Path execDir, Process engineProcess);
@@ -165,6 +200,9 @@ public abstract class MonitoredDriver implements ContainerDriver {
     /**
      * The container's exit status, if its monitor has written it.
      *
+     * @param id the container
+     * @param dir its directory
+     * @return the exit, empty while it runs
      * @throws DriverException FAILED if the exit file cannot be read
      */
     protected final Optional<ExitStatus> exitStatus(String id, Path dir) throws DriverException {

@@ -1,6 +1,7 @@
 package org.ringfellow.container.runc.internal;
 
 import java.nio.file.Path;
+import org.ringfellow.container.host.oci.OciRuntimeOptions;
 
 /**
  * The driver's settings, parsed once from configuration.
@@ -17,7 +18,7 @@ import java.nio.file.Path;
 public record RuncOptions(Path runc, Path init, int uidBase, Path stateDir, long startTimeoutMillis) {
 
     /** The size of the user namespace's id range. */
-    public static final int ID_RANGE = 65536;
+    public static final int ID_RANGE = OciRuntimeOptions.ID_RANGE;
 
     /**
      * Defaults for a state directory: runc from PATH, tini-static as init, uid base 100000.
@@ -27,5 +28,14 @@ public record RuncOptions(Path runc, Path init, int uidBase, Path stateDir, long
      */
     public static RuncOptions defaults(Path stateDir) {
         return new RuncOptions(Path.of("runc"), Path.of("/usr/bin/tini-static"), 100000, stateDir, 30_000);
+    }
+
+    /**
+     * The same settings for the host library's driver.
+     *
+     * @return them
+     */
+    OciRuntimeOptions oci() {
+        return new OciRuntimeOptions(runc, init, uidBase, stateDir, startTimeoutMillis);
     }
 }

@@ -1,4 +1,4 @@
-package org.ringfellow.container.runc.internal;
+package org.ringfellow.container.host.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,21 +15,38 @@ import org.ringfellow.container.host.SeccompPolicy;
 /**
  * Builds the OCI runtime {@code config.json} for a spec. Isolation follows runc's own default
  * spec and tightens it: no capability at all, no new privileges, a user namespace, an empty
- * network namespace (only {@code lo}), a read-only root unless asked, and the limits as cgroups.
+ * network namespace (only {@code lo}), a read-only root unless asked, the limits as cgroups and
+ * the {@link SeccompPolicy} as {@code linux.seccomp}. Any runtime that reads an OCI bundle (runc,
+ * crun, youki) takes it as it is.
  */
-final class OciConfig {
+public final class OciConfig {
 
-    static final String INIT_PATH = "/dev/.ringfellow-init";
-    static final String IMAGE_ANNOTATION = "org.ringfellow.image";
-    static final String LABEL_PREFIX = "org.ringfellow.label.";
+    /** Where the init (tini) is bind-mounted in the container. */
+    public static final String INIT_PATH = "/dev/.ringfellow-init";
+    /** The annotation that records the spec's image. */
+    public static final String IMAGE_ANNOTATION = "org.ringfellow.image";
+    /** The prefix of the annotations that hold the spec's labels. */
+    public static final String LABEL_PREFIX = "org.ringfellow.label.";
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long CPU_PERIOD = 100_000;
 
     private OciConfig() {
     }
 
-    static ObjectNode build(ObjectMapper json, ContainerSpec spec, Path rootfs, String cgroupsPath, String ownerNodeId,
-            RuncOptions options, boolean withInit) {
+    /**
+     * The {@code config.json} of a container.
+     *
+     * @param json the mapper that makes the nodes
+     * @param spec the container
+     * @param rootfs its root file system on the host (the shared image, or a writable overlay)
+     * @param cgroupsPath its cgroup below each controller
+     * @param ownerNodeId the node recorded in the {@code org.ringfellow.node} annotation
+     * @param options the driver's settings (user namespace, init)
+     * @param withInit whether the init is bind-mounted and runs as PID 1
+     * @return the configuration, ready to be written
+     */
+    public static ObjectNode build(ObjectMapper json, ContainerSpec spec, Path rootfs, String cgroupsPath,
+            String ownerNodeId, OciRuntimeOptions options, boolean withInit) {
         ObjectNode c = json.createObjectNode();
         c.put("ociVersion", "1.0.2");
 
@@ -103,7 +120,7 @@ final class OciConfig {
                 ObjectNode map = linux.putArray(key).addObject();
                 map.put("containerID", 0);
                 map.put("hostID", options.uidBase());
-                map.put("size", RuncOptions.ID_RANGE);
+                map.put("size", OciRuntimeOptions.ID_RANGE);
             }
         }
         ArrayNode ns = linux.putArray("namespaces");
@@ -148,7 +165,7 @@ final class OciConfig {
      * @return the libseccomp names; empty where the driver writes no profile (then it does not
      *     claim {@code SECCOMP})
      */
-    static List<String> seccompArchitectures() {
+    public static List<String> seccompArchitectures() {
         String arch = System.getProperty("os.arch");
         return arch.equals("amd64") || arch.equals("x86_64")
                 ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")

@@ -3,8 +3,9 @@
 
 # Debian packages the build and the tests need: a JDK, a C compiler and static libc for the
 # container monitor (bundles/org.ringfellow.container.host), the container engines the drivers
-# are tested against, iproute2 for network namespaces, busybox-static for root file systems.
-RINGFELLOW_PACKAGES=(openjdk-17-jdk-headless gcc libc6-dev busybox-static runc crun tini lxc lxc-templates docker.io iproute2 procps curl chromium)
+# are tested against, iproute2 for network namespaces, busybox-static for root file systems,
+# chromium and chromium-driver for the browser tests (itests browser/HeadlessChromium).
+RINGFELLOW_PACKAGES=(openjdk-17-jdk-headless gcc libc6-dev busybox-static runc crun tini lxc lxc-templates docker.io iproute2 procps curl chromium chromium-driver)
 
 log() { printf '\033[1m[ringfellow]\033[0m %s\n' "$*" >&2; }
 

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The node's API token: 32 random bytes in hex, made on first start in {@value #FILE} under the
  * node's data directory, readable by its owner only, written to a temporary file and moved so a
- * crash never leaves half a token. Presented tokens are compared in constant time.
+ * crash never leaves half a token (one at a time: the API, /metrics and the dashboard share it).
+ * Presented tokens are compared in constant time.
  */
 final class ApiToken {
 
@@ -36,7 +37,7 @@ final class ApiToken {
      *
      * @throws IOException if the file cannot be read or written, or holds something that is not a token
      */
-    static ApiToken loadOrCreate(Path dir) throws IOException {
+    static synchronized ApiToken loadOrCreate(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
         if (Files.exists(file)) {
             if (Files.size(file) > 1024) {

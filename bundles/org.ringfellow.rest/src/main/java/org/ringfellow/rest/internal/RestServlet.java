@@ -62,6 +62,7 @@ public final class RestServlet extends HttpServlet {
 
     private final transient ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final transient ApiToken token;
+    private final transient NodeMetrics metrics;
     private final transient Api api;
     private final transient ScheduledExecutorService logPool = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "rest-log-streams");
@@ -85,7 +86,9 @@ public final class RestServlet extends HttpServlet {
     private volatile AppService apps;
 
     @Activate
-    public RestServlet(@Reference NodeService node, RestConfig config) throws IOException {
+    public RestServlet(@Reference NodeService node, @Reference NodeMetrics metrics, RestConfig config)
+            throws IOException {
+        this.metrics = metrics;
         Path dir = node.dataDirectory();
         this.token = ApiToken.loadOrCreate(dir);
         byte[] openApi;
@@ -119,10 +122,12 @@ public final class RestServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long started = System.nanoTime();
         Api.Reply reply;
         try {
             reply = answer(req);
             if (reply.body() instanceof Api.Follow follow) {
+                metrics.apiCall(req.getMethod(), req.getPathInfo(), 200, System.nanoTime() - started);
                 logs.start(follow, req, resp);
                 return;
             }
@@ -143,6 +148,12 @@ public final class RestServlet extends HttpServlet {
         resp.setHeader("X-Content-Type-Options", "nosniff");
         resp.setContentLength(out.length);
         resp.getOutputStream().write(out);
+        long took = System.nanoTime() - started;
+        metrics.apiCall(req.getMethod(), req.getPathInfo(), reply.status(), took);
+        if ("POST".equalsIgnoreCase(req.getMethod()) && "/apps".equals(req.getPathInfo())
+                && (reply.status() == 201 || reply.status() == 409)) {
+            metrics.deploy(reply.status() == 201, took);
+        }
     }
 
     private Api.Reply answer(HttpServletRequest req) throws IOException {

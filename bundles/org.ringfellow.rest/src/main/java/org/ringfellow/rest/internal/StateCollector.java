@@ -1,0 +1,187 @@
+package org.ringfellow.rest.internal;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ringfellow.api.app.AppService;
+import org.ringfellow.api.app.AppState;
+import org.ringfellow.api.app.AppStatus;
+import org.ringfellow.api.app.MemberStatus;
+import org.ringfellow.api.container.ContainerInfo;
+import org.ringfellow.api.container.ContainerManager;
+import org.ringfellow.api.container.DriverInfo;
+import org.ringfellow.api.fellowship.Fellowship;
+import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.ring.MemberState;
+import org.ringfellow.api.ring.Ring;
+import org.ringfellow.api.ring.RingStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads, at each scrape, what the node's services already count and show: the Ring's
+ * {@link RingStats}, the fellowships and their rosters, the drivers and containers, the apps
+ * and their members. A service that is absent gives no series; one that fails gives none this
+ * time and counts in {@code ringfellow_metrics_collect_errors_total}.
+ */
+final class StateCollector implements MultiCollector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateCollector.class);
+
+    private final Api.Services services;
+    private final Map<String, AtomicLong> errors = new TreeMap<>();
+
+    StateCollector(Api.Services services) {
+        this.services = services;
+        for (String s : List.of("ring", "fellowships", "containers", "apps")) {
+            errors.put(s, new AtomicLong());
+        }
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<MetricSnapshot> out = new ArrayList<>();
+        guarded("ring", () -> ring(out));
+        guarded("fellowships", () -> fellowships(out));
+        guarded("containers", () -> containers(out));
+        guarded("apps", () -> apps(out));
+        CounterSnapshot.Builder e = CounterSnapshot.builder().name("ringfellow_metrics_collect_errors")
+                .help("Scrapes in which reading a service's state failed, by service");
+        errors.forEach((k, v) -> e.dataPoint(counter(v.get(), "source", k)));
+        out.add(e.build());
+        return new MetricSnapshots(out);
+    }
+
+    private void guarded(String source, Runnable section) {
+        try {
+            section.run();
+        } catch (RuntimeException ex) {
+            errors.get(source).incrementAndGet();
+            LOG.debug("metrics: reading {} failed", source, ex);
+        }
+    }
+
+    private void ring(List<MetricSnapshot> out) {
+        Optional<Ring> r = services.ring().get();
+        if (r.isEmpty()) {
+            return;
+        }
+        boolean running = r.get().view().isRunning();
+        out.add(GaugeSnapshot.builder().name("ringfellow_ring_up").help("1 while this node's Ring member runs")
+                .dataPoint(gauge(running ? 1 : 0)).build());
+        if (!running) {
+            return;
+        }
+        RingStats s = r.get().stats();
+        GaugeSnapshot.Builder members = GaugeSnapshot.builder().name("ringfellow_ring_members")
+                .help("Ring members this node sees, by state");
+        for (MemberState st : MemberState.values()) {
+            members.dataPoint(gauge(s.membersByState().getOrDefault(st, 0), "state", st.name()));
+        }
+        out.add(members.build());
+        out.add(CounterSnapshot.builder().name("ringfellow_ring_messages").help("Ring protocol messages, by direction")
+                .dataPoint(counter(s.messagesIn(), "direction", "in"))
+                .dataPoint(counter(s.messagesOut(), "direction", "out")).build());
+        out.add(CounterSnapshot.builder().name("ringfellow_ring_bytes").help("Ring protocol bytes, by direction")
+                .dataPoint(counter(s.bytesIn(), "direction", "in"))
+                .dataPoint(counter(s.bytesOut(), "direction", "out")).build());
+        CounterSnapshot.Builder drops = CounterSnapshot.builder().name("ringfellow_ring_drops")
+                .help("Ring messages dropped, by reason");
+        new TreeMap<>(s.drops()).forEach((reason, n) -> drops.dataPoint(counter(n, "reason", reason)));
+        out.add(drops.build());
+        out.add(GaugeSnapshot.builder().name("ringfellow_ring_protocol_period_seconds")
+                .help("The probe period now, after Lifeguard's health multiplier")
+                .dataPoint(gauge(s.protocolPeriodMillis() / 1000.0)).build());
+        out.add(GaugeSnapshot.builder().name("ringfellow_ring_health_multiplier")
+                .help("Lifeguard's local health multiplier (0 = healthy)")
+                .dataPoint(gauge(s.healthMultiplier())).build());
+    }
+
+    private void fellowships(List<MetricSnapshot> out) {
+        Optional<FellowshipService> f = services.fellowships().get();
+        if (f.isEmpty()) {
+            return;
+        }
+        List<Fellowship> list = f.get().list();
+        out.add(GaugeSnapshot.builder().name("ringfellow_fellowships").help("Fellowships this node is a member of")
+                .dataPoint(gauge(list.size())).build());
+        GaugeSnapshot.Builder members = GaugeSnapshot.builder().name("ringfellow_fellowship_members")
+                .help("Members on the roster, by fellowship");
+        GaugeSnapshot.Builder coordinating = GaugeSnapshot.builder().name("ringfellow_fellowship_coordinator")
+                .help("1 where this node coordinates the fellowship");
+        for (Fellowship fs : list) {
+            members.dataPoint(gauge(fs.roster().members().size(), "fellowship", fs.id().value()));
+            coordinating.dataPoint(gauge(fs.isCoordinator() ? 1 : 0, "fellowship", fs.id().value()));
+        }
+        out.add(members.build());
+        out.add(coordinating.build());
+    }
+
+    private void containers(List<MetricSnapshot> out) {
+        Optional<ContainerManager> c = services.containers().get();
+        if (c.isEmpty()) {
+            return;
+        }
+        GaugeSnapshot.Builder drivers = GaugeSnapshot.builder().name("ringfellow_driver_health")
+                .help("1 for each driver's current health");
+        for (DriverInfo d : c.get().drivers()) {
+            drivers.dataPoint(gauge(1, "driver", d.type(), "health", d.fingerprint().health().name()));
+        }
+        out.add(drivers.build());
+        Map<List<String>, Integer> byKey = new TreeMap<>((a, b) -> String.join("/", a).compareTo(String.join("/", b)));
+        for (ContainerInfo ci : c.get().list()) {
+            byKey.merge(List.of(ci.driverType(), ci.state().name()), 1, Integer::sum);
+        }
+        GaugeSnapshot.Builder containers = GaugeSnapshot.builder().name("ringfellow_containers")
+                .help("Containers on this node, by driver and state");
+        byKey.forEach((k, n) -> containers.dataPoint(gauge(n, "driver", k.get(0), "state", k.get(1))));
+        out.add(containers.build());
+    }
+
+    private void apps(List<MetricSnapshot> out) {
+        Optional<AppService> a = services.apps().get();
+        if (a.isEmpty()) {
+            return;
+        }
+        List<AppStatus> list = a.get().list();
+        Map<AppState, Integer> byState = new TreeMap<>();
+        for (AppStatus s : list) {
+            byState.merge(s.state(), 1, Integer::sum);
+        }
+        GaugeSnapshot.Builder apps = GaugeSnapshot.builder().name("ringfellow_apps")
+                .help("Apps this node knows, by state");
+        for (AppState st : AppState.values()) {
+            apps.dataPoint(gauge(byState.getOrDefault(st, 0), "state", st.name()));
+        }
+        out.add(apps.build());
+        GaugeSnapshot.Builder members = GaugeSnapshot.builder().name("ringfellow_app_members")
+                .help("An app's members, by state");
+        for (AppStatus s : list) {
+            Map<String, Integer> m = new TreeMap<>();
+            for (MemberStatus ms : s.members()) {
+                m.merge(ms.state() == null ? "UNKNOWN" : ms.state().name(), 1, Integer::sum);
+            }
+            m.forEach((st, n) -> members.dataPoint(gauge(n, "app", s.descriptor().name(), "state", st)));
+        }
+        out.add(members.build());
+    }
+
+    private static GaugeDataPointSnapshot gauge(double v, String... labels) {
+        return GaugeDataPointSnapshot.builder().value(v).labels(Labels.of(labels)).build();
+    }
+
+    private static CounterDataPointSnapshot counter(double v, String... labels) {
+        return CounterDataPointSnapshot.builder().value(v).labels(Labels.of(labels)).build();
+    }
+}

@@ -10,6 +10,12 @@ final class Report {
     private final List<String> fp = new ArrayList<>();
     private final List<String> real = new ArrayList<>();
     private final List<String> bw = new ArrayList<>();
+    private final List<String> storm = new ArrayList<>();
+
+    synchronized void storm(String r) {
+        storm.add(r);
+        System.out.println(r);
+    }
 
     synchronized void bw(String r) {
         bw.add(r);
@@ -39,6 +45,13 @@ final class Report {
                 + "| first dead | dead 99.9% | dead 100% | bytes/node/s (10 s) | heap/view entry | false deaths | cost |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         sim.forEach(System.out::println);
+        System.out.println();
+        System.out.println("### Simulated join storm (N joins to member 0, then until all see all)");
+        System.out.println();
+        System.out.println("| N | seed | spacing | issuing N joins | all see all, after last join | seeing all | "
+                + "bytes/node/s, first join to 10 s after the last | bytes/node/s, 60-120 s after the last join | wall |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        storm.forEach(System.out::println);
         System.out.println();
         System.out.println("### Steady-state traffic per member (probes, gossip and push-pull)");
         System.out.println();

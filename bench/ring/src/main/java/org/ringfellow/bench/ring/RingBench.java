@@ -5,7 +5,7 @@ import java.util.List;
 import org.ringfellow.ring.internal.config.RingConfig;
 
 /**
- * Ring benchmarks. Usage: {@code RingBench [sim] [bw] [fp] [real] [--sizes=100,1000] [--fp5-seconds=3600] [--fp20-seconds=120]
+ * Ring benchmarks. Usage: {@code RingBench [sim] [storm] [bw] [fp] [real] [--sizes=100,1000] [--storm-sizes=90,1000] [--storm-seeds=1] [--fp5-seconds=3600] [--fp20-seconds=120]
  * [--bandwidth-seconds=400]
  * [--real-sizes=100,1000] [--threads=2] [--probe-ms=1000] [--probe-timeout-ms=500] [--preformed]
  * [--crashes=1] [--schedules=rotation,random]}; with no
@@ -21,6 +21,8 @@ public final class RingBench {
         int[] sizes = {100, 1_000};
         int[] realSizes = {100, 300};
         int[] fpSizes = {1_000};
+        int[] stormSizes = {90, 1_000};
+        int stormSeeds = 1;
         long fp5Seconds = 3_600;
         long fp20Seconds = 60;
         long bandwidthSeconds = 200;
@@ -37,6 +39,10 @@ public final class RingBench {
                 sizes = ints(a.substring(8));
             } else if (a.startsWith("--real-sizes=")) {
                 realSizes = ints(a.substring(13));
+            } else if (a.startsWith("--storm-sizes=")) {
+                stormSizes = ints(a.substring(14));
+            } else if (a.startsWith("--storm-seeds=")) {
+                stormSeeds = Integer.parseInt(a.substring(14));
             } else if (a.startsWith("--fp-sizes=")) {
                 fpSizes = ints(a.substring(11));
             } else if (a.startsWith("--fp5-seconds=")) {
@@ -88,6 +94,13 @@ public final class RingBench {
         if (sections.contains("sim")) {
             for (int n : sizes) {
                 SimBench.convergence(n, 42 + n, report);
+            }
+        }
+        if (sections.contains("storm")) {
+            for (int n : stormSizes) {
+                for (int k = 0; k < stormSeeds; k++) {
+                    StormBench.run(n, joinSpacing, 11 + n + k, convergeTimeout * 1000, report);
+                }
             }
         }
         if (sections.contains("bw")) {

@@ -13,7 +13,16 @@ public final class Counters implements org.ringfellow.ring.internal.transport.Me
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder catchUpSyncs = new LongAdder();
     private final Map<String, AtomicLong> drops = new ConcurrentHashMap<>();
+
+    /** One catch-up push-pull started (see {@link Swim}: after learning of several new members by gossip). */
+    public void catchUpSync() {
+        catchUpSyncs.increment();
+    }
+
+    /** @return catch-up push-pulls started */
+    public long catchUpSyncs() { return catchUpSyncs.sum(); }
 
     @Override
     public void received(long bytes) {

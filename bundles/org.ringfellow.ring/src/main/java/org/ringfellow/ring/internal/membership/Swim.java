@@ -123,6 +123,14 @@ public final class Swim implements Transport.Handler {
     private Scheduler.Cancellable gossipTimer;
     private Scheduler.Cancellable pushPullTimer;
     private Scheduler.Cancellable reconnectTimer;
+    private Scheduler.Cancellable catchUpTimer;
+    /** Members first heard of in datagrams since this member's last full state exchange. */
+    private int learnedSinceSync;
+    /** The size of the view at the last full state exchange. */
+    private int syncedSize = 1;
+    private long lastLearnedAt;
+    /** A catch-up sync brought news since the last final one. */
+    private boolean finalCatchUpDue;
 
     /**
      * @param initialIncarnation where this life's incarnation starts; a wall-clock value makes a
@@ -210,6 +218,8 @@ public final class Swim implements Transport.Handler {
         cancel(gossipTimer);
         cancel(pushPullTimer);
         cancel(reconnectTimer);
+        cancel(catchUpTimer);
+        catchUpTimer = null;
         pending.values().forEach(Pending::cancel);
         pending.clear();
         members.values().forEach(e -> {
@@ -795,7 +805,93 @@ public final class Swim implements Transport.Handler {
         return null;
     }
 
+    /** New members heard of by gossip since the last sync before a catch-up sync is due. */
+    static final int CATCH_UP_MIN_NEW = 3;
+    /** Growth of the view since the last sync that calls for a catch-up sync at once. */
+    static final double CATCH_UP_GROWTH = 0.25;
+
+    /**
+     * Catch-up sync: a member that hears of several members it did not know
+     * ({@link #CATCH_UP_MIN_NEW} or more since its last full state exchange) is in a join storm
+     * (a cold start, a mass restart) and does a push-pull with a random member: at once when its
+     * view has grown by a quarter since its last exchange, otherwise once it has heard of no one
+     * new for 1.5 gossip intervals. Gossip cannot carry a storm: each record must be sent
+     * {@code retransmitMult x log10 N} times by every member that learns it, more than the
+     * datagrams of a gossip round hold, so the rumours die with members left out, and the
+     * periodic push-pull (every 30 s x N / 32 per member) took tens of seconds to fill the gaps.
+     * One exchange carries the whole view. Records learned in a catch-up sync are not
+     * re-gossiped (the syncs spread them; re-gossiping them filled every queue), and a sync that
+     * brought new members counts as hearing of them, so another follows until one brings nothing;
+     * then one last exchange follows a probe period later, when the storm's last records have
+     * spread, for what gossip left out of this view.
+     * A single join, or two, never triggers one: with no join storm the traffic is unchanged.
+     */
+    private void learnedByGossip(int count) {
+        learnedSinceSync += count;
+        lastLearnedAt = scheduler.nowMillis();
+        if (!running || leaving || learnedSinceSync < CATCH_UP_MIN_NEW) {
+            return;
+        }
+        if (members.size() >= syncedSize * (1 + CATCH_UP_GROWTH)) {
+            catchUp();
+        } else if (catchUpTimer == null) {
+            catchUpTimer = scheduler.schedule(catchUpSettleMillis(), this::catchUpDue);
+        }
+    }
+
+    private long catchUpSettleMillis() {
+        return config.gossipIntervalMillis() * 3 / 2;
+    }
+
+    private void catchUpDue() {
+        catchUpTimer = null;
+        if (!running || leaving || learnedSinceSync < CATCH_UP_MIN_NEW) {
+            return;
+        }
+        long quiet = scheduler.nowMillis() - lastLearnedAt;
+        if (quiet < catchUpSettleMillis()) {
+            catchUpTimer = scheduler.schedule(catchUpSettleMillis() - quiet, this::catchUpDue);
+            return;
+        }
+        catchUp();
+    }
+
+    private void catchUp() {
+        cancel(catchUpTimer);
+        catchUpTimer = null;
+        List<MemberEntry> peer = randomMembers(1, null, true);
+        if (peer.isEmpty()) {
+            return;
+        }
+        counters.catchUpSync();
+        learnedSinceSync = 0;
+        syncedSize = members.size();
+        byte[] request = Codec.encodeStream(localState(false));
+        transport.request(peer.get(0).record.address(), request, config.tcpTimeoutMillis(), (reply, error) -> {
+            if (error != null || reply == null || !running) {
+                return;
+            }
+            try {
+                int known = members.size();
+                mergeState(Codec.decodeStream(reply), false);
+                if (members.size() > known) {
+                    finalCatchUpDue = true;
+                    learnedByGossip(Math.max(CATCH_UP_MIN_NEW, members.size() - known));
+                } else if (finalCatchUpDue && catchUpTimer == null) {
+                    // The chain has run dry: one last exchange a probe period later, when the
+                    // storm's last records have spread, picks up what gossip left out here.
+                    finalCatchUpDue = false;
+                    catchUpTimer = scheduler.schedule(config.probeIntervalMillis(), this::catchUp);
+                }
+            } catch (DecodeException e) {
+                counters.drop(e.reason());
+            }
+        });
+    }
+
     private void pushPull(Endpoint to, boolean join, Consumer<Boolean> done) {
+        learnedSinceSync = 0;
+        syncedSize = members.size();
         byte[] request = Codec.encodeStream(localState(join));
         transport.request(to, request, config.tcpTimeoutMillis(), (reply, error) -> {
             if (error != null || reply == null || !running) {
@@ -850,6 +946,8 @@ public final class Swim implements Transport.Handler {
         }
         byte[] reply = Codec.encodeStream(localState(false));
         mergeState(remote, true);
+        learnedSinceSync = 0;
+        syncedSize = members.size();
         return reply;
     }
 
@@ -922,10 +1020,14 @@ public final class Swim implements Transport.Handler {
 
     private void applyUpdates(List<Update> updates) {
         // Records first: an accusation in the same packet may need its accuser's key.
+        int known = members.size();
         for (Update u : updates) {
             if (u instanceof MemberRecord r) {
                 handleRecord(r, false, true);
             }
+        }
+        if (members.size() > known) {
+            learnedByGossip(members.size() - known);
         }
         for (Update u : updates) {
             if (u instanceof Accusation a) {
@@ -1201,6 +1303,11 @@ public final class Swim implements Transport.Handler {
 
     public long incarnation() {
         return selfEntry.record.incarnation();
+    }
+
+    /** @return updates waiting in the broadcast queue (for simulations and diagnostics) */
+    public int pendingBroadcasts() {
+        return broadcasts.size();
     }
 
     public int healthScore() {

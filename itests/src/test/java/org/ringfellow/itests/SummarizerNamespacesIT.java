@@ -37,7 +37,15 @@ public class SummarizerNamespacesIT {
     /** A member row of app:status: node, name, container, driver, state. */
     private static final Pattern MEMBER = Pattern.compile("^([0-9a-f]{12})\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s");
     /** Test input (fixtures, not data): three documents of 40 sentences from a seeded generator. */
-    private static final List<String> DOCUMENTS = documents(3, 120, 13);
+    private static final List<String> DOCUMENTS = documents(3, 120, 1500, 13);
+    /**
+     * The run a member is killed in: a long summary (1,500 words, about a tenth of these documents)
+     * makes each evaluation costly (redundancy is pairwise over the selected sentences), so the run
+     * ends on its 14 s of wall time rather than on generations, which the short summary reaches in
+     * ~5 s on a quiet machine; about 105 KB of body, under the bridge's 256 KiB.
+     */
+    private static final int LONG_WORDS = 1500;
+    private static final List<String> LONG_DOCUMENTS = documents(3, 400, 6000, 17);
 
     private NetworkNamespaces net;
     private final List<KarafNode> nodes = new ArrayList<>();
@@ -125,12 +133,12 @@ public class SummarizerNamespacesIT {
         }));
         Answer[] last = new Answer[1];
         boolean answered = poll(() -> {
-            last[0] = summarize(out, 40, 10, 60);
+            last[0] = summarize(out, DOCUMENTS, WORDS, 40, 10, 60);
             return last[0].status == 200 && islands(last[0].body).size() == 3;
         });
         assertTrue("node " + (out + 1) + " (outside) answers with islands on the three members: " + last[0] + "\n"
                 + founder.console("app:status summarizer"), answered);
-        assertValidSummary(last[0].body);
+        assertValidSummary(last[0].body, DOCUMENTS, WORDS);
         for (String id : islands(last[0].body).keySet()) {
             assertTrue(id + " is a member " + members, members.keySet().stream().anyMatch(id::startsWith));
         }
@@ -161,7 +169,7 @@ public class SummarizerNamespacesIT {
         int runsBefore = runsStarted(founder, coordinatorId);
         CompletableFuture<Answer> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return summarize(out, 5000, 14, 0);
+                return summarize(out, LONG_DOCUMENTS, LONG_WORDS, 5000, 14, 0);
             } catch (Exception e) {
                 return new Answer(-1, e.toString());
             }
@@ -177,7 +185,7 @@ public class SummarizerNamespacesIT {
         Answer after = run.get(120, TimeUnit.SECONDS);
         assertEquals("the run outlives the kill of " + ids.get(victim) + ": " + after + "\n"
                 + founder.console("app:logs summarizer " + coordinatorId), 200, after.status);
-        assertValidSummary(after.body);
+        assertValidSummary(after.body, LONG_DOCUMENTS, LONG_WORDS);
         Map<String, String> took = islands(after.body);
         System.out.println("run with " + ids.get(victim) + " killed: islands " + took + ", stopped by "
                 + field(after.body, "stoppedBy") + " after " + field(after.body, "seconds") + " s");
@@ -187,7 +195,7 @@ public class SummarizerNamespacesIT {
 
         // and it keeps serving
         assertTrue("a summary after the kill", poll(() -> {
-            Answer a = summarize(out, 30, 10, 60);
+            Answer a = summarize(out, DOCUMENTS, WORDS, 30, 10, 60);
             return a.status == 200 && !summarySentences(a.body).isEmpty();
         }));
     }
@@ -199,13 +207,13 @@ public class SummarizerNamespacesIT {
         assertTrue(out, !out.toLowerCase().contains("error"));
     }
 
-    private void assertValidSummary(String body) {
+    private void assertValidSummary(String body, List<String> documents, int limit) {
         int words = Integer.parseInt(field(body.substring(body.indexOf("\"fitness\"")), "words"));
-        assertTrue("within the budget of " + WORDS + " words: " + body, words > 0 && words <= WORDS);
+        assertTrue("within the budget of " + limit + " words: " + body, words > 0 && words <= limit);
         List<String> sentences = summarySentences(body);
         assertTrue("a summary: " + body, !sentences.isEmpty());
         for (String s : sentences) {
-            assertTrue("'" + s + "' is a sentence of the documents", DOCUMENTS.stream().anyMatch(d -> d.contains(s)));
+            assertTrue("'" + s + "' is a sentence of the documents", documents.stream().anyMatch(d -> d.contains(s)));
         }
     }
 
@@ -254,12 +262,13 @@ public class SummarizerNamespacesIT {
         }
     }
 
-    private Answer summarize(int node, int generations, int seconds, int patience) throws Exception {
+    private Answer summarize(int node, List<String> documents, int words, int generations, int seconds, int patience)
+            throws Exception {
         StringBuilder json = new StringBuilder("{\"documents\": [");
-        for (int i = 0; i < DOCUMENTS.size(); i++) {
-            json.append(i == 0 ? "" : ", ").append('"').append(DOCUMENTS.get(i)).append('"');
+        for (int i = 0; i < documents.size(); i++) {
+            json.append(i == 0 ? "" : ", ").append('"').append(documents.get(i)).append('"');
         }
-        json.append("], \"length\": ").append(WORDS).append(", \"unit\": \"words\", \"budget\": {\"generations\": ")
+        json.append("], \"length\": ").append(words).append(", \"unit\": \"words\", \"budget\": {\"generations\": ")
                 .append(generations).append(", \"seconds\": ").append(seconds).append(", \"patience\": ")
                 .append(patience).append("}, \"migrateEvery\": 5}");
         Path file = Files.createTempFile(nodes.get(node).home(), "summarize", ".json");
@@ -369,12 +378,12 @@ public class SummarizerNamespacesIT {
     }
 
     /**
-     * Documents of sentences drawn by a seeded generator from 1,500 made-up words (letters, spaces and
-     * periods only); the large vocabulary makes a generation slow enough for a run to be killed in.
+     * Documents of sentences drawn by a seeded generator from {@code vocabulary} made-up words
+     * (letters, spaces and periods only); a large vocabulary makes a generation slower.
      */
-    private static List<String> documents(int documents, int sentences, long seed) {
+    private static List<String> documents(int documents, int sentences, int vocabulary, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        String[] words = new String[1500];
+        String[] words = new String[vocabulary];
         for (int i = 0; i < words.length; i++) {
             StringBuilder w = new StringBuilder();
             for (int k = 2 + r.nextInt(3); k > 0; k--) {

@@ -89,7 +89,9 @@ class SummarizerAppTest {
             f.add("a1", "node-a", coordinator);
             f.add("b2", "node-b", new SummarizerApp(0.25)); // claims a quarter more than it has
             FakeFellowship.Member c = f.add("c3", "node-c", new SummarizerApp());
-            JsonNode a = json(post(coordinator, body(Texts.cluster(3, 25, 4), 60, 40, 20, 0)));
+            // 1,000 generations: many evolve slices, between which node-c's loop takes the migrants in
+            // (40 generations fitted in one 20 ms slice on a quiet machine, and none arrived in time)
+            JsonNode a = json(post(coordinator, body(Texts.cluster(3, 25, 4), 60, 1000, 20, 0)));
             assertTrue(a.get("rejectedReports").asInt() > 0, a.toString());
             assertFalse(a.get("winner").get("name").asText().equals("node-b"), "the liar's best is never credited");
             // node-c receives node-b's migrants (next by id) and rejects every one

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.After;
 import org.junit.Test;
 import org.ringfellow.itests.NamespaceRing.Answer;
@@ -108,6 +109,10 @@ public class PartitionHealNamespacesIT {
         ExecutorService pool = Executors.newFixedThreadPool(ALL.size() + 1);
         AtomicBoolean splitOver = new AtomicBoolean();
         AtomicBoolean healed = new AtomicBoolean();
+        AtomicBoolean healStarted = new AtomicBoolean();
+        AtomicLong steppedDownAt = new AtomicLong();
+        Map<Integer, Integer> servedAfterStepDown = new ConcurrentHashMap<>();
+        int oldCoordinator = coordinator;
         try {
             // the split: one loop asks each node's ingress (each answer waited up to 40 s: the ingress's own
             // timeout for an unreachable coordinator is 31 s), one reads every node's views
@@ -116,7 +121,11 @@ public class PartitionHealNamespacesIT {
                 loops.add(pool.submit(() -> {
                     while (!splitOver.get()) {
                         long t0 = System.nanoTime();
+                        boolean afterStepDown = steppedDownAt.get() != 0 && !healStarted.get();
                         Answer a = ring.eval(i, "6*7", 40);
+                        if (afterStepDown && !healStarted.get() && sideA.contains(i) && a.isResult("42")) {
+                            servedAfterStepDown.merge(i, 1, Integer::sum);
+                        }
                         String outcome = a.isResult("42") ? "42" : a.status() == -1 ? "no answer in 40 s"
                                 : Integer.toString(a.status());
                         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -129,7 +138,13 @@ public class PartitionHealNamespacesIT {
             }
             Future<?> sampler = pool.submit(() -> {
                 while (!healed.get()) {
-                    views().values().forEach(v -> observed.addAll(v.fellowships()));
+                    Map<Integer, Views> now = views();
+                    now.values().forEach(v -> observed.addAll(v.fellowships()));
+                    boolean acting = now.get(oldCoordinator).fellowships().stream()
+                            .anyMatch(r -> r.id().equals(CALCULATOR) && r.selfCoordinator());
+                    if (!acting) {
+                        steppedDownAt.compareAndSet(0, System.nanoTime());
+                    }
                 }
                 return null;
             });
@@ -143,6 +158,7 @@ public class PartitionHealNamespacesIT {
             report.append("end of split: ").append(members(split)).append('\n');
 
             // the heal: read every view until each is whole (the ingress loops keep going meanwhile)
+            healStarted.set(true);
             ring.heal(sideA, sideB);
             long healAt = System.nanoTime();
             long wholeAt = -1;
@@ -166,6 +182,11 @@ public class PartitionHealNamespacesIT {
             }
             report.append("answers to 6*7 through each node's ingress from the split to the views whole again "
                     + "(node: outcome (time if >= 1 s) = count): ").append(new TreeMap<>(answers)).append('\n');
+            report.append("answers 6*7 = 42 through side A's ingresses sent after node ").append(oldCoordinator)
+                    .append(" no longer acted as coordinator and before the heal (the stepped-down coordinator's part "
+                    + "still serving; docs/reliability.md, defects found): ")
+                    .append(steppedDownAt.get() == 0 ? "(it did not step down while sampled)"
+                            : new TreeMap<>(servedAfterStepDown).toString()).append('\n');
             assertTrue("the views are whole again within " + healSeconds + " s of the heal: " + lastProblem,
                     wholeAt > 0);
             double wholeSeconds = (wholeAt - healAt) / 1e9;
@@ -202,6 +223,13 @@ public class PartitionHealNamespacesIT {
             assertTrue("one calculator container per member (" + size + ") across the ring: " + containers(),
                     NamespaceRing.Poll.until(120, () -> containerCount() == size));
             report.append("calculator containers after the heal: ").append(containers()).append('\n');
+            if (Boolean.getBoolean("resilience.knownDefects")) {
+                // found, not fixed: AppEngine.forward serves HTTP on the node its roster names coordinator,
+                // whether or not it still acts as one, so the cut-off side keeps answering
+                assertTrue("the coordinator stepped down during the split", steppedDownAt.get() != 0);
+                assertEquals("no answer from side A after its coordinator stepped down", Map.of(),
+                        new TreeMap<>(servedAfterStepDown));
+            }
             if (Boolean.getBoolean("resilience.full")) {
                 assertTrue("full form: views whole within 30 s of the heal, took " + wholeSeconds, wholeSeconds <= 30);
             }

@@ -83,7 +83,8 @@ final class SimFellowship {
             }
             Settings s = new Settings(AdmissionPolicy.OPEN, "0.0.0.0", 0, Optional.of(ip), Duration.ofMillis(500),
                     Duration.ofSeconds(2), Duration.ofSeconds(30));
-            engine = new FellowshipEngine(node, ring, store, s, host, net.transports(identity, host, ip));
+            // store writes at once, on the simulation's thread: a crash loses none
+            engine = new FellowshipEngine(node, ring, store, s, host, net.transports(identity, host, ip), Runnable::run);
             try {
                 engine.start();
             } catch (InterruptedException e) {

@@ -97,8 +97,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * tell it; a roster whose majority is gone for good): it leaves, releasing its reservation.
      */
     static final long ORPHAN_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** Asks of one election (one vote timeout apart) before the candidate tries the next epoch. */
-    private static final int ELECTION_ASKS = 3;
 
     private final NodeIdentity identity;
     private final Ring ring;
@@ -1047,29 +1045,14 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.goneSinceNanos = now;
         }
         NodeId coordinator = m.roster.coordinator();
-        List<NodeId> order = m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !m.leftAnnounced.containsKey(n) && alive(n) && (!n.equals(coordinator) || n.equals(self())))
-                .toList();
-        int rank = order.indexOf(self());
-        long patience = settings.voteTimeout().toNanos() * 3 * Math.max(0, rank);
-        if (rank < 0 || now - m.goneSinceNanos < patience) {
-            return; // someone ranked before this node should take over
-        }
-        long voteTimeout = settings.voteTimeout().toNanos();
-        if (m.election.isPresent() && now - m.election.get().askedAtNanos < voteTimeout) {
+        int rank = Succession.rank(m.roster, self(), m.leftAnnounced.keySet(), this::alive);
+        Succession.Step step = Succession.next(rank, now, m.goneSinceNanos, settings.voteTimeout().toNanos(),
+                m.election, m.votedEpoch, m.grantedAtNanos);
+        if (step == Succession.Step.WAIT) {
             return;
         }
-        // Having just voted for another candidate, give it the time to win and say so (else this
-        // node would stand for the next epoch at once and refuse the roster of the one it voted for).
-        if (m.election.isEmpty() && now - m.grantedAtNanos < 2 * voteTimeout) {
-            return;
-        }
-        Membership.Election e;
-        // An election that did not win in its asks (votes split, or lost) gives way to the next epoch,
-        // later for the members ranked later, so that they do not split the votes again.
-        if (m.election.isPresent() && m.election.get().epoch == m.votedEpoch
-                && m.election.get().asks < ELECTION_ASKS + rank) {
-            e = m.election.get();
+        if (step == Succession.Step.ASK_AGAIN) {
+            Membership.Election e = m.election.get();
             e.askedAtNanos = now;
             e.asks++;
             if (e.durable) {
@@ -1202,46 +1185,23 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         return m.leftAnnounced.containsKey(c) || !alive(c);
     }
 
-    /**
-     * Whether the votes of an election make a strict majority of its electorate. Only votes of
-     * the electorate count: a member that voted and then left is in it (seed 2257 of the
-     * simulation: a candidate counted the vote of a member that voted, restarted and so announced
-     * its leave, while leaving that member out of the majority it needed, and won with a minority).
-     */
+    /** Whether the votes of an election make a strict majority of its electorate ({@link Succession#won}). */
     private boolean won(Membership m, Membership.Election e) {
-        List<NodeId> electorate = voters(m, e.epoch);
-        return e.votes.stream().filter(electorate::contains).count() >= majority(electorate);
+        return Succession.won(e.votes, voters(m, e.epoch));
     }
 
-    /**
-     * The electorate of {@code epoch} over the roster held: its members, less those that left
-     * holding exactly this roster (epoch and version) and whose last vote was in an earlier epoch:
-     * they never vote in this one. Any other leaver still counts, as a crashed member does: one
-     * that held another roster may have acknowledged later rosters (a majority without it could
-     * miss every member that did: seed 2257 again, where a member two roster changes behind
-     * would otherwise have won with the votes of two removed members), and one that voted in this
-     * epoch or restarted (votes forgotten) may have voted for another candidate.
-     */
+    /** The electorate of {@code epoch} over the roster held ({@link Succession#electorate}). */
     private List<NodeId> voters(Membership m, long epoch) {
-        Roster r = m.roster;
-        return r.members().stream().map(FellowshipMember::node).filter(n -> {
-            Frame.Leave l = m.leftAnnounced.get(n);
-            return l == null || l.epoch() != r.epoch() || l.version() != r.version() || l.votedEpoch() >= epoch;
-        }).toList();
+        return Succession.electorate(m.roster, m.leftAnnounced, epoch);
     }
 
-    /**
-     * The members whose acknowledgements make the roster held committed, and whose liveness keeps
-     * its coordinator acting: all but those that announced their leave (they acknowledge nothing
-     * more, and the coordinator removes them one by one).
-     */
+    /** The members whose acknowledgements commit the roster held ({@link Succession#ackers}). */
     private List<NodeId> ackers(Membership m) {
-        return m.roster.members().stream().map(FellowshipMember::node).filter(n -> !m.leftAnnounced.containsKey(n))
-                .toList();
+        return Succession.ackers(m.roster, m.leftAnnounced.keySet());
     }
 
-    private static int majority(List<NodeId> electorate) {
-        return electorate.size() / 2 + 1;
+    private static int majority(List<NodeId> members) {
+        return Succession.majority(members);
     }
 
     private boolean alive(NodeId node) {

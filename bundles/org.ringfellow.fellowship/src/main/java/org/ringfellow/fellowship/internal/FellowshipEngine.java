@@ -106,9 +106,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** The engine's thread and clock; in a node, the event loop that also runs every channel connection. */
     private final Scheduler loop;
     private final FrameTransport transport;
+    /** Send, broadcast, request and reply, and the requests waiting for replies. */
+    private final Messenger messenger;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
-    private final Map<Long, PendingRequest> requests = new ConcurrentHashMap<>();
     /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
     private final Map<FellowshipId, Long> recentlyLeft = new ConcurrentHashMap<>();
     private static final long REJOIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -116,8 +117,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
-    /** Replies that answer no request this node sent to that member (forged, or too late). */
-    private final AtomicLong unsolicited = new AtomicLong();
     /** Rosters of a new epoch without signed votes of a majority for their coordinator. */
     private final AtomicLong unproven = new AtomicLong();
     /** Whiteboard listeners: every event of every fellowship this node belongs to. */
@@ -133,8 +132,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
     }
 
-    private record PendingRequest(FellowshipId fellowship, NodeId to, CompletableFuture<FellowshipMessage> future) {
-    }
 
     /**
      * @param node the local node: its identity, what it contributes, and where reservations are made
@@ -184,6 +181,27 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.settings = settings;
         this.loop = scheduler;
         this.transport = transports.create(this::admit, this::onFrame);
+        this.messenger = new Messenger(new Messenger.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public Link linkTo(Membership m, FellowshipMember member) {
+                return FellowshipEngine.this.linkTo(m, member);
+            }
+
+            @Override
+            public long nextCorrelation() {
+                return FellowshipEngine.this.nextCorrelation();
+            }
+
+            @Override
+            public void later(String what, Runnable task) {
+                loop.execute(() -> guarded(what, task));
+            }
+        }, scheduler);
     }
 
     /**
@@ -244,7 +262,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.stale-epoch", stale.get());
         m.put("drop.non-member", nonMember.get());
         m.put("drop.protocol-violation", violations.get());
-        m.put("drop.unsolicited-reply", unsolicited.get());
+        m.put("drop.unsolicited-reply", messenger.unsolicited());
         m.put("drop.unproven-roster", unproven.get());
         m.put("store.write-failures", reservations.writeFailures());
         return m;
@@ -318,8 +336,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         transport.close();
         loop.shutdown();
         reservations.close();
-        requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
-        requests.clear();
+        messenger.close();
     }
 
     private void leaveAfterRestart(FellowshipId id, String encoded, Optional<Long> voted) {
@@ -1313,124 +1330,35 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    // ---------------------------------------------------------------- messaging
+    // ---------------------------------------------------------------- messaging (see Messenger)
 
     private void onMessage(Membership m, NodeId from, Frame.Message msg) {
         if (msg.epoch() < m.roster.epoch()) {
             stale.incrementAndGet();
             return;
         }
-        deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
-    }
-
-    private void deliver(Membership m, NodeId from, Frame.Message.Kind kind, String topic, long correlation,
-            byte[] payload) {
-        if (kind == Frame.Message.Kind.REPLY) {
-            PendingRequest p = requests.get(correlation);
-            if (p != null && p.fellowship().equals(m.id) && p.to().equals(from) && requests.remove(correlation, p)) {
-                p.future().complete(new FellowshipMessage(m.id, from, topic, payload, correlation));
-            } else {
-                unsolicited.incrementAndGet();
-                LOG.debug("Fellowship {}: dropped a reply from {} to no request of ours to it", m.id, from.shortId());
-            }
-            return;
-        }
-        long corr = kind == Frame.Message.Kind.REQUEST ? correlation : 0;
-        m.emit(FellowshipEvent.Type.MESSAGE, Optional.of(from),
-                Optional.of(new FellowshipMessage(m.id, from, topic, payload, corr)));
+        messenger.deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
     }
 
     void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
-        message(m, to, Frame.Message.Kind.SEND, topic, 0, payload);
+        messenger.send(m, to, topic, payload);
     }
 
     void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
-        validate(topic, payload);
-        List<String> failed = new ArrayList<>();
-        for (FellowshipMember x : m.roster.members()) {
-            if (x.node().equals(self())) {
-                continue;
-            }
-            try {
-                message(m, x.node(), Frame.Message.Kind.SEND, topic, 0, payload);
-            } catch (FellowshipException e) {
-                failed.add(x.node().shortId());
-            }
-        }
-        if (!failed.isEmpty()) {
-            throw new FellowshipException("the broadcast did not go to " + failed
-                    + ": their outbound queues are full or they are unreachable");
-        }
+        messenger.broadcast(m, topic, payload);
     }
 
     CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
             Duration timeout) {
-        CompletableFuture<FellowshipMessage> future = new CompletableFuture<>();
-        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-            future.completeExceptionally(new FellowshipException("a request timeout is between 0 and 1 hour"));
-            return future;
-        }
-        long corr = nextCorrelation();
-        PendingRequest p = new PendingRequest(m.id, to, future);
-        requests.put(corr, p);
-        try {
-            message(m, to, Frame.Message.Kind.REQUEST, topic, corr, payload);
-        } catch (FellowshipException e) {
-            requests.remove(corr, p);
-            future.completeExceptionally(e);
-            return future;
-        }
-        loop.schedule(() -> {
-            if (requests.remove(corr, p)) {
-                future.completeExceptionally(new FellowshipException("no reply from " + to.shortId() + " on '"
-                        + topic + "' within " + timeout.toMillis() + " ms"));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return future;
+        return messenger.request(m, to, topic, payload, timeout);
     }
 
     void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
-        if (request.correlation() == 0) {
-            throw new FellowshipException("that message is not a request");
-        }
-        message(m, request.from(), Frame.Message.Kind.REPLY, request.topic(), request.correlation(), payload);
-    }
-
-    private void message(Membership m, NodeId to, Frame.Message.Kind kind, String topic, long corr, byte[] payload)
-            throws FellowshipException {
-        validate(topic, payload);
-        if (m.gone) {
-            throw new FellowshipException("this node is no longer in fellowship " + m.id);
-        }
-        if (to.equals(self())) {
-            byte[] copy = payload.clone(); // delivered later: the caller may change its array meanwhile
-            loop.execute(() -> guarded("local delivery", () -> deliver(m, to, kind, topic, corr, copy)));
-            return;
-        }
-        FellowshipMember x = m.member(to).orElseThrow(() -> new FellowshipException(to.shortId()
-                + " is not a member of fellowship " + m.id));
-        // no defensive copy: send encodes the frame before it returns
-        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, payload))) {
-            throw new FellowshipException("member " + to.shortId() + " is not keeping up (its outbound queue is "
-                    + "full) or cannot be reached; try again later");
-        }
-    }
-
-    private static void validate(String topic, byte[] payload) throws FellowshipException {
-        if (topic == null || topic.isEmpty() || ByteBufUtil.utf8Bytes(topic) > 128) {
-            throw new FellowshipException("a topic is 1 to 128 bytes");
-        }
-        if (payload == null || payload.length > MAX_PAYLOAD) {
-            throw new FellowshipException("a payload is at most " + MAX_PAYLOAD + " bytes");
-        }
+        messenger.reply(m, request, payload);
     }
 
     private void failRequests(FellowshipId id, Optional<NodeId> to, String why) {
-        requests.forEach((corr, p) -> {
-            if (p.fellowship().equals(id) && (to.isEmpty() || to.get().equals(p.to())) && requests.remove(corr, p)) {
-                p.future().completeExceptionally(new FellowshipException(why));
-            }
-        });
+        messenger.failRequests(id, to, why);
     }
 
     // ---------------------------------------------------------------- helpers

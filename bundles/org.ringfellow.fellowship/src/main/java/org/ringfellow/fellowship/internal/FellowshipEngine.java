@@ -91,6 +91,12 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private static final int FORMER_NOTICES = 5;
     /** A member the Ring calls alive but that acknowledges no roster (not even the refreshes) this long is gone. */
     private static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /**
+     * A member that hears no roster from an acting coordinator, and coordinates nothing itself,
+     * this long gives the fellowship up (a member removed while cut off, whose news nobody left can
+     * tell it; a roster whose majority is gone for good): it leaves, releasing its reservation.
+     */
+    static final long ORPHAN_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final NodeIdentity identity;
     private final Ring ring;
@@ -100,9 +106,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** The engine's thread and clock; in a node, the event loop that also runs every channel connection. */
     private final Scheduler loop;
     private final FrameTransport transport;
+    /** Send, broadcast, request and reply, and the requests waiting for replies. */
+    private final Messenger messenger;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
-    private final Map<Long, PendingRequest> requests = new ConcurrentHashMap<>();
     /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
     private final Map<FellowshipId, Long> recentlyLeft = new ConcurrentHashMap<>();
     private static final long REJOIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -110,8 +117,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
-    /** Replies that answer no request this node sent to that member (forged, or too late). */
-    private final AtomicLong unsolicited = new AtomicLong();
     /** Rosters of a new epoch without signed votes of a majority for their coordinator. */
     private final AtomicLong unproven = new AtomicLong();
     /** Whiteboard listeners: every event of every fellowship this node belongs to. */
@@ -127,8 +132,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
     }
 
-    private record PendingRequest(FellowshipId fellowship, NodeId to, CompletableFuture<FellowshipMessage> future) {
-    }
 
     /**
      * @param node the local node: its identity, what it contributes, and where reservations are made
@@ -161,13 +164,44 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      */
     FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings, Scheduler scheduler,
             FrameTransport.Factory transports) {
+        this(node, ring, store, settings, scheduler, transports, null);
+    }
+
+    /**
+     * As above, with the store writes on a given executor ({@code null}: a thread of their own);
+     * the simulation runs them at once.
+     */
+    FellowshipEngine(NodeService node, Ring ring, NodeStore.Namespace store, Settings settings, Scheduler scheduler,
+            FrameTransport.Factory transports, java.util.concurrent.Executor storeWriter) {
         this.node = node;
         this.identity = node.identity();
         this.ring = ring;
-        this.reservations = new Reservations(node, store, identity.id().shortId());
+        this.reservations = storeWriter == null ? new Reservations(node, store, identity.id().shortId())
+                : new Reservations(node, store, storeWriter);
         this.settings = settings;
         this.loop = scheduler;
         this.transport = transports.create(this::admit, this::onFrame);
+        this.messenger = new Messenger(new Messenger.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public Link linkTo(Membership m, FellowshipMember member) {
+                return FellowshipEngine.this.linkTo(m, member);
+            }
+
+            @Override
+            public long nextCorrelation() {
+                return FellowshipEngine.this.nextCorrelation();
+            }
+
+            @Override
+            public void later(String what, Runnable task) {
+                loop.execute(() -> guarded(what, task));
+            }
+        }, scheduler);
     }
 
     /**
@@ -188,8 +222,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         publishChannel(s.advertisedHost().isPresent() ? advertised.toString() : Integer.toString(bound.getPort()));
         // Memberships do not survive a restart. Tell the members of each fellowship this node was in
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
-        reservations.rosters().forEach((id, encoded) -> loop.execute(() -> guarded("leave after restart",
-                () -> leaveAfterRestart(id, encoded))));
+        reservations.rosters().forEach((id, encoded) -> {
+            Optional<Long> voted = reservations.keptVote(id);
+            loop.execute(() -> guarded("leave after restart", () -> leaveAfterRestart(id, encoded, voted)));
+        });
         reservations.dropLegacy();
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
@@ -226,7 +262,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.stale-epoch", stale.get());
         m.put("drop.non-member", nonMember.get());
         m.put("drop.protocol-violation", violations.get());
-        m.put("drop.unsolicited-reply", unsolicited.get());
+        m.put("drop.unsolicited-reply", messenger.unsolicited());
         m.put("drop.unproven-roster", unproven.get());
         m.put("store.write-failures", reservations.writeFailures());
         return m;
@@ -300,11 +336,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         transport.close();
         loop.shutdown();
         reservations.close();
-        requests.values().forEach(p -> p.future().completeExceptionally(new FellowshipException("the node stopped")));
-        requests.clear();
+        messenger.close();
     }
 
-    private void leaveAfterRestart(FellowshipId id, String encoded) {
+    private void leaveAfterRestart(FellowshipId id, String encoded, Optional<Long> voted) {
         try {
             Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(Base64.getDecoder().decode(encoded)));
             if (f instanceof Frame.RosterUpdate ru && ru.roster().fellowship().equals(id)
@@ -313,8 +348,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         ru.roster().members().size() - 1);
                 for (FellowshipMember x : ru.roster().members()) {
                     if (!x.node().equals(self())) {
+                        // every vote is kept before it is sent; without a kept vote it may have been in any epoch
+                        Roster r = ru.roster();
+                        long v = voted.map(e -> Math.max(e, r.epoch())).orElse(Frame.Leave.UNKNOWN_VOTE);
                         transport.link(x.node(), x.channel(), Purpose.of(id)).send(new Frame.Leave(id,
-                                ru.roster().epoch()));
+                                r.epoch(), r.version(), v));
                     }
                 }
             }
@@ -326,7 +364,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void keep(Membership m) {
         ByteBuf buf = Unpooled.buffer();
         FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), buf);
-        reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)));
+        reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)), m.votedEpoch);
     }
 
     // ---------------------------------------------------------------- FellowshipService
@@ -351,6 +389,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                     advertised);
             Roster first = new Roster(spec.id(), 1, 1, self(), List.of(me));
             Membership m = new Membership(this, spec, first, sign(first));
+            m.heardCoordinatorNanos = loop.nanoTime();
             m.acting = true;
             m.founding = Optional.of(result);
             m.founded = false;
@@ -443,7 +482,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         } else if (frame instanceof Frame.Ack f && f.fellowship().equals(id)) {
             onAck(m, link.node(), f);
         } else if (frame instanceof Frame.Leave f && f.fellowship().equals(id)) {
-            onLeave(m, link.node());
+            onLeave(m, link.node(), f);
         } else if (frame instanceof Frame.Dissolve f && f.fellowship().equals(id)) {
             onDissolve(m, link.node(), f);
         } else {
@@ -510,6 +549,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         accepted.remove(r.fellowship());
         Membership m = new Membership(this, a.spec(), r, update.signature());
+        m.heardCoordinatorNanos = loop.nanoTime();
         m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
         keep(m);
@@ -742,10 +782,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         long versionBefore = m.roster.version();
         m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
         m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.contains(n)
+                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.containsKey(n)
                         || now - m.lastHeard.get(n) > SILENCE_NANOS))
                 .findFirst().ifPresent(n -> {
-                    if (alive(n) && !m.leftAnnounced.contains(n)) {
+                    if (alive(n) && !m.leftAnnounced.containsKey(n)) {
                         LOG.warn("Fellowship {}: member {} has acknowledged nothing for {} s; removing it", m.id,
                                 n.shortId(), TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS));
                     }
@@ -795,9 +835,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
     private boolean committed(Membership m) {
         long version = m.roster.version();
-        long holders = eligible(m).stream().filter(n -> n.equals(self()) || m.acked.getOrDefault(n, -1L) >= version)
+        List<NodeId> ackers = ackers(m);
+        long holders = ackers.stream().filter(n -> n.equals(self()) || m.acked.getOrDefault(n, -1L) >= version)
                 .count();
-        return holders >= quorum(m);
+        return holders >= majority(ackers);
     }
 
     private void onAck(Membership m, NodeId from, Frame.Ack ack) {
@@ -830,6 +871,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         if (r.equals(cur)) {
+            m.heardCoordinatorNanos = loop.nanoTime();
             acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
             return;
         }
@@ -865,15 +907,20 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      */
     private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
         byte[] body = voteBytes(m.id, r.epoch(), r.coordinator());
-        long valid = votes.entrySet().stream().filter(v -> !m.leftAnnounced.contains(v.getKey()))
+        // Not the electorate of an election: installing a proven roster makes no second coordinator, so
+        // this check needs no more than to stop a member that names itself without votes; and the
+        // winner's votes were counted over its own roster, which may differ from this node's by one change.
+        List<NodeId> electorate = ackers(m);
+        long valid = votes.entrySet().stream().filter(v -> electorate.contains(v.getKey()))
                 .filter(v -> m.member(v.getKey()).or(() -> Optional.ofNullable(m.former.get(v.getKey())))
                         .map(x -> verifyWith(x.publicKey(), body, v.getValue())).orElse(false))
                 .count();
-        return valid >= quorum(m);
+        return valid >= majority(electorate);
     }
 
     private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
         Roster old = m.roster;
+        m.heardCoordinatorNanos = loop.nanoTime();
         m.setRoster(next);
         m.rosterSignature = sig;
         m.rosterVotes = votes;
@@ -895,7 +942,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         keep(m);
         acknowledge(m);
-        m.leftAnnounced.retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
+        m.leftAnnounced.keySet().retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
         for (FellowshipMember x : old.members()) {
             if (!next.contains(x.node())) {
                 m.former.put(x.node(), x);
@@ -967,9 +1014,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             return;
         }
         if (m.roster.coordinator().equals(self()) && m.acting) {
-            List<NodeId> eligible = eligible(m);
+            List<NodeId> eligible = ackers(m);
             long alive = eligible.stream().filter(this::alive).count();
-            if (alive < quorum(m)) {
+            if (alive < majority(eligible)) {
                 m.acting = false;
                 LOG.warn("Fellowship {}: only {} of {} members are alive here; this coordinator steps down", m.id,
                         alive, eligible.size());
@@ -981,6 +1028,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             // Anti-entropy: a roster lost with a broken connection reaches its member on the next round.
             long now = loop.nanoTime();
+            m.heardCoordinatorNanos = now;
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
                 Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
@@ -997,48 +1045,67 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             return;
         }
+        long now = loop.nanoTime();
+        if (m.founding.isEmpty() && now - m.heardCoordinatorNanos > ORPHAN_NANOS) {
+            LOG.warn("Fellowship {}: no roster from an acting coordinator for {} s; this node gives it up", m.id,
+                    TimeUnit.NANOSECONDS.toSeconds(ORPHAN_NANOS));
+            Roster r = m.roster;
+            broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
+            dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
+            return;
+        }
         if (!coordinatorGone(m)) {
             m.goneSinceNanos = 0;
             return;
         }
-        long now = loop.nanoTime();
         if (m.goneSinceNanos == 0) {
             m.goneSinceNanos = now;
         }
         NodeId coordinator = m.roster.coordinator();
-        List<NodeId> order = m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !m.leftAnnounced.contains(n) && alive(n) && (!n.equals(coordinator) || n.equals(self())))
-                .toList();
-        int rank = order.indexOf(self());
-        long patience = settings.voteTimeout().toNanos() * 3 * Math.max(0, rank);
-        if (rank < 0 || now - m.goneSinceNanos < patience) {
-            return; // someone ranked before this node should take over
-        }
-        if (m.election.isPresent() && now - m.election.get().askedAtNanos < settings.voteTimeout().toNanos()) {
+        int rank = Succession.rank(m.roster, self(), m.leftAnnounced.keySet(), this::alive);
+        Succession.Step step = Succession.next(rank, now, m.goneSinceNanos, settings.voteTimeout().toNanos(),
+                m.election, m.votedEpoch, m.grantedAtNanos);
+        if (step == Succession.Step.WAIT) {
             return;
         }
-        Membership.Election e;
-        if (m.election.isPresent() && m.election.get().epoch == m.votedEpoch) {
-            e = m.election.get();
+        if (step == Succession.Step.ASK_AGAIN) {
+            Membership.Election e = m.election.get();
+            e.askedAtNanos = now;
+            e.asks++;
+            if (e.durable) {
+                ask(m, e);
+            }
         } else {
             long epoch = Math.max(m.roster.epoch(), m.votedEpoch) + 1;
             m.votedEpoch = epoch;
             m.votedFor = Optional.of(self());
-            e = new Membership.Election(epoch);
-            e.votes.add(self());
-            e.signatures.put(self(), identity.sign(voteBytes(m.id, epoch, self())));
-            m.election = Optional.of(e);
+            Membership.Election fresh = new Membership.Election(epoch);
+            fresh.votes.add(self());
+            fresh.signatures.put(self(), identity.sign(voteBytes(m.id, epoch, self())));
+            fresh.askedAtNanos = now;
+            fresh.asks = 1;
+            m.election = Optional.of(fresh);
             LOG.info("Fellowship {}: coordinator {} is gone; asking for votes for epoch {}", m.id,
                     coordinator.shortId(), epoch);
+            // its own vote is kept before anyone hears of the election
+            afterVoteKept(m, epoch, () -> {
+                if (m.election.isPresent() && m.election.get() == fresh) {
+                    fresh.durable = true;
+                    ask(m, fresh);
+                }
+            });
         }
-        e.askedAtNanos = now;
-        if (e.votes.size() >= quorum(m)) {
+    }
+
+    /** Wins at once if this node's vote is enough, else asks the others for theirs. */
+    private void ask(Membership m, Membership.Election e) {
+        if (won(m, e)) {
             win(m, e);
             return;
         }
         Frame.VoteRequest ask = new Frame.VoteRequest(m.id, e.epoch);
         for (FellowshipMember x : m.roster.members()) {
-            if (!x.node().equals(self()) && !m.leftAnnounced.contains(x.node())) {
+            if (!x.node().equals(self()) && !m.leftAnnounced.containsKey(x.node())) {
                 linkTo(m, x).send(ask);
             }
         }
@@ -1046,13 +1113,14 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void onVoteRequest(Membership m, Link link, Frame.VoteRequest req) {
         NodeId candidate = link.node();
-        boolean grant = !m.leftAnnounced.contains(candidate) && req.epoch() > m.roster.epoch()
+        boolean grant = !m.leftAnnounced.containsKey(candidate) && req.epoch() > m.roster.epoch()
                 && (m.votedEpoch < req.epoch() || (m.votedEpoch == req.epoch()
                         && m.votedFor.equals(Optional.of(candidate))))
                 && (coordinatorGone(m) || m.roster.coordinator().equals(candidate));
         if (grant) {
             m.votedEpoch = req.epoch();
             m.votedFor = Optional.of(candidate);
+            m.grantedAtNanos = loop.nanoTime();
             if (m.election.isPresent() && m.election.get().epoch < req.epoch()) {
                 m.election = Optional.empty();
             }
@@ -1060,8 +1128,33 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 m.acting = false;
             }
         }
-        link.send(grant ? new Frame.Vote(m.id, req.epoch(), true, identity.sign(voteBytes(m.id, req.epoch(), candidate)))
-                : new Frame.Vote(m.id, req.epoch(), false));
+        if (!grant) {
+            link.send(new Frame.Vote(m.id, req.epoch(), false));
+            return;
+        }
+        Frame.Vote vote = new Frame.Vote(m.id, req.epoch(), true, identity.sign(voteBytes(m.id, req.epoch(), candidate)));
+        afterVoteKept(m, req.epoch(), () -> link.send(vote));
+    }
+
+    /**
+     * Runs {@code then} on the engine's thread once the store holds the epoch this node just voted
+     * in (its own candidacy or a vote granted), unless the fellowship is gone by then. A node that
+     * restarts tells the members the highest epoch it may have voted in ({@link Frame.Leave}); a
+     * vote sent before it was kept could be forgotten, and the member left out of a majority it
+     * belongs to.
+     */
+    private void afterVoteKept(Membership m, long epoch, Runnable then) {
+        reservations.keepVote(m.id, Math.max(epoch, m.votedEpoch), () -> {
+            try {
+                loop.execute(() -> guarded("vote", () -> {
+                    if (!m.gone) {
+                        then.run();
+                    }
+                }));
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Fellowship {}: the engine stopped before its vote of epoch {} went out", m.id, epoch);
+            }
+        });
     }
 
     private void onVote(Membership m, NodeId voter, Frame.Vote vote) {
@@ -1078,7 +1171,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         e.votes.add(voter);
         e.signatures.put(voter, vote.signature());
-        if (e.votes.size() >= quorum(m)) {
+        if (won(m, e)) {
             win(m, e);
         }
     }
@@ -1095,7 +1188,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.acting = true;
         m.rosterVotes = Map.copyOf(e.signatures);
         LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
-                e.votes.size(), eligible(m).size());
+                e.votes.size(), voters(m, e.epoch).size());
         m.acked.clear();
         m.joins.clear();
         publish(m, new Roster(m.id, old.version() + 1, e.epoch, self(), members), Optional.empty());
@@ -1106,16 +1199,26 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (c.equals(self())) {
             return !m.acting;
         }
-        return m.leftAnnounced.contains(c) || !alive(c);
+        return m.leftAnnounced.containsKey(c) || !alive(c);
     }
 
-    private List<NodeId> eligible(Membership m) {
-        return m.roster.members().stream().map(FellowshipMember::node).filter(n -> !m.leftAnnounced.contains(n))
-                .toList();
+    /** Whether the votes of an election make a strict majority of its electorate ({@link Succession#won}). */
+    private boolean won(Membership m, Membership.Election e) {
+        return Succession.won(e.votes, voters(m, e.epoch));
     }
 
-    private int quorum(Membership m) {
-        return eligible(m).size() / 2 + 1;
+    /** The electorate of {@code epoch} over the roster held ({@link Succession#electorate}). */
+    private List<NodeId> voters(Membership m, long epoch) {
+        return Succession.electorate(m.roster, m.leftAnnounced, epoch);
+    }
+
+    /** The members whose acknowledgements commit the roster held ({@link Succession#ackers}). */
+    private List<NodeId> ackers(Membership m) {
+        return Succession.ackers(m.roster, m.leftAnnounced.keySet());
+    }
+
+    private static int majority(List<NodeId> members) {
+        return Succession.majority(members);
     }
 
     private boolean alive(NodeId node) {
@@ -1149,8 +1252,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     // ---------------------------------------------------------------- leave and dissolve
 
-    private void onLeave(Membership m, NodeId who) {
-        m.leftAnnounced.add(who);
+    private void onLeave(Membership m, NodeId who, Frame.Leave leave) {
+        m.leftAnnounced.put(who, leave);
         m.tried.put(who, loop.nanoTime()); // withdrew its resources: not invited straight back
         LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
         if (m.isCoordinator()) {
@@ -1177,7 +1280,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             LOG.info("Leaving fellowship {}", m.id);
             recentlyLeft.put(m.id, loop.nanoTime());
-            broadcastFrame(m, new Frame.Leave(m.id, m.roster.epoch()));
+            Roster r = m.roster;
+            broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
         });
     }
@@ -1226,124 +1330,35 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
     }
 
-    // ---------------------------------------------------------------- messaging
+    // ---------------------------------------------------------------- messaging (see Messenger)
 
     private void onMessage(Membership m, NodeId from, Frame.Message msg) {
         if (msg.epoch() < m.roster.epoch()) {
             stale.incrementAndGet();
             return;
         }
-        deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
-    }
-
-    private void deliver(Membership m, NodeId from, Frame.Message.Kind kind, String topic, long correlation,
-            byte[] payload) {
-        if (kind == Frame.Message.Kind.REPLY) {
-            PendingRequest p = requests.get(correlation);
-            if (p != null && p.fellowship().equals(m.id) && p.to().equals(from) && requests.remove(correlation, p)) {
-                p.future().complete(new FellowshipMessage(m.id, from, topic, payload, correlation));
-            } else {
-                unsolicited.incrementAndGet();
-                LOG.debug("Fellowship {}: dropped a reply from {} to no request of ours to it", m.id, from.shortId());
-            }
-            return;
-        }
-        long corr = kind == Frame.Message.Kind.REQUEST ? correlation : 0;
-        m.emit(FellowshipEvent.Type.MESSAGE, Optional.of(from),
-                Optional.of(new FellowshipMessage(m.id, from, topic, payload, corr)));
+        messenger.deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
     }
 
     void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
-        message(m, to, Frame.Message.Kind.SEND, topic, 0, payload);
+        messenger.send(m, to, topic, payload);
     }
 
     void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
-        validate(topic, payload);
-        List<String> failed = new ArrayList<>();
-        for (FellowshipMember x : m.roster.members()) {
-            if (x.node().equals(self())) {
-                continue;
-            }
-            try {
-                message(m, x.node(), Frame.Message.Kind.SEND, topic, 0, payload);
-            } catch (FellowshipException e) {
-                failed.add(x.node().shortId());
-            }
-        }
-        if (!failed.isEmpty()) {
-            throw new FellowshipException("the broadcast did not go to " + failed
-                    + ": their outbound queues are full or they are unreachable");
-        }
+        messenger.broadcast(m, topic, payload);
     }
 
     CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
             Duration timeout) {
-        CompletableFuture<FellowshipMessage> future = new CompletableFuture<>();
-        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-            future.completeExceptionally(new FellowshipException("a request timeout is between 0 and 1 hour"));
-            return future;
-        }
-        long corr = nextCorrelation();
-        PendingRequest p = new PendingRequest(m.id, to, future);
-        requests.put(corr, p);
-        try {
-            message(m, to, Frame.Message.Kind.REQUEST, topic, corr, payload);
-        } catch (FellowshipException e) {
-            requests.remove(corr, p);
-            future.completeExceptionally(e);
-            return future;
-        }
-        loop.schedule(() -> {
-            if (requests.remove(corr, p)) {
-                future.completeExceptionally(new FellowshipException("no reply from " + to.shortId() + " on '"
-                        + topic + "' within " + timeout.toMillis() + " ms"));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return future;
+        return messenger.request(m, to, topic, payload, timeout);
     }
 
     void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
-        if (request.correlation() == 0) {
-            throw new FellowshipException("that message is not a request");
-        }
-        message(m, request.from(), Frame.Message.Kind.REPLY, request.topic(), request.correlation(), payload);
-    }
-
-    private void message(Membership m, NodeId to, Frame.Message.Kind kind, String topic, long corr, byte[] payload)
-            throws FellowshipException {
-        validate(topic, payload);
-        if (m.gone) {
-            throw new FellowshipException("this node is no longer in fellowship " + m.id);
-        }
-        if (to.equals(self())) {
-            byte[] copy = payload.clone(); // delivered later: the caller may change its array meanwhile
-            loop.execute(() -> guarded("local delivery", () -> deliver(m, to, kind, topic, corr, copy)));
-            return;
-        }
-        FellowshipMember x = m.member(to).orElseThrow(() -> new FellowshipException(to.shortId()
-                + " is not a member of fellowship " + m.id));
-        // no defensive copy: send encodes the frame before it returns
-        if (!linkTo(m, x).send(new Frame.Message(m.id, m.roster.epoch(), kind, topic, corr, payload))) {
-            throw new FellowshipException("member " + to.shortId() + " is not keeping up (its outbound queue is "
-                    + "full) or cannot be reached; try again later");
-        }
-    }
-
-    private static void validate(String topic, byte[] payload) throws FellowshipException {
-        if (topic == null || topic.isEmpty() || ByteBufUtil.utf8Bytes(topic) > 128) {
-            throw new FellowshipException("a topic is 1 to 128 bytes");
-        }
-        if (payload == null || payload.length > MAX_PAYLOAD) {
-            throw new FellowshipException("a payload is at most " + MAX_PAYLOAD + " bytes");
-        }
+        messenger.reply(m, request, payload);
     }
 
     private void failRequests(FellowshipId id, Optional<NodeId> to, String why) {
-        requests.forEach((corr, p) -> {
-            if (p.fellowship().equals(id) && (to.isEmpty() || to.get().equals(p.to())) && requests.remove(corr, p)) {
-                p.future().completeExceptionally(new FellowshipException(why));
-            }
-        });
+        messenger.failRequests(id, to, why);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -54,7 +54,8 @@ final class Membership implements Fellowship {
     long votedEpoch;
     Optional<NodeId> votedFor = Optional.empty();
     Optional<Election> election = Optional.empty();
-    final Set<NodeId> leftAnnounced = new HashSet<>();
+    /** Members that announced their leave, with what they said (the roster they held, their last vote). */
+    final Map<NodeId, org.ringfellow.fellowship.internal.wire.Frame.Leave> leftAnnounced = new HashMap<>();
     /**
      * Members removed from the roster (read by the channel gate on I/O threads). They may still
      * deliver a roster of a later epoch, and the coordinator tells them the news a few times.
@@ -90,6 +91,10 @@ final class Membership implements Fellowship {
     }
     long goneSinceNanos;
     long lastRefreshNanos;
+    /** When a roster last came from an acting coordinator (or this node acted as one); see {@code ORPHAN_NANOS}. */
+    long heardCoordinatorNanos;
+    /** When this node last granted its vote to another candidate. */
+    long grantedAtNanos = Long.MIN_VALUE / 2;
 
     /** A candidate's election for one epoch. */
     static final class Election {
@@ -98,6 +103,10 @@ final class Membership implements Fellowship {
         /** Each vote's signature over (fellowship, epoch, this node): the proof shown with the rosters. */
         final Map<NodeId, byte[]> signatures = new HashMap<>();
         long askedAtNanos;
+        /** Set once this node's own vote is kept in the store: only then are the others asked. */
+        boolean durable;
+        /** How many times the others were asked for their votes. */
+        int asks;
 
         Election(long epoch) {
             this.epoch = epoch;

@@ -43,8 +43,15 @@ public sealed interface Frame {
         public enum Kind { SEND, REQUEST, REPLY }
     }
 
-    /** The sender leaves the fellowship. */
-    record Leave(FellowshipId fellowship, long epoch) implements Frame {
+    /**
+     * The sender leaves the fellowship. It says which roster it held when it left ({@code epoch},
+     * {@code version}) and the highest epoch it voted in ({@code votedEpoch}, {@link #UNKNOWN_VOTE}
+     * after a restart, which forgets votes): only a leaver that held the receiver's roster and
+     * cannot have voted in an election's epoch may be left out of that election's majority.
+     */
+    record Leave(FellowshipId fellowship, long epoch, long version, long votedEpoch) implements Frame {
+        /** The votes of a node that restarted: not known, so possibly in any epoch. */
+        public static final long UNKNOWN_VOTE = Long.MAX_VALUE;
     }
 
     /** The coordinator dissolves the fellowship. */

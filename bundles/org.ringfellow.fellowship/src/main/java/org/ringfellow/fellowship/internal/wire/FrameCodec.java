@@ -35,7 +35,7 @@ public final class FrameCodec {
 
     /** The largest frame body: the largest payload plus room for a full roster and headers. */
     public static final int MAX_FRAME = FellowshipService.MAX_PAYLOAD + (256 << 10);
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
     static final int MAX_TOPIC = 128;
     /** The bytes of a message frame besides its fellowship id, topic and payload. */
     public static final int MESSAGE_OVERHEAD = 1 + 1 + 2 + 8 + 1 + 2 + 8 + 4;
@@ -92,6 +92,8 @@ public final class FrameCodec {
             out.writeByte(LEAVE);
             writeString(out, f.fellowship().value());
             out.writeLong(f.epoch());
+            out.writeLong(f.version());
+            out.writeLong(f.votedEpoch());
         } else if (frame instanceof Frame.Dissolve f) {
             out.writeByte(DISSOLVE);
             writeString(out, f.fellowship().value());
@@ -193,7 +195,17 @@ public final class FrameCodec {
                     byte[] payload = readBytesInt(in, FellowshipService.MAX_PAYLOAD);
                     yield new Frame.Message(id, epoch, Frame.Message.Kind.values()[kind], topic, corr, payload);
                 }
-                case LEAVE -> new Frame.Leave(readFellowship(in, expected), in.readLong());
+                case LEAVE -> {
+                    FellowshipId id = readFellowship(in, expected);
+                    long epoch = in.readLong();
+                    long held = in.readLong();
+                    long voted = in.readLong();
+                    if (epoch < 1 || held < 1 || voted < epoch) {
+                        throw new MalformedFrameException("a leave of roster e" + epoch + " v" + held
+                                + " that voted in epoch " + voted);
+                    }
+                    yield new Frame.Leave(id, epoch, held, voted);
+                }
                 case DISSOLVE -> new Frame.Dissolve(readFellowship(in, expected), in.readLong());
                 case VOTE_REQUEST -> new Frame.VoteRequest(readFellowship(in, expected), in.readLong());
                 case VOTE -> new Frame.Vote(readFellowship(in, expected), in.readLong(), in.readBoolean(), readBytes(in, 64));

@@ -93,7 +93,7 @@ class ChannelTransportTest {
         Purpose[] order = {Purpose.INVITE, Purpose.of(F), Purpose.of(new FellowshipId("other")), Purpose.of(F)};
         for (Purpose p : order) {
             Link link = a.link(ib.id(), at, p);
-            assertTrue(link.send(new Frame.Leave(F, 1)));
+            assertTrue(link.send(new Frame.Leave(F, 1, 1, 1)));
             Received r = receivedByB.poll(20, TimeUnit.SECONDS);
             assertTrue(r != null);
             assertEquals(p, r.link().purpose(), "a connection is labelled with the purpose it asked for");

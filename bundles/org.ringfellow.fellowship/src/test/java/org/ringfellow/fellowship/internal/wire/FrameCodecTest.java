@@ -73,7 +73,9 @@ class FrameCodecTest {
                 new byte[] {1, 2, 3}));
         assertEquals(Frame.Message.Kind.REQUEST, m.kind());
         assertArrayEquals(new byte[] {1, 2, 3}, m.payload());
-        assertEquals(new Frame.Leave(F, 2), roundTrip(new Frame.Leave(F, 2)));
+        assertEquals(new Frame.Leave(F, 2, 5, 3), roundTrip(new Frame.Leave(F, 2, 5, 3)));
+        assertEquals(new Frame.Leave(F, 2, 5, Frame.Leave.UNKNOWN_VOTE),
+                roundTrip(new Frame.Leave(F, 2, 5, Frame.Leave.UNKNOWN_VOTE)));
         assertEquals(new Frame.Dissolve(F, 2), roundTrip(new Frame.Dissolve(F, 2)));
         assertEquals(new Frame.VoteRequest(F, 4), roundTrip(new Frame.VoteRequest(F, 4)));
         Frame.Vote v = (Frame.Vote) roundTrip(new Frame.Vote(F, 4, true, voteA));
@@ -110,6 +112,13 @@ class FrameCodecTest {
         writeString(badId, "Not Valid!");
         badId.writeLong(1);
         assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(badId));
+        // A leave whose last vote is below the epoch of the roster it held, or of no roster.
+        for (long[] bad : new long[][] {{3, 1, 2}, {0, 1, 1}, {1, 0, 1}}) {
+            ByteBuf leave = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(5);
+            writeString(leave, F.value());
+            leave.writeLong(bad[0]).writeLong(bad[1]).writeLong(bad[2]);
+            assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(leave), java.util.Arrays.toString(bad));
+        }
         // An over-long topic.
         ByteBuf topic = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(4);
         writeString(topic, F.value());
@@ -147,7 +156,7 @@ class FrameCodecTest {
             byte[] junk = new byte[random.nextInt(64)];
             random.nextBytes(junk);
             if (junk.length > 0) {
-                junk[0] = 1; // the right version, so the decoder goes further
+                junk[0] = FrameCodec.VERSION; // the right version, so the decoder goes further
             }
             if (junk.length > 1) {
                 junk[1] = (byte) (1 + random.nextInt(9));

@@ -80,22 +80,34 @@ public class NodeProcessIT {
     @Test
     public void givenNoHeapSetting_thenTheNodeKeepsTheShippedHeap_andTheOperatorsSettingWins() throws Exception {
         node.start();
-        assertEquals("the shipped -Xmx512M is in effect", 512L << 20, maxHeapBytes());
+        String shipped = flags();
+        assertEquals("the shipped -Xmx512M is in effect", 512L << 20, maxHeapBytes(shipped));
+        // the footprint settings (docs/benchmarks.md, "Node footprint") reach the node's JVM
+        assertTrue("the serial collector:\n" + shipped, shipped.contains("-XX:+UseSerialGC"));
+        assertTrue("the native heap trimmed every 5 s:\n" + shipped, shipped.contains("-XX:TrimNativeHeapInterval=5000"));
         node.stop();
         node.start(Map.of("JAVA_MAX_MEM", "300M"));
-        assertEquals("the operator's JAVA_MAX_MEM is in effect", 300L << 20, maxHeapBytes());
+        assertEquals("the operator's JAVA_MAX_MEM is in effect", 300L << 20, maxHeapBytes(flags()));
         node.stop();
-        node.start(Map.of("EXTRA_JAVA_OPTS", "-Xmx200M"));
-        assertEquals("an -Xmx in EXTRA_JAVA_OPTS wins", 200L << 20, maxHeapBytes());
+        node.start(Map.of("EXTRA_JAVA_OPTS", "-Xmx200M -XX:+UseG1GC"));
+        String own = flags();
+        assertEquals("an -Xmx in EXTRA_JAVA_OPTS wins", 200L << 20, maxHeapBytes(own));
+        assertTrue("the operator's collector wins:\n" + own, own.contains("-XX:+UseG1GC"));
+        assertFalse("no second collector:\n" + own, own.contains("-XX:+UseSerialGC"));
     }
 
-    /** The node JVM's effective MaxHeapSize, as jcmd reads it from the running process. */
-    private long maxHeapBytes() throws Exception {
+    /** The node JVM's flags, as jcmd reads them from the running process. */
+    private String flags() throws Exception {
         long pid = node.pid().orElseThrow(() -> new AssertionError("the node runs"));
         Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(pid), "VM.flags")
                 .redirectErrorStream(true).start();
         String flags = new String(p.getInputStream().readAllBytes());
         p.waitFor();
+        return flags;
+    }
+
+    /** The effective MaxHeapSize in the given flags. */
+    private static long maxHeapBytes(String flags) {
         Matcher m = Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(flags);
         assertTrue("jcmd shows the heap size:\n" + flags, m.find());
         return Long.parseLong(m.group(1));

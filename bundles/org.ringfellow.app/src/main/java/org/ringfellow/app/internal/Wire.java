@@ -52,6 +52,12 @@ final class Wire {
     }
 
     record Fetch(String digest, long offset) {
+        Fetch {
+            required("digest", digest, 80);
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+            }
+        }
     }
 
     record Envelope(String topic, byte[] payload) {
@@ -76,6 +82,13 @@ final class Wire {
     }
 
     record Status(String node, String nodeName, String containerId, String driver, AppState state, String message) {
+        Status {
+            required("node", node, 128);
+            if (state == null) {
+                throw new IllegalArgumentException("state is required");
+            }
+        }
+
         MemberStatus toMemberStatus() {
             return new MemberStatus(node, nodeName, containerId, driver, state, message);
         }
@@ -86,6 +99,13 @@ final class Wire {
     }
 
     record Http(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
+        Http {
+            required("method", method, 16);
+            if (path == null || path.length() > 8192) {
+                throw new IllegalArgumentException("path is required, at most 8192 characters");
+            }
+        }
+
         HttpRequest toRequest() {
             return new HttpRequest(method, path, query == null ? "" : query, headers == null ? Map.of() : headers,
                     body == null ? new byte[0] : body);
@@ -110,6 +130,18 @@ final class Wire {
     }
 
     record LogRead(long offset) {
+        LogRead {
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+            }
+        }
+    }
+
+    /** A field a body cannot do without: present, not empty, at most {@code max} characters. */
+    private static void required(String field, String value, int max) {
+        if (value == null || value.isEmpty() || value.length() > max) {
+            throw new IllegalArgumentException(field + " is required, 1-" + max + " characters");
+        }
     }
 
     record LogAnswer(String text, long nextOffset) {

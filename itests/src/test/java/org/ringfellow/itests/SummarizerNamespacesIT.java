@@ -31,8 +31,9 @@ import org.ringfellow.itests.browser.HeadlessChromium;
  * budget, made of sentences of the documents, with islands on the three members; the page, in
  * headless Chromium on this machine, takes three pasted documents and shows the summary, its
  * origins and the plot of every island's fitness; bodies over the
- * bounds are refused (50 MB declared or chunked: 413 from the ingress) and the app keeps serving; a member that does not coordinate is killed with {@code kill -9} while a
- * run is on, and that run still answers with a valid summary.
+ * bounds are refused (50 MB declared or chunked: 413 from the ingress) and the app keeps serving; a
+ * member that only evolves an island (it neither coordinates nor carries the request) is killed with
+ * {@code kill -9} while a run is on, and that run still answers with a valid summary.
  */
 public class SummarizerNamespacesIT {
 
@@ -225,20 +226,31 @@ public class SummarizerNamespacesIT {
             Files.deleteIfExists(big);
         }
 
-        // kill -9 of a member that does not coordinate, while a run is on
+        // kill -9, while a run is on, of a member that only evolves an island: neither the coordinator nor a
+        // node the request passes through. The request goes in at the third member, which hands it to the
+        // coordinator over the fellowship (through the node outside, it would be passed over HTTP to a member
+        // picked at random, and the kill of that member would take the request's connection with it: 502,
+        // as with any proxy whose upstream dies mid-request; docs/apps.md)
         int coordinator = coordinatorIndex(members);
         assertTrue("a member coordinates app.summarizer", coordinator >= 0);
         int victim = -1;
+        int entry = -1;
         for (int i = 0; i < ids.size(); i++) {
             if (i != coordinator && members.containsKey(ids.get(i))) {
-                victim = i;
+                if (victim < 0) {
+                    victim = i;
+                } else {
+                    entry = i;
+                }
             }
         }
+        assertTrue("two members besides the coordinator: " + members, victim >= 0 && entry >= 0);
+        int in = entry;
         String coordinatorId = ids.get(coordinator);
         int runsBefore = runsStarted(founder, coordinatorId);
         CompletableFuture<Answer> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return summarize(out, LONG_DOCUMENTS, LONG_WORDS, 5000, 14, 0);
+                return summarize(in, LONG_DOCUMENTS, LONG_WORDS, 5000, 14, 0);
             } catch (Exception e) {
                 return new Answer(-1, e.toString());
             }

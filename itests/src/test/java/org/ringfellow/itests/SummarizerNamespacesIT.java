@@ -31,9 +31,10 @@ import org.ringfellow.itests.browser.HeadlessChromium;
  * budget, made of sentences of the documents, with islands on the three members; the page, in
  * headless Chromium on this machine, takes three pasted documents and shows the summary, its
  * origins and the plot of every island's fitness; bodies over the
- * bounds are refused (50 MB declared or chunked: 413 from the ingress) and the app keeps serving; a
- * member that only evolves an island (it neither coordinates nor carries the request) is killed with
- * {@code kill -9} while a run is on, and that run still answers with a valid summary.
+ * bounds are refused (50 MB declared or chunked: 413 from the ingress, 300 KB: 413 from the app engine) and
+ * the app keeps serving; a member that only evolves an island (it neither coordinates nor carries the
+ * request) is killed with {@code kill -9} while a run is on, and that run still answers with a valid
+ * summary.
  */
 public class SummarizerNamespacesIT {
 
@@ -222,6 +223,14 @@ public class SummarizerNamespacesIT {
             Answer chunked = request(out, "/apps/summarizer/api/summarize", big, true);
             assertEquals(chunked.toString().substring(0, Math.min(300, chunked.toString().length())), 413,
                     chunked.status);
+            // over what the bridge hands an app (256 KiB) but under the ingress's 1 MiB: a prompt 413 from the
+            // app engine, on the node outside as on a member that does not coordinate
+            writeBody(big, 300_000);
+            for (int node : new int[] {out, firstOtherMember(members)}) {
+                Answer mid = request(node, "/apps/summarizer/api/summarize", big, false);
+                assertEquals("node " + (node + 1) + ": " + mid, 413, mid.status);
+                assertTrue(mid.toString(), mid.body.contains("the request body has 300"));
+            }
         } finally {
             Files.deleteIfExists(big);
         }
@@ -407,6 +416,17 @@ public class SummarizerNamespacesIT {
             }
         }
         return n;
+    }
+
+    /** The index of a member of the app that does not coordinate it. */
+    private int firstOtherMember(Map<String, String> members) throws Exception {
+        int coordinator = coordinatorIndex(members);
+        for (int i = 0; i < ids.size(); i++) {
+            if (i != coordinator && members.containsKey(ids.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no member besides the coordinator: " + members);
     }
 
     /** The index of the node that coordinates the summarizer's fellowship, or -1. */

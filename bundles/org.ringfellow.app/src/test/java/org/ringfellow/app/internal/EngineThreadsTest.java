@@ -328,6 +328,24 @@ class EngineThreadsTest {
     }
 
     @Test
+    void givenABodyOverWhatTheBridgeHandsAnApp_whenItArrivesForAnAppElsewhere_thenItIsRefusedWith413BeforeItTravels()
+            throws Exception {
+        SnapshotRing ring = new SnapshotRing();
+        Made a = node("a", ring);
+        Member self = member(a.id, "a", MemberState.ALIVE, Map.of());
+        NodeId runner = new NodeId(InMemoryNode.randomId());
+        // a runner whose ingress is nowhere: a request passed to it would come back 502
+        ring.view = RingView.of(1, self, List.of(self, member(runner, "b", MemberState.ALIVE,
+                Map.of(Labels.APPS, "calc", Labels.HTTP, "1"))));
+        int max = org.ringfellow.app.bridge.BridgeLimits.DEFAULTS.maxPayloadBytes();
+        HttpResponse r = a.engine.forward("calc", new HttpRequest("POST", "/", "", Map.of(), new byte[300_000]))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(413, r.status(), new String(r.body()));
+        assertEquals("app calc: the request body has 300000 bytes, more than the " + max + " an app is handed\n",
+                new String(r.body()));
+    }
+
+    @Test
     void givenTheMemberARequestWasPassedToDies_whenItsConnectionCloses_thenTheAnswerIs502NamingItAndItIsNotSentAgain()
             throws Exception {
         SnapshotRing ring = new SnapshotRing();

@@ -26,15 +26,15 @@ import org.ringfellow.itests.browser.HeadlessChromium;
 /**
  * Issue 13 across real nodes: four Karaf nodes, each in a network namespace of its own, with the
  * HTTP ingress, the runc driver and the bundle runtime. The summarizer is deployed with
- * {@code app:deploy} (its size is 3), so one node is outside its fellowship; every request goes
- * through that node's ingress, which passes it to a member. A summary comes back within the word
- * budget, made of sentences of the documents, with islands on the three members; the page, in
- * headless Chromium on this machine, takes three pasted documents and shows the summary, its
- * origins and the plot of every island's fitness; bodies over the
- * bounds are refused (50 MB declared or chunked: 413 from the ingress, 300 KB: 413 from the app engine) and
- * the app keeps serving; a member that only evolves an island (it neither coordinates nor carries the
- * request) is killed with {@code kill -9} while a run is on, and that run still answers with a valid
- * summary.
+ * {@code app:deploy} (its size is 3), so one node is outside its fellowship; requests go through
+ * that node's ingress, which passes them to a member. A summary comes back within the word budget,
+ * made of sentences of the documents, with islands on the three members; the page, in headless
+ * Chromium on this machine, takes three typed-in documents and shows the summary, its origins, the
+ * plot of every island's fitness and the member that evolved the winner; bodies over the bounds are
+ * refused (50 MB declared or chunked: 413 from the ingress; 300 KB: 413 from the app engine) and the
+ * app keeps serving; a member that only evolves an island (it neither coordinates nor carries the
+ * request, which goes in at the third member) is killed with {@code kill -9} while a run is on, and
+ * that run still answers with a valid summary.
  */
 public class SummarizerNamespacesIT {
 

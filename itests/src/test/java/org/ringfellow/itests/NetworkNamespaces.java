@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Several hosts on one machine: a network namespace per host, joined by veth pairs to a
  * bridge that lives in a switch namespace of its own, so nothing is added to the host's
- * network. Addresses are {@code 10.213.<subnet>.<host>/24}, inside these namespaces only.
- * Everything made is removed by {@link #close()}, which deletes the namespaces it created.
+ * network unless a test asks for it ({@link #joinThisMachine()}, for a browser on this machine).
+ * Addresses are {@code 10.213.<subnet>.<host>/24}, inside these namespaces only. Everything made
+ * is removed by {@link #close()}, which deletes the namespaces it created (and with the switch
+ * namespace the veth pair that joined this machine).
  */
 public final class NetworkNamespaces implements AutoCloseable {
 
@@ -18,6 +20,7 @@ public final class NetworkNamespaces implements AutoCloseable {
     private final int subnet;
     private final String switchNs;
     private final List<String> hosts = new ArrayList<>();
+    private String hostLink;
 
     private NetworkNamespaces(String prefix, int subnet) {
         this.prefix = prefix;
@@ -67,6 +70,28 @@ public final class NetworkNamespaces implements AutoCloseable {
     }
 
     /**
+     * Joins this machine (the test's own network namespace) to the bridge as
+     * {@code 10.213.<subnet>.254}, so that a program of the test, such as a browser, reaches every
+     * host. {@link #close()} removes the link.
+     *
+     * @return this machine's address on the bridge
+     */
+    public String joinThisMachine() throws IOException, InterruptedException {
+        if (hostLink == null) {
+            String link = prefix + "-host";
+            String peer = prefix + "vh";
+            ipQuiet("link", "delete", link);
+            ip("link", "add", link, "type", "veth", "peer", "name", peer, "netns", switchNs);
+            hostLink = link;
+            ip("-n", switchNs, "link", "set", peer, "master", "br0");
+            ip("-n", switchNs, "link", "set", peer, "up");
+            ip("addr", "add", address(254) + "/24", "dev", link);
+            ip("link", "set", link, "up");
+        }
+        return address(254);
+    }
+
+    /**
      * The address of a host.
      *
      * @param index the host number
@@ -95,6 +120,10 @@ public final class NetworkNamespaces implements AutoCloseable {
             ipQuiet("netns", "delete", ns);
         }
         hosts.clear();
+        if (hostLink != null) {
+            ipQuiet("link", "delete", hostLink);
+            hostLink = null;
+        }
         ipQuiet("netns", "delete", switchNs);
     }
 

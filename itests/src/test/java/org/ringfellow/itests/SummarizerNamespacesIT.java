@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,15 +19,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.ringfellow.itests.browser.HeadlessChromium;
 
 /**
  * Issue 13 across real nodes: four Karaf nodes, each in a network namespace of its own, with the
  * HTTP ingress, the runc driver and the bundle runtime. The summarizer is deployed with
- * {@code app:deploy} (its size is 3), so one node is outside its fellowship; every request goes
- * through that node's ingress, which passes it to a member. A summary comes back within the word
- * budget, made of sentences of the documents, with islands on the three members; bodies over the
- * bounds are refused (50 MB declared or chunked: 413 from the ingress) and the app keeps serving; a member that does not coordinate is killed with {@code kill -9} while a
- * run is on, and that run still answers with a valid summary.
+ * {@code app:deploy} (its size is 3), so one node is outside its fellowship; requests go through
+ * that node's ingress, which passes them to a member. A summary comes back within the word budget,
+ * made of sentences of the documents, with islands on the three members; the page, in headless
+ * Chromium on this machine, takes three typed-in documents and shows the summary, its origins, the
+ * plot of every island's fitness and the member that evolved the winner; bodies over the bounds are
+ * refused (50 MB declared or chunked: 413 from the ingress; 300 KB: 413 from the app engine) and the
+ * app keeps serving; a member that only evolves an island (it neither coordinates nor carries the
+ * request, which goes in at the third member) is killed with {@code kill -9} while a run is on, and
+ * that run still answers with a valid summary.
  */
 public class SummarizerNamespacesIT {
 
@@ -38,6 +46,8 @@ public class SummarizerNamespacesIT {
     private static final Pattern MEMBER = Pattern.compile("^([0-9a-f]{12})\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s");
     /** Test input (fixtures, not data): three documents of 40 sentences from a seeded generator. */
     private static final List<String> DOCUMENTS = documents(3, 120, 1500, 13);
+    /** What the page test types into the page's text areas (shorter: typing is key by key). */
+    private static final List<String> PAGE_DOCUMENTS = documents(3, 30, 1500, 23);
     /**
      * The run a member is killed in: a long summary (1,500 words, about a tenth of these documents)
      * makes each evaluation costly (redundancy is pairwise over the selected sentences), so the run
@@ -143,6 +153,67 @@ public class SummarizerNamespacesIT {
             assertTrue(id + " is a member " + members, members.keySet().stream().anyMatch(id::startsWith));
         }
 
+        // the page in headless Chromium on this machine (joined to the bridge), through the node outside:
+        // three documents pasted, the summary shown with its origins, the fitness plot drawn
+        net.joinThisMachine();
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            browser.open("http://" + net.address(out + 1) + ":" + HTTP_PORT + "/apps/summarizer/");
+            browser.driver().findElement(By.id("add")).click();
+            List<WebElement> areas = browser.driver().findElements(By.cssSelector("#docs textarea"));
+            assertEquals(3, areas.size());
+            for (int i = 0; i < 3; i++) {
+                areas.get(i).sendKeys(PAGE_DOCUMENTS.get(i));
+            }
+            for (String[] field : new String[][] {{"length", "" + WORDS}, {"generations", "40"}, {"seconds", "10"}}) {
+                WebElement e = browser.driver().findElement(By.id(field[0]));
+                e.clear();
+                e.sendKeys(field[1]);
+            }
+            browser.driver().findElement(By.id("go")).click();
+            browser.waitForVisible(By.id("result"), Duration.ofSeconds(90));
+            List<WebElement> items = browser.driver().findElements(By.cssSelector("#summary li"));
+            assertTrue("summary items shown", !items.isEmpty());
+            for (WebElement li : items) {
+                String text = li.getText();
+                String sentence = text.substring(0, text.lastIndexOf(" (document "));
+                assertTrue("'" + text + "' shows a sentence of the documents and its origin",
+                        PAGE_DOCUMENTS.stream().anyMatch(d -> d.contains(sentence))
+                                && text.matches(".*\\(document [123], sentence \\d+\\)$"));
+            }
+            String meta = browser.driver().findElement(By.id("meta")).getText();
+            assertTrue(meta, meta.contains("(budget " + WORDS + " words)"));
+            List<WebElement> lines = browser.driver().findElements(By.cssSelector("#plot polyline"));
+            assertEquals("best and mean of 3 islands drawn", 6, lines.size());
+            for (WebElement l : lines) {
+                assertTrue(l.getAttribute("points"), l.getAttribute("points").split(" ").length > 2);
+            }
+            // the member that evolved the winner: a row of the table, and its best is the best of all rows
+            List<WebElement> rows = browser.driver().findElements(By.cssSelector("#members tbody tr"));
+            assertEquals(3, rows.size());
+            Matcher winner = Pattern.compile("evolved by (\\S+) \\(island (\\d+)\\)").matcher(meta);
+            assertTrue(meta, winner.find());
+            double best = Double.NEGATIVE_INFINITY;
+            Double winnersBest = null;
+            for (WebElement row : rows) {
+                List<WebElement> cells = row.findElements(By.tagName("td"));
+                double b = cells.get(4).getText().equals("-") ? Double.NEGATIVE_INFINITY
+                        : Double.parseDouble(cells.get(4).getText());
+                best = Math.max(best, b);
+                if (cells.get(0).getText().equals(winner.group(2)) && cells.get(1).getText().equals(winner.group(1))) {
+                    winnersBest = b;
+                }
+            }
+            assertTrue("the winner " + winner.group() + " is a row of the members' table", winnersBest != null);
+            assertEquals("the winner's island has the best fitness of all: " + meta, best, winnersBest, 0.0);
+            String legend = String.valueOf(browser.script("return document.getElementById('plot').textContent"));
+            assertTrue("the plot's legend names the winner's member: " + legend,
+                    legend.contains("island " + winner.group(2) + " (" + winner.group(1) + ")"));
+            browser.script("document.getElementById('plot').scrollIntoView()");
+            browser.screenshot(Path.of("target", "screenshots", "summarizer.png"));
+            List<String> log = browser.browserLog();
+            assertTrue("no script error in the page: " + log, log.stream().noneMatch(l -> l.contains("Uncaught")));
+        }
+
         // bodies over the bounds: refused, never read whole (50 MB declared, 50 MB streamed)
         Path big = Files.createTempFile(founder.home(), "big", ".json");
         try {
@@ -152,24 +223,43 @@ public class SummarizerNamespacesIT {
             Answer chunked = request(out, "/apps/summarizer/api/summarize", big, true);
             assertEquals(chunked.toString().substring(0, Math.min(300, chunked.toString().length())), 413,
                     chunked.status);
+            // over what the bridge hands an app (256 KiB) but under the ingress's 1 MiB: a prompt 413 from the
+            // app engine, on the node outside as on a member that does not coordinate
+            writeBody(big, 300_000);
+            for (int node : new int[] {out, firstOtherMember(members)}) {
+                Answer mid = request(node, "/apps/summarizer/api/summarize", big, false);
+                assertEquals("node " + (node + 1) + ": " + mid, 413, mid.status);
+                assertTrue(mid.toString(), mid.body.contains("the request body has 300"));
+            }
         } finally {
             Files.deleteIfExists(big);
         }
 
-        // kill -9 of a member that does not coordinate, while a run is on
+        // kill -9, while a run is on, of a member that only evolves an island: neither the coordinator nor a
+        // node the request passes through. The request goes in at the third member, which hands it to the
+        // coordinator over the fellowship (through the node outside, it would be passed over HTTP to a member
+        // picked at random, and the kill of that member would take the request's connection with it: 502,
+        // as with any proxy whose upstream dies mid-request; docs/apps.md)
         int coordinator = coordinatorIndex(members);
         assertTrue("a member coordinates app.summarizer", coordinator >= 0);
         int victim = -1;
+        int entry = -1;
         for (int i = 0; i < ids.size(); i++) {
             if (i != coordinator && members.containsKey(ids.get(i))) {
-                victim = i;
+                if (victim < 0) {
+                    victim = i;
+                } else {
+                    entry = i;
+                }
             }
         }
+        assertTrue("two members besides the coordinator: " + members, victim >= 0 && entry >= 0);
+        int in = entry;
         String coordinatorId = ids.get(coordinator);
         int runsBefore = runsStarted(founder, coordinatorId);
         CompletableFuture<Answer> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return summarize(out, LONG_DOCUMENTS, LONG_WORDS, 5000, 14, 0);
+                return summarize(in, LONG_DOCUMENTS, LONG_WORDS, 5000, 14, 0);
             } catch (Exception e) {
                 return new Answer(-1, e.toString());
             }
@@ -326,6 +416,17 @@ public class SummarizerNamespacesIT {
             }
         }
         return n;
+    }
+
+    /** The index of a member of the app that does not coordinate it. */
+    private int firstOtherMember(Map<String, String> members) throws Exception {
+        int coordinator = coordinatorIndex(members);
+        for (int i = 0; i < ids.size(); i++) {
+            if (i != coordinator && members.containsKey(ids.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no member besides the coordinator: " + members);
     }
 
     /** The index of the node that coordinates the summarizer's fellowship, or -1. */

@@ -359,6 +359,11 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     @Override
     public CompletionStage<HttpResponse> forward(String app, HttpRequest request) {
+        Optional<HttpResponse> refused = AppInstance.refuseBody(app, request);
+        if (refused.isPresent()) {
+            // no member could hand it to the app: refused here, before it travels
+            return CompletableFuture.completedFuture(refused.get());
+        }
         AppInstance i = instances.get(app);
         Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(app));
         if (i == null || f.isEmpty()) {

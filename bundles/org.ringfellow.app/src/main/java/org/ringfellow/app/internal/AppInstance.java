@@ -515,8 +515,25 @@ final class AppInstance {
         }
     }
 
+    /**
+     * A 413 for a request whose body is over what the bridge hands an app
+     * ({@link BridgeLimits#maxPayloadBytes()}), else empty.
+     */
+    static Optional<HttpResponse> refuseBody(String app, HttpRequest request) {
+        int max = BridgeLimits.DEFAULTS.maxPayloadBytes();
+        if (request.body().length <= max) {
+            return Optional.empty();
+        }
+        return Optional.of(HttpResponse.text(413, "text/plain", "app " + app + ": the request body has "
+                + request.body().length + " bytes, more than the " + max + " an app is handed\n"));
+    }
+
     /** An HTTP request for the app on this member (the coordinator). */
     CompletableFuture<HttpResponse> http(HttpRequest request) {
+        Optional<HttpResponse> refused = refuseBody(name, request);
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(refused.get());
+        }
         MemberStatus own = ownStatus();
         boolean connected = state.connected();
         if (!connected && own != null && own.state() == AppState.FAILED) {
@@ -532,7 +549,16 @@ final class AppInstance {
         long id = ids.incrementAndGet();
         CompletableFuture<HttpResponse> f = new CompletableFuture<>();
         http.put(id, f);
-        if (!deliver(new BridgeEvent.Http(id, request))) {
+        boolean delivered;
+        try {
+            delivered = deliver(new BridgeEvent.Http(id, request));
+        } catch (IllegalArgumentException e) {
+            // a field beyond the bridge's bounds (a header value over 8 KiB, say): the app never sees it
+            http.remove(id);
+            return CompletableFuture.completedFuture(HttpResponse.text(400, "text/plain",
+                    "app " + name + ": the request cannot be handed to the app: " + e.getMessage() + "\n"));
+        }
+        if (!delivered) {
             http.remove(id);
             return CompletableFuture.completedFuture(HttpResponse.text(503, "text/plain",
                     "app " + name + " is not keeping up\n"));

@@ -2,6 +2,7 @@ package org.ringfellow.app.internal;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.HttpRequest;
@@ -137,7 +138,15 @@ final class MemberProtocol {
                     "text/plain", "this member is not the coordinator\n"))));
             return;
         }
-        in.part().http(req).whenComplete((resp, e) -> engine.reply(in.fellowship(), in.message(),
+        CompletableFuture<HttpResponse> answer;
+        try {
+            answer = in.part().http(req);
+        } catch (RuntimeException e) {
+            // answered, so that the member asking does not wait out its timeout
+            answer = CompletableFuture.completedFuture(HttpResponse.text(502, "text/plain", "app " + in.app()
+                    + ": the coordinator could not take the request: " + AppInstance.message(e) + "\n"));
+        }
+        answer.whenComplete((resp, e) -> engine.reply(in.fellowship(), in.message(),
                 Wire.encode(Wire.HttpAnswer.of(resp != null ? resp : HttpResponse.text(502, "text/plain",
                         "app failed\n")))));
     }

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ringfellow.api.app.AppState;
+import org.ringfellow.api.app.HttpRequest;
+import org.ringfellow.api.app.HttpResponse;
 import org.ringfellow.api.app.MemberRef;
 import org.ringfellow.api.app.MemberStatus;
 import org.ringfellow.api.container.ContainerInfo;
@@ -337,6 +339,33 @@ class AppInstanceTest {
         i.failed("the app exited with code 143", "c2");
         assertInstanceOf(PartState.Stopped.class, i.state());
         assertEquals(1, host.later.size());
+    }
+
+    @Test
+    void givenARunningApp_whenAnHttpRequestIsBeyondTheBridgesBounds_thenItIsRefusedAtOnceAndTheAppNeverSeesIt()
+            throws Exception {
+        AppInstance i = instance();
+        i.start();
+        BridgeClient app = connect();
+        await("running", () -> i.state() instanceof PartState.Running);
+        int max = BridgeLimits.DEFAULTS.maxPayloadBytes();
+
+        HttpResponse big = i.http(new HttpRequest("POST", "/api", "", Map.of(), new byte[max + 1]))
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(413, big.status(), new String(big.body()));
+        assertEquals("app calc: the request body has " + (max + 1) + " bytes, more than the " + max
+                + " an app is handed\n", new String(big.body()));
+        HttpResponse header = i.http(new HttpRequest("GET", "/", "", Map.of("x-long", List.of("v".repeat(9000))),
+                new byte[0])).get(5, TimeUnit.SECONDS);
+        assertEquals(400, header.status(), new String(header.body()));
+        assertTrue(new String(header.body()).startsWith("app calc: the request cannot be handed to the app: "),
+                new String(header.body()));
+
+        // a body at the bound is handed to the app, and it is the first event it sees after started
+        i.http(new HttpRequest("POST", "/api", "", Map.of(), new byte[max]));
+        BridgeEvent.Http h = assertInstanceOf(BridgeEvent.Http.class, app.next().orElseThrow());
+        assertEquals(max, h.request().body().length);
+        i.stop("done");
     }
 
     @Test

@@ -326,4 +326,68 @@ class EngineThreadsTest {
                 Map.of(AppGateway.HOP_HEADER, List.of("1")), new byte[0])).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(404, r.status());
     }
+
+    @Test
+    void givenABodyOverWhatTheBridgeHandsAnApp_whenItArrivesForAnAppElsewhere_thenItIsRefusedWith413BeforeItTravels()
+            throws Exception {
+        SnapshotRing ring = new SnapshotRing();
+        Made a = node("a", ring);
+        Member self = member(a.id, "a", MemberState.ALIVE, Map.of());
+        NodeId runner = new NodeId(InMemoryNode.randomId());
+        // a runner whose ingress is nowhere: a request passed to it would come back 502
+        ring.view = RingView.of(1, self, List.of(self, member(runner, "b", MemberState.ALIVE,
+                Map.of(Labels.APPS, "calc", Labels.HTTP, "1"))));
+        int max = org.ringfellow.app.bridge.BridgeLimits.DEFAULTS.maxPayloadBytes();
+        HttpResponse r = a.engine.forward("calc", new HttpRequest("POST", "/", "", Map.of(), new byte[300_000]))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(413, r.status(), new String(r.body()));
+        assertEquals("app calc: the request body has 300000 bytes, more than the " + max + " an app is handed\n",
+                new String(r.body()));
+    }
+
+    @Test
+    void givenTheMemberARequestWasPassedToDies_whenItsConnectionCloses_thenTheAnswerIs502NamingItAndItIsNotSentAgain()
+            throws Exception {
+        SnapshotRing ring = new SnapshotRing();
+        Made a = node("a", ring);
+        Member self = member(a.id, "a", MemberState.ALIVE, Map.of());
+        // two members run the app; each "dies" with the request on: it reads the request, then its socket closes
+        // unanswered, as the kernel closes the sockets of a process killed with kill -9
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.net.ServerSocket> ingresses = new java.util.ArrayList<>();
+        List<Member> view = new java.util.ArrayList<>(List.of(self));
+        try {
+            for (String name : List.of("b", "c")) {
+                java.net.ServerSocket ss = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+                ingresses.add(ss);
+                Thread t = new Thread(() -> {
+                    while (!ss.isClosed()) {
+                        try (java.net.Socket sock = ss.accept()) {
+                            connections.incrementAndGet();
+                            sock.getInputStream().read(new byte[8192]);
+                        } catch (java.io.IOException e) {
+                            return;
+                        }
+                    }
+                }, "dying-ingress-" + name);
+                t.setDaemon(true);
+                t.start();
+                view.add(member(new NodeId(InMemoryNode.randomId()), name, MemberState.ALIVE,
+                        Map.of(Labels.APPS, "calc", Labels.HTTP, Integer.toString(ss.getLocalPort()))));
+            }
+            ring.view = RingView.of(1, self, view);
+            HttpResponse r = a.engine.forward("calc", new HttpRequest("POST", "/run", "", Map.of(),
+                    "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+            String body = new String(r.body());
+            assertEquals(502, r.status(), body);
+            assertTrue(body.startsWith("app calc: the node running it (127.0.0.1:") && body.contains(") did not answer: "),
+                    body);
+            assertEquals(1, connections.get(), "the request went to one member, and was not sent again to the other");
+        } finally {
+            for (java.net.ServerSocket ss : ingresses) {
+                ss.close();
+            }
+        }
+    }
 }

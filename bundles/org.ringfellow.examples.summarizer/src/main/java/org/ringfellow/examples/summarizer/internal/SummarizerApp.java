@@ -354,7 +354,9 @@ public final class SummarizerApp implements App {
         }
         List<Report> live = r.reports.values().stream().filter(x -> !x.lost).toList();
         if (live.isEmpty() || live.stream().allMatch(x -> x.done)) {
-            finish(r, live.isEmpty() ? "every island lost" : "generations");
+            // every island ended by itself: on its wall time if all say so, else on generations
+            finish(r, live.isEmpty() ? "every island lost"
+                    : live.stream().allMatch(x -> "time".equals(x.stoppedBy)) ? "time" : "generations");
             return;
         }
         long evaluations = r.reports.values().stream().mapToLong(x -> x.evaluations).sum();

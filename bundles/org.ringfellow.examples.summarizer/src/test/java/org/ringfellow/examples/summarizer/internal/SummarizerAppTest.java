@@ -107,6 +107,21 @@ class SummarizerAppTest {
     }
 
     @Test
+    void aRunWhoseIslandsStopOnTheirWallTimeSaysItStoppedByTime() throws Exception {
+        try (FakeFellowship f = new FakeFellowship()) {
+            SummarizerApp coordinator = new SummarizerApp();
+            f.add("a1", "node-a", coordinator);
+            f.add("b2", "node-b", new SummarizerApp());
+            // 5,000 generations of a 400-word summary take seconds; the islands stop on 0.3 s of wall time
+            JsonNode a = json(post(coordinator, body(Texts.cluster(4, 200, 6), 400, 5000, 0.3, 0)));
+            assertEquals("time", a.get("stoppedBy").asText(), "after " + a.get("seconds") + " s");
+            for (JsonNode m : a.get("members")) {
+                assertTrue(m.get("generations").asInt() < 5000, m.get("name") + ": " + m.get("generations"));
+            }
+        }
+    }
+
+    @Test
     void aMemberKilledMidRunLosesOnlyItsIsland() throws Exception {
         try (FakeFellowship f = new FakeFellowship()) {
             SummarizerApp coordinator = new SummarizerApp();

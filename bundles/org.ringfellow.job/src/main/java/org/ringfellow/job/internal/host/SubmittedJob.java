@@ -178,24 +178,31 @@ final class SubmittedJob {
         } catch (RuntimeException e) {
             created = CompletableFuture.failedFuture(e);
         }
-        created.whenComplete((f, error) -> {
+        // off the fellowship thread: a failed founding dissolves, and a fellowship call must not run on its own thread
+        created.whenCompleteAsync((f, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
                 fail("its fellowship of " + spec.members() + " could not be recruited: " + cause.getMessage());
                 return;
             }
+            boolean stale;
             synchronized (this) {
-                if (!phase.equals(RECRUITING)) {
-                    return;
+                stale = !phase.equals(RECRUITING);
+                if (!stale) {
+                    phase = RUNNING;
                 }
-                phase = RUNNING;
+            }
+            if (stale) {
+                // cancelled while recruiting: the fellowship that now stands has no job
+                dissolveQuietly(f);
+                return;
             }
             LOG.info("Job {}: fellowship {} of {} members founded", id, fellowship, f.roster().members().size());
             MemberSession session = localPart.apply(this::handleLocal);
             local = session;
             session.start();
-        });
+        }, workers);
     }
 
     private void fail(String why) {

@@ -16,7 +16,7 @@ public interface JobService {
      */
     JobView submit(Path file) throws JobException;
 
-    /** @return every job this node submitted, newest last */
+    /** @return every job this node submitted, by id */
     List<JobView> list();
 
     /**

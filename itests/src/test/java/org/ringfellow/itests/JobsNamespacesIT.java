@@ -22,7 +22,7 @@ import org.junit.Test;
  * primes below 100,000 counted in ten ranges, quorum 2) is submitted with {@code job:submit} on the first node,
  * which founds a job fellowship of the three and runs tasks too; every task runs in a real runc container. The
  * third node is a cheater: its {@code base} image is replaced (test fixture, {@code image:import}) by one whose
- * {@code factor} reports one prime too many, so each of its results is wrong. The job ends with every task
+ * {@code /bin/sh} adds a line to every task's output, so each of its results is wrong. The job ends with every task
  * validated and every result right, the cheater excluded with its results rejected as invalid, the honest members
  * with none invalid, and no container left on any node.
  */
@@ -93,7 +93,7 @@ public class JobsNamespacesIT {
         assertTrue("the three nodes see each other with runc:\n" + nodes.get(0).console("ring:members"),
                 poll(() -> nodes.stream().allMatch(n -> readyCount(n) == 3)));
 
-        // the cheater: a base image whose factor lies (a fixture of this test; the product has no such switch)
+        // the cheater: a base image whose shell lies (a fixture of this test; the product has no such switch)
         KarafNode cheater = nodes.get(2);
         scratch = Files.createTempDirectory("rfjob-");
         Path tar = cheatImage(scratch);
@@ -162,7 +162,7 @@ public class JobsNamespacesIT {
         assertTrue(again, again.contains("has ended (DONE); nothing to cancel"));
     }
 
-    /** busybox's base image, with factor replaced by a script that adds a prime that is not there. */
+    /** busybox's base image, with /bin/sh replaced by a script that runs the task and adds a line to its output. */
     private static Path cheatImage(Path dir) throws Exception {
         Path root = Files.createDirectories(dir.resolve("rootfs"));
         for (String d : new String[] {"bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "dev", "sys", "root",
@@ -174,16 +174,19 @@ public class JobsNamespacesIT {
         String applets = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, list.waitFor());
         for (String applet : applets.split("\\R")) {
-            if (applet.isBlank() || applet.equals("bin/busybox") || applet.equals("usr/bin/factor")) {
+            if (applet.isBlank() || applet.equals("bin/busybox") || applet.equals("bin/sh")) {
                 continue;
             }
             Path link = root.resolve(applet);
             Files.createDirectories(link.getParent());
             Files.createSymbolicLink(link, Path.of("/bin/busybox"));
         }
-        Path factor = root.resolve("usr/bin/factor");
-        Files.writeString(factor, "#!/bin/sh\n/bin/busybox factor \"$@\"\necho '4: 4'\n");
-        Files.setPosixFilePermissions(factor, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // busybox's shell runs its applets without looking at PATH, so the lie is in the shell the container starts:
+        // it runs the task, then adds a line to its standard output
+        Path sh = root.resolve("bin/sh");
+        Files.writeString(sh, "#!/bin/busybox sh\n/bin/busybox sh \"$@\"\ncode=$?\n"
+                + "[ -f /work/.stdout ] && echo 'and one more prime' >> /work/.stdout\nexit $code\n");
+        Files.setPosixFilePermissions(sh, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n"
                 + "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
         Files.writeString(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");

@@ -34,8 +34,10 @@ import org.ringfellow.job.internal.model.TaskResult;
  * Runs one task of a job on this member, in a container of the node's default driver, through the public
  * {@link ContainerManager} and {@link ImageStore}. The container is isolated as every Ringfellow container is (no
  * network, read-only root) and gets the task's share of what the member lends ({@code resources /
- * slotsPerMember}). The task's input is its standard input ({@code /task/in/input}); its standard output goes to a
- * file, so it is kept byte for byte; it writes its declared outputs in {@code /task/out}, its working directory.
+ * slotsPerMember}). The task's input is its standard input ({@code /mnt/input}); its standard output goes to a
+ * file, so it is kept byte for byte; it writes its declared outputs in {@code /work}, its working directory. Both
+ * are directories the {@code base} image has: a bind mount needs its target in the image, whose root is read-only
+ * and shared.
  * The image must have {@code /bin/sh} (the {@code base} image has busybox's). Past the deadline the container is
  * stopped and the run is an error; so is an output over {@code maxOutputBytes}, an output that is not a regular
  * file, a missing image, a container killed for memory. The container is destroyed and the task's directory
@@ -43,10 +45,10 @@ import org.ringfellow.job.internal.model.TaskResult;
  */
 public final class TaskRunner {
 
-    /** Where the task's input directory is mounted. */
-    static final String IN = "/task/in";
-    /** Where the task's output directory is mounted (also its working directory). */
-    static final String OUT = "/task/out";
+    /** Where the task's input directory is mounted (a directory of the base image). */
+    static final String IN = "/mnt";
+    /** Where the task's output directory is mounted, also its working directory (a directory of the base image). */
+    static final String OUT = "/work";
     /** The file in the output directory that receives standard output (no declared output may start with '.'). */
     static final String STDOUT = ".stdout";
     /** The wrapper: the task's program with its stdin and stdout redirected, replacing the shell. */

@@ -44,6 +44,7 @@ public final class MemberSession implements AutoCloseable {
     private final MemberResults results;
     private final Duration idle;
     private final Duration answerTimeout;
+    private final int maxSlots;
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Thread loop;
@@ -60,6 +61,24 @@ public final class MemberSession implements AutoCloseable {
      */
     public MemberSession(String job, Link link, TaskRunner runner, MemberResults results, Duration idle,
             Duration answerTimeout) {
+        this(job, link, runner, results, idle, answerTimeout, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param job the job's id
+     * @param link the way to the submitter
+     * @param runner runs tasks in containers
+     * @param results where results are kept
+     * @param idle how long to wait before asking again when there was nothing to do or a request failed
+     * @param answerTimeout how long to wait for an answer
+     * @param maxSlots the most tasks this member runs at once, whatever the job's {@code slotsPerMember} (at least 1)
+     */
+    public MemberSession(String job, Link link, TaskRunner runner, MemberResults results, Duration idle,
+            Duration answerTimeout, int maxSlots) {
+        if (maxSlots < 1) {
+            throw new IllegalArgumentException("maxSlots must be at least 1, got " + maxSlots);
+        }
+        this.maxSlots = maxSlots;
         this.job = Objects.requireNonNull(job, "job");
         this.link = Objects.requireNonNull(link, "link");
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -118,7 +137,7 @@ public final class MemberSession implements AutoCloseable {
             if (template == null) {
                 return;
             }
-            int slots = template.slotsPerMember();
+            int slots = Math.min(template.slotsPerMember(), maxSlots);
             ExecutorService tasks = Executors.newFixedThreadPool(slots, r -> {
                 Thread t = new Thread(r, "job-task-" + job);
                 t.setDaemon(true);

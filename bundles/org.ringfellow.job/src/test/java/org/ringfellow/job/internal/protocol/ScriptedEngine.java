@@ -42,9 +42,9 @@ final class ScriptedEngine implements ContainerManager {
     public ContainerInfo run(ContainerSpec spec) throws DriverException {
         started++;
         try {
-            Path in = Path.of(spec.mounts().stream().filter(m -> m.target().equals("/task/in")).findFirst()
+            Path in = Path.of(spec.mounts().stream().filter(m -> m.target().equals("/mnt")).findFirst()
                     .orElseThrow().source());
-            Path out = Path.of(spec.mounts().stream().filter(m -> m.target().equals("/task/out")).findFirst()
+            Path out = Path.of(spec.mounts().stream().filter(m -> m.target().equals("/work")).findFirst()
                     .orElseThrow().source());
             Files.writeString(out.resolve(".stdout"), task.apply(Files.readString(in.resolve("input"))));
         } catch (java.io.IOException e) {

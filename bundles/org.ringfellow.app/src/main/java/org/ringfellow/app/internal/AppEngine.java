@@ -371,6 +371,14 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         }
         NodeId coordinator = f.get().roster().coordinator();
         if (coordinator.equals(self())) {
+            if (!f.get().isCoordinator()) {
+                // named in the roster but no longer acting (no majority of the fellowship in sight):
+                // serving now could answer beside a newly elected coordinator, a split brain for an
+                // app with state; the member protocol refuses the same way (docs/reliability.md)
+                return CompletableFuture.completedFuture(HttpResponse.text(503, "text/plain", "app " + app
+                        + ": this node was its coordinator and has stepped down (no majority of the fellowship "
+                        + "in sight); it answers again once the fellowship has an acting coordinator\n"));
+            }
             return i.http(request);
         }
         return f.get().request(coordinator, Wire.HTTP, Wire.encode(Wire.Http.of(request)),

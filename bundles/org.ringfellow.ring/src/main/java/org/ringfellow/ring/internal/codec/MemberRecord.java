@@ -270,13 +270,17 @@ public final class MemberRecord implements Update {
      *     saying the stated reachability once it is known (so {@code ring:find} can select on it)
      */
     public ResourceAdvert advertForView() {
-        if (reach == Reach.UNKNOWN) {
+        if (reach == Reach.UNKNOWN && !advert.labels().containsKey(Reach.LABEL)) {
             return advert;
         }
         ResourceAdvert v = viewAdvert;
         if (v == null) {
+            // The status bits speak, never a label of that name the owner published itself.
             Map<String, String> labels = new LinkedHashMap<>(advert.labels());
-            labels.put(Reach.LABEL, reach.label());
+            labels.remove(Reach.LABEL);
+            if (reach != Reach.UNKNOWN) {
+                labels.put(Reach.LABEL, reach.label());
+            }
             v = new ResourceAdvert(advert.contributed(), advert.free(), advert.drivers(), advert.runtimes(), labels);
             viewAdvert = v;
         }

@@ -105,6 +105,19 @@ class ReachCodecTest {
         assertEquals("malformed", assertThrows(DecodeException.class, () -> MemberRecord.decode(b)).reason());
     }
 
+    @Test
+    void givenAnOwnLabelNamedLikeTheReachability_thenTheStatusBitsWinInTheView() throws Exception {
+        ResourceAdvert claims = new ResourceAdvert(org.ringfellow.api.node.Resources.NONE,
+                org.ringfellow.api.node.Resources.NONE, java.util.Set.of(), java.util.Set.of(),
+                java.util.Map.of(Reach.LABEL, "public", "zone", "eu"));
+        MemberRecord unknown = MemberRecord.decode(MemberRecord.sign(ALICE, "a", new Endpoint("10.0.0.1", 7946), 3,
+                false, Reach.UNKNOWN, claims).encoded());
+        assertEquals(java.util.Map.of("zone", "eu"), unknown.advertForView().labels());
+        MemberRecord unreachable = MemberRecord.decode(MemberRecord.sign(ALICE, "a", new Endpoint("10.0.0.1", 7946),
+                3, false, Reach.UNREACHABLE, claims).encoded());
+        assertEquals("unreachable", unreachable.advertForView().labels().get(Reach.LABEL));
+    }
+
     /** Where the status byte sits: after version, key, name, host, port and incarnation. */
     private static int statusOffset(MemberRecord r) {
         return 1 + 1 + r.publicKey().length + 1 + r.name().length() + 1 + r.address().host().length() + 2 + 8;

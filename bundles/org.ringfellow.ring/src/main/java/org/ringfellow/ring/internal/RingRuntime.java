@@ -73,6 +73,7 @@ public final class RingRuntime {
                 if (versions != null) {
                     swim.useVersions(versions);
                 }
+                swim.detectReachability(true);
                 swim.start();
                 return new RingRuntime(t, swim);
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package org.ringfellow.node.internal.command;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,6 +12,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.ringfellow.api.node.NodeInfo;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.Resources;
+import org.ringfellow.api.ring.Member;
+import org.ringfellow.api.ring.Ring;
+import org.ringfellow.api.ring.RingView;
 
 /** {@code node:info}: who this node is and what it contributes. */
 @Command(scope = "node", name = "info", description = "Shows this node's id, name, version, contributed resources, "
@@ -18,8 +22,15 @@ import org.ringfellow.api.node.Resources;
 @Service
 public class NodeInfoCommand implements Action {
 
+    /** The label under which the Ring shows a member's reachability. */
+    static final String REACH_LABEL = "ringfellow.reach";
+
     @Reference
     NodeService node;
+
+    /** The Ring, if it runs: for the reachability its member states. */
+    @Reference(optional = true)
+    Ring ring;
 
     @Override
     public Object execute() {
@@ -32,10 +43,24 @@ public class NodeInfoCommand implements Action {
         row(out, "Labels", info.labels().isEmpty() ? "(none)" : labels(info.labels()));
         row(out, "Drivers", list(info.drivers()));
         row(out, "Runtimes", list(info.runtimes()));
+        row(out, "Reachability", reachability(ring == null ? RingView.EMPTY : ring.view()));
         row(out, "Data", node.dataDirectory().toString());
         row(out, "Configuration", info.configProblem().map(p -> "REFUSED, last good kept: " + p).orElse("ok"));
         System.out.print(out);
         return null;
+    }
+
+    /**
+     * @return what this node's Ring member states of its reachability (the label the Ring shows
+     *     it under) and the address it is reached at
+     */
+    static String reachability(RingView view) {
+        Optional<Member> self = view.self();
+        if (self.isEmpty()) {
+            return "(the Ring is not running)";
+        }
+        String reach = self.get().advert().labels().getOrDefault(REACH_LABEL, "unknown (not decided yet)");
+        return reach + ", at " + self.get().address();
     }
 
     static String describe(Resources r) {

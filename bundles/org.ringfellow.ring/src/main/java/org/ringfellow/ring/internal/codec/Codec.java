@@ -22,7 +22,14 @@ public final class Codec {
     static final int ACK = 3;
     static final int NACK = 4;
     static final int GOSSIP = 5;
+    static final int WHOAMI = 6;
+    static final int OBSERVED = 7;
+    static final int DIAL_REQUEST = 8;
+    static final int DIAL_BACK = 9;
     static final int PUSH_PULL = 10;
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern
+            .compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]{2,45}");
     private static final int KIND_RECORD = 1;
     private static final int KIND_ACCUSATION = 2;
 
@@ -44,6 +51,14 @@ public final class Codec {
             return base + 8;
         } else if (m instanceof Message.Gossip) {
             return base;
+        } else if (m instanceof Message.WhoAmI) {
+            return base + 8 + 32;
+        } else if (m instanceof Message.Observed o) {
+            return base + 8 + 1 + utf8(o.observed().host()) + 2;
+        } else if (m instanceof Message.DialRequest d) {
+            return base + 8 + 1 + utf8(d.target().host()) + 2;
+        } else if (m instanceof Message.DialBack) {
+            return base + 8;
         }
         throw new IllegalArgumentException("push-pull is not a datagram");
     }
@@ -68,6 +83,20 @@ public final class Codec {
         } else if (m instanceof Message.Gossip g) {
             header(w, GOSSIP);
             updates = g.updates();
+        } else if (m instanceof Message.WhoAmI q) {
+            header(w, WHOAMI).i64(q.nonce()).bytes(q.target().bytes());
+            updates = q.updates();
+        } else if (m instanceof Message.Observed o) {
+            requireIpLiteral(o.observed());
+            header(w, OBSERVED).i64(o.nonce()).string(o.observed().host(), Limits.MAX_HOST).u16(o.observed().port());
+            updates = o.updates();
+        } else if (m instanceof Message.DialRequest d) {
+            requireIpLiteral(d.target());
+            header(w, DIAL_REQUEST).i64(d.nonce()).string(d.target().host(), Limits.MAX_HOST).u16(d.target().port());
+            updates = d.updates();
+        } else if (m instanceof Message.DialBack b) {
+            header(w, DIAL_BACK).i64(b.nonce());
+            updates = b.updates();
         } else {
             throw new IllegalArgumentException("push-pull is not a datagram");
         }
@@ -119,6 +148,16 @@ public final class Codec {
                 case ACK -> new Message.Ack(r.i64(), updates(r));
                 case NACK -> new Message.Nack(r.i64(), updates(r));
                 case GOSSIP -> new Message.Gossip(updates(r));
+                case WHOAMI -> new Message.WhoAmI(r.i64(), id(r), updates(r));
+                case OBSERVED -> {
+                    long nonce = r.i64();
+                    yield new Message.Observed(nonce, ipEndpoint(r), updates(r));
+                }
+                case DIAL_REQUEST -> {
+                    long nonce = r.i64();
+                    yield new Message.DialRequest(nonce, ipEndpoint(r), updates(r));
+                }
+                case DIAL_BACK -> new Message.DialBack(r.i64(), updates(r));
                 default -> throw new DecodeException("unknown-type", "datagram type " + type);
             };
             r.expectEnd();
@@ -140,6 +179,34 @@ public final class Codec {
             throw new DecodeException("malformed", "bad address");
         }
         return new Endpoint(host, port);
+    }
+
+    /**
+     * An observed or dialled address: a literal IP address (never a name, which would make the
+     * receiver resolve what a peer chose) and a port of 1 to 65535.
+     */
+    private static Endpoint ipEndpoint(WireReader r) throws DecodeException {
+        String host = r.string(Limits.MAX_HOST, "host");
+        int port = r.u16();
+        if (port == 0 || !isIpLiteral(host)) {
+            throw new DecodeException("malformed", "not an IP address and port: " + host + ":" + port);
+        }
+        return new Endpoint(host, port);
+    }
+
+    /** @return true if {@code host} is a literal IPv4 or IPv6 address */
+    public static boolean isIpLiteral(String host) {
+        return host != null && (IPV4.matcher(host).matches() || host.indexOf(':') >= 0 && IPV6.matcher(host).matches());
+    }
+
+    private static void requireIpLiteral(Endpoint e) {
+        if (!isIpLiteral(e.host())) {
+            throw new IllegalArgumentException("not an IP address: " + e.host());
+        }
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static List<Update> updates(WireReader r) throws DecodeException {

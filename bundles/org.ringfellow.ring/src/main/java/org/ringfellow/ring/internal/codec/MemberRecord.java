@@ -32,13 +32,17 @@ public final class MemberRecord implements Update {
     private final Endpoint address;
     private final long incarnation;
     private final boolean left;
+    private final Reach reach;
     private final ResourceAdvert advert;
     // Only the bytes as signed and sent are kept; the signed part and signature are slices of them.
     private final byte[] encoded;
     private final int signedLength;
+    /** The advert as the API's views show it: with the reachability label; made on first use. */
+    private volatile ResourceAdvert viewAdvert;
 
     private MemberRecord(NodeId id, byte[] publicKey, String name, Endpoint address, long incarnation, boolean left,
-            ResourceAdvert advert, byte[] signedPart, byte[] signature) {
+            Reach reach, ResourceAdvert advert, byte[] signedPart, byte[] signature) {
+        this.reach = reach;
         this.id = id;
         this.publicKey = publicKey;
         this.name = name;
@@ -67,10 +71,19 @@ public final class MemberRecord implements Update {
      */
     public static MemberRecord sign(NodeIdentity identity, String name, Endpoint address, long incarnation,
             boolean left, ResourceAdvert advert) {
+        return sign(identity, name, address, incarnation, left, Reach.UNKNOWN, advert);
+    }
+
+    /**
+     * Creates and signs this node's record, stating its reachability too (see the other
+     * {@code sign}).
+     */
+    public static MemberRecord sign(NodeIdentity identity, String name, Endpoint address, long incarnation,
+            boolean left, Reach reach, ResourceAdvert advert) {
         byte[] pk = identity.publicKey();
         String safeName = truncate(name, Limits.MAX_NAME);
         ResourceAdvert bounded = bound(advert);
-        byte[] signed = encodeSignedPart(pk, safeName, address, incarnation, left, bounded);
+        byte[] signed = encodeSignedPart(pk, safeName, address, incarnation, left, reach, bounded);
         if (signed.length + 1 + Limits.SIGNATURE > Limits.MAX_RECORD) {
             throw new IllegalArgumentException("member record exceeds " + Limits.MAX_RECORD + " bytes");
         }
@@ -78,7 +91,8 @@ public final class MemberRecord implements Update {
         if (sig.length != Limits.SIGNATURE) {
             throw new IllegalStateException("expected a 64-byte Ed25519 signature, got " + sig.length);
         }
-        return new MemberRecord(NodeId.ofPublicKey(pk), pk, safeName, address, incarnation, left, bounded, signed, sig);
+        return new MemberRecord(NodeId.ofPublicKey(pk), pk, safeName, address, incarnation, left, reach, bounded, signed,
+                sig);
     }
 
     private static ResourceAdvert bound(ResourceAdvert a) {
@@ -125,10 +139,11 @@ public final class MemberRecord implements Update {
     }
 
     private static byte[] encodeSignedPart(byte[] pk, String name, Endpoint address, long incarnation, boolean left,
-            ResourceAdvert a) {
+            Reach reach, ResourceAdvert a) {
         WireWriter w = new WireWriter(256);
         w.u8(Limits.VERSION).u8(pk.length).bytes(pk).string(name, Limits.MAX_NAME)
-                .string(address.host(), Limits.MAX_HOST).u16(address.port()).i64(incarnation).u8(left ? 1 : 0);
+                .string(address.host(), Limits.MAX_HOST).u16(address.port()).i64(incarnation)
+                .u8((left ? 1 : 0) | reach.ordinal() << 1);
         resources(w, a.contributed());
         resources(w, a.free());
         w.u8(a.drivers().size());
@@ -166,10 +181,12 @@ public final class MemberRecord implements Update {
             throw new DecodeException("malformed", "bad address");
         }
         long incarnation = r.nonNegative64("incarnation");
+        // Status: bit 0 left, bits 1-2 the reachability, the rest zero.
         int status = r.u8();
-        if (status > 1) {
+        if (status > 7) {
             throw new DecodeException("malformed", "status " + status);
         }
+        Reach reach = Reach.ofCode(status >> 1);
         Resources contributed = readResources(r);
         Resources free = readResources(r);
         Set<String> drivers = readTypes(r, "driver");
@@ -193,8 +210,8 @@ public final class MemberRecord implements Update {
         }
         byte[] sig = r.bytes(sigLen);
         r.expectEnd();
-        return new MemberRecord(Ids.ofPublicKey(pk), pk, name, new Endpoint(host, port), incarnation, status == 1,
-                new ResourceAdvert(contributed, free, drivers, runtimes, labels), Arrays.copyOf(bytes, signedLength),
+        return new MemberRecord(Ids.ofPublicKey(pk), pk, name, new Endpoint(host, port), incarnation,
+                (status & 1) == 1, reach, new ResourceAdvert(contributed, free, drivers, runtimes, labels), Arrays.copyOf(bytes, signedLength),
                 sig);
     }
 
@@ -245,6 +262,30 @@ public final class MemberRecord implements Update {
     public Endpoint address() { return address; }
     public long incarnation() { return incarnation; }
     public boolean left() { return left; }
+    /** @return what the owner states of its own reachability */
+    public Reach reach() { return reach; }
+
+    /**
+     * @return the advert as the API shows it: the record's, plus the label {@link Reach#LABEL}
+     *     saying the stated reachability once it is known (so {@code ring:find} can select on it)
+     */
+    public ResourceAdvert advertForView() {
+        if (reach == Reach.UNKNOWN && !advert.labels().containsKey(Reach.LABEL)) {
+            return advert;
+        }
+        ResourceAdvert v = viewAdvert;
+        if (v == null) {
+            // The status bits speak, never a label of that name the owner published itself.
+            Map<String, String> labels = new LinkedHashMap<>(advert.labels());
+            labels.remove(Reach.LABEL);
+            if (reach != Reach.UNKNOWN) {
+                labels.put(Reach.LABEL, reach.label());
+            }
+            v = new ResourceAdvert(advert.contributed(), advert.free(), advert.drivers(), advert.runtimes(), labels);
+            viewAdvert = v;
+        }
+        return v;
+    }
     public ResourceAdvert advert() { return advert; }
     @Override public byte[] encoded() { return encoded; }
 

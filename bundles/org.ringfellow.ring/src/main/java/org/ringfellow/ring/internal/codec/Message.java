@@ -28,4 +28,27 @@ public sealed interface Message {
     /** Full state exchange; {@code join} marks the first one of a joining node. */
     record PushPull(boolean join, List<MemberRecord> records, List<Accusation> accusations) implements Message {
     }
+
+    /**
+     * Reachability: asks the receiver ({@code target}, so a new node at a reused address does
+     * not answer for the old one) where this datagram came from.
+     */
+    record WhoAmI(long nonce, NodeId target, List<Update> updates) implements Message {
+    }
+
+    /** The answer to {@link WhoAmI}: the source address and port the receiver saw. */
+    record Observed(long nonce, Endpoint observed, List<Update> updates) implements Message {
+    }
+
+    /**
+     * Asks the receiver to dial {@code target} back from another port, with {@code nonce}:
+     * AutoNAT's check that the sender is reachable at the address members observed. The
+     * receiver only dials the host the request came from.
+     */
+    record DialRequest(long nonce, Endpoint target, List<Update> updates) implements Message {
+    }
+
+    /** The dial-back itself, sent from a port the receiver never talked to. */
+    record DialBack(long nonce, List<Update> updates) implements Message {
+    }
 }

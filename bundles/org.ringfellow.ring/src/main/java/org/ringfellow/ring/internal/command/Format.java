@@ -2,7 +2,10 @@ package org.ringfellow.ring.internal.command;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.ringfellow.ring.internal.codec.Reach;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Member;
@@ -33,12 +36,16 @@ final class Format {
 
     static void table(List<Member> members, PrintStream out) {
         ShellTable table = new ShellTable().forceAscii();
-        for (String header : List.of("ID", "NAME", "ADDRESS", "STATE", "INCARNATION", "FREE", "DRIVERS", "LABELS")) {
+        for (String header : List.of("ID", "NAME", "ADDRESS", "STATE", "REACH", "INCARNATION", "FREE", "DRIVERS",
+                "LABELS")) {
             table.column(header);
         }
         for (Member m : members) {
-            table.addRow().addContent(m.id().shortId(), m.name(), m.address(), m.state(), m.incarnation(),
-                    free(m.advert().free()), String.join(",", new TreeSet<>(m.advert().drivers())), m.advert().labels());
+            Map<String, String> labels = new TreeMap<>(m.advert().labels());
+            String reach = labels.remove(Reach.LABEL);
+            table.addRow().addContent(m.id().shortId(), m.name(), m.address(), m.state(),
+                    reach == null ? Reach.UNKNOWN.label() : reach, m.incarnation(), free(m.advert().free()),
+                    String.join(",", new TreeSet<>(m.advert().drivers())), labels);
         }
         table.print(out, true);
     }

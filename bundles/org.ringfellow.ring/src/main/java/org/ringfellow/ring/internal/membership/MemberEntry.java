@@ -22,7 +22,8 @@ final class MemberEntry {
     }
 
     Member toMember() {
-        return new Member(record.id(), record.name(), record.address(), record.incarnation(), state, record.advert());
+        return new Member(record.id(), record.name(), record.address(), record.incarnation(), state,
+                record.advertForView());
     }
 
     boolean gone() {

@@ -28,6 +28,7 @@ import org.ringfellow.ring.internal.codec.Interner;
 import org.ringfellow.ring.internal.codec.Limits;
 import org.ringfellow.ring.internal.codec.MemberRecord;
 import org.ringfellow.ring.internal.codec.Message;
+import org.ringfellow.ring.internal.codec.Reach;
 import org.ringfellow.ring.internal.codec.Update;
 import org.ringfellow.ring.internal.config.RingConfig;
 import org.ringfellow.ring.internal.crypto.SignatureVerifier;
@@ -131,6 +132,13 @@ public final class Swim implements Transport.Handler {
     private long lastLearnedAt;
     /** A catch-up sync brought news since the last final one. */
     private boolean finalCatchUpDue;
+    /** Reachability detection (observed addresses, dial-back); off unless asked for before start. */
+    private boolean detectReachability;
+    private final NatDetector nat = new NatDetector();
+    private Scheduler.Cancellable reachTimer;
+    /** Answers to others' reachability requests in the current second, bounded by {@link #REACH_ANSWERS_PER_SECOND}. */
+    private int reachAnswers;
+    private long reachSecond = Long.MIN_VALUE;
 
     /**
      * @param initialIncarnation where this life's incarnation starts; a wall-clock value makes a
@@ -171,6 +179,31 @@ public final class Swim implements Transport.Handler {
         this.versions = next;
     }
 
+    /** Members asked where they see this member, per round. */
+    static final int REACH_OBSERVERS = 4;
+    /** Members asked to dial this member back, per round. */
+    static final int REACH_DIALERS = 3;
+    /** Most who-am-I and dial-back requests a member answers per second; the rest are dropped and counted. */
+    static final int REACH_ANSWERS_PER_SECOND = 32;
+    /** A decided member checks again after this many probe intervals; an undecided one after a fifth of it. */
+    static final int REACH_PERIODS = 30;
+
+    /**
+     * Turns reachability detection on (before {@link #start}): every
+     * {@value #REACH_PERIODS} probe intervals (a fifth of that while undecided) this member asks
+     * {@value #REACH_OBSERVERS} members where they see it, then {@value #REACH_DIALERS} to dial
+     * the agreed address back from another port ({@link NatDetector}), and states the verdict
+     * in its record: public, NAT-mapped (its address is then the mapping), or unreachable.
+     */
+    public void detectReachability(boolean on) {
+        this.detectReachability = on;
+    }
+
+    /** @return the reachability detector's state (protocol thread) */
+    public NatDetector reachability() {
+        return nat;
+    }
+
     /** Starts listening and the protocol's timers; with no join this member is a ring of one. */
     public void start() {
         running = true;
@@ -186,6 +219,10 @@ public final class Swim implements Transport.Handler {
                     this::pushPullRound);
         }
         reconnectTimer = scheduler.schedule((long) (random.nextDouble() * reconnectInterval()), this::reconnectRound);
+        if (detectReachability) {
+            reachTimer = scheduler.schedule(config.probeIntervalMillis() * 2
+                    + (long) (random.nextDouble() * config.probeIntervalMillis()), this::reachRound);
+        }
     }
 
     /**
@@ -220,6 +257,7 @@ public final class Swim implements Transport.Handler {
         cancel(reconnectTimer);
         cancel(catchUpTimer);
         catchUpTimer = null;
+        cancel(reachTimer);
         pending.values().forEach(Pending::cancel);
         pending.clear();
         members.values().forEach(e -> {
@@ -283,7 +321,7 @@ public final class Swim implements Transport.Handler {
         leaving = true;
         cancel(probeTimer);
         MemberRecord left = MemberRecord.sign(identity, selfEntry.record.name(), selfEntry.record.address(),
-                selfEntry.record.incarnation() + 1, true, selfEntry.record.advert());
+                selfEntry.record.incarnation() + 1, true, selfEntry.record.reach(), selfEntry.record.advert());
         selfEntry.record = left;
         setState(selfEntry, MemberState.LEFT);
         changed();
@@ -309,7 +347,7 @@ public final class Swim implements Transport.Handler {
             return;
         }
         selfEntry.record = MemberRecord.sign(identity, name, current.address(), current.incarnation() + 1, false,
-                advert);
+                current.reach(), advert);
         changed();
         broadcasts.queue(selfEntry.record);
     }
@@ -640,6 +678,120 @@ public final class Swim implements Transport.Handler {
                         new Message.Nack(0, List.of())), List.of())));
             }
         }));
+    }
+
+    // ---------------------------------------------------------------- reachability
+
+    private void reachRound() {
+        if (!running || leaving) {
+            return;
+        }
+        List<MemberEntry> observers = randomMembers(REACH_OBSERVERS, null, true);
+        if (observers.size() < NatDetector.MIN_WITNESSES) {
+            scheduleReach(false);
+            return;
+        }
+        Map<Long, NatDetector.Peer> nonces = new HashMap<>();
+        for (MemberEntry e : observers) {
+            long nonce = random.nextLong();
+            nonces.put(nonce, new NatDetector.Peer(e.record.id(), e.record.address()));
+            Message.WhoAmI q = new Message.WhoAmI(nonce, e.record.id(), List.of());
+            sendDatagram(e.record.address(), q);
+        }
+        nat.observing(nonces);
+        reachTimer = scheduler.schedule(2 * config.probeTimeoutMillis(), this::reachObserved);
+    }
+
+    private void reachObserved() {
+        if (!running || leaving) {
+            return;
+        }
+        NatDetector.Observation o = nat.observation();
+        if (o instanceof NatDetector.Observation.Varies v) {
+            nat.symmetric(v.seen());
+            applyReach(Reach.UNREACHABLE, transport.localAddress());
+            scheduleReach(true);
+        } else if (o instanceof NatDetector.Observation.Mapping m) {
+            Map<Long, NodeId> nonces = new HashMap<>();
+            for (MemberEntry e : randomMembers(REACH_DIALERS, null, true)) {
+                long nonce = random.nextLong();
+                nonces.put(nonce, e.record.id());
+                sendDatagram(e.record.address(), new Message.DialRequest(nonce, m.mapping(), List.of()));
+            }
+            nat.dialing(m.mapping(), nonces);
+            reachTimer = scheduler.schedule(3 * config.probeTimeoutMillis(), this::reachDialed);
+        } else {
+            scheduleReach(false);
+        }
+    }
+
+    private void reachDialed() {
+        if (!running || leaving) {
+            return;
+        }
+        Optional<Reach> r = nat.concludeDial(transport.localAddress());
+        r.ifPresent(reach -> applyReach(reach, reach == Reach.UNREACHABLE ? transport.localAddress()
+                : nat.mapping().orElse(transport.localAddress())));
+        scheduleReach(r.isPresent());
+    }
+
+    private void scheduleReach(boolean decided) {
+        long periods = decided ? REACH_PERIODS : REACH_PERIODS / 5;
+        reachTimer = scheduler.schedule(periods * config.probeIntervalMillis(), this::reachRound);
+    }
+
+    /** States a new verdict (and, NAT-mapped, the mapping as its address) in a record one incarnation up. */
+    private void applyReach(Reach reach, Endpoint address) {
+        MemberRecord cur = selfEntry.record;
+        if (cur.reach() == reach && cur.address().equals(address)) {
+            return;
+        }
+        selfEntry.record = MemberRecord.sign(identity, cur.name(), address, cur.incarnation() + 1, false, reach,
+                cur.advert());
+        changed();
+        broadcasts.queue(selfEntry.record);
+    }
+
+    /** @return true if one more answer to a reachability request fits this second's budget */
+    private boolean reachBudget() {
+        long second = scheduler.nowMillis() / 1000;
+        if (second != reachSecond) {
+            reachSecond = second;
+            reachAnswers = 0;
+        }
+        if (reachAnswers >= REACH_ANSWERS_PER_SECOND) {
+            counters.drop("reach-rate");
+            return false;
+        }
+        reachAnswers++;
+        return true;
+    }
+
+    private void onWhoAmI(Message.WhoAmI q, Endpoint from) {
+        if (!q.target().equals(identity.id())) {
+            counters.drop("wrong-target");
+            return;
+        }
+        if (!Codec.isIpLiteral(from.host())) {
+            counters.drop("bad-address");
+            return;
+        }
+        if (reachBudget()) {
+            sendDatagram(from, new Message.Observed(q.nonce(), from, List.of()));
+        }
+    }
+
+    private void onDialRequest(Message.DialRequest d, Endpoint from) {
+        // AutoNAT's rule: dial only the host the request came from, so that no one can make this
+        // member send to a third party.
+        if (!d.target().host().equals(from.host())) {
+            counters.drop("dialback-foreign-host");
+            return;
+        }
+        if (reachBudget()) {
+            transport.sendDatagramFromOtherPort(d.target(), Codec.encodeDatagram(new Message.DialBack(d.nonce(),
+                    List.of())));
+        }
     }
 
     // ---------------------------------------------------------------- gossip
@@ -1015,6 +1167,21 @@ public final class Swim implements Transport.Handler {
             applyUpdates(n.updates());
         } else if (m instanceof Message.Gossip g) {
             applyUpdates(g.updates());
+        } else if (m instanceof Message.WhoAmI q) {
+            applyUpdates(q.updates());
+            onWhoAmI(q, from);
+        } else if (m instanceof Message.Observed o) {
+            applyUpdates(o.updates());
+            if (!nat.observed(o.nonce(), from, o.observed())) {
+                counters.drop("observed-unsolicited");
+            }
+        } else if (m instanceof Message.DialRequest d) {
+            applyUpdates(d.updates());
+            onDialRequest(d, from);
+        } else if (m instanceof Message.DialBack b) {
+            if (!nat.dialedBack(b.nonce())) {
+                counters.drop("dialback-unsolicited");
+            }
         }
     }
 
@@ -1229,7 +1396,8 @@ public final class Swim implements Transport.Handler {
     private void refute(long accusedIncarnation) {
         long inc = Math.max(selfEntry.record.incarnation(), accusedIncarnation) + 1;
         MemberRecord cur = selfEntry.record;
-        selfEntry.record = MemberRecord.sign(identity, cur.name(), cur.address(), inc, false, cur.advert());
+        selfEntry.record = MemberRecord.sign(identity, cur.name(), cur.address(), inc, false, cur.reach(),
+                cur.advert());
         changed();
         broadcasts.queue(selfEntry.record);
         gossipSoon();

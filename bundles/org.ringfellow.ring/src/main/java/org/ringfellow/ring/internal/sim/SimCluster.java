@@ -26,6 +26,8 @@ public final class SimCluster {
         public VirtualClock.Host host;
         public Swim swim;
         ResourceAdvert advert = ResourceAdvert.EMPTY;
+        /** Runs reachability detection in its next life (off by default, as it changes the random draws). */
+        public boolean detectReachability;
 
         Node(int index, NodeIdentity identity, Endpoint address) {
             this.index = index;
@@ -45,6 +47,7 @@ public final class SimCluster {
             swim = new Swim(config, identity, "n" + index, advert, incarnation, t, clock.scheduler(host),
                     new Random(random.nextLong()), verifier, e -> listener.event(this, e));
             swim.setInterner(interner);
+            swim.detectReachability(detectReachability);
             swim.start();
             return this;
         }

@@ -27,6 +27,9 @@ public final class SimNetwork {
     private long datagramsLost;
     private long datagramBytes;
     private Tap tap;
+    private final Map<Endpoint, SimNat> behind = new HashMap<>();
+    private final Map<String, SimNat> natsByHost = new HashMap<>();
+    private long natDrops;
 
     /** Sees every datagram sent, before loss: for tests and simulations that watch the protocol. */
     public interface Tap {
@@ -82,6 +85,50 @@ public final class SimNetwork {
         return datagramBytes;
     }
 
+    /**
+     * Adds a NAT router.
+     *
+     * @param publicHost its public address, which no member may use
+     */
+    public SimNat addNat(String publicHost, SimNat.Type type) {
+        if (natsByHost.containsKey(publicHost)) {
+            throw new IllegalArgumentException("a NAT already has the address " + publicHost);
+        }
+        SimNat nat = new SimNat(publicHost, type);
+        natsByHost.put(publicHost, nat);
+        return nat;
+    }
+
+    /** Puts a member's endpoint behind a router: from now on it is private. */
+    public void placeBehind(Endpoint privateAddress, SimNat nat) {
+        behind.put(privateAddress, nat);
+    }
+
+    /** @return datagrams and streams NAT routers dropped (unsolicited or to a private address) */
+    public long natDrops() {
+        return natDrops;
+    }
+
+    /** @return where a packet from {@code source} to {@code to} appears to come from */
+    private Endpoint translate(Endpoint source, Endpoint to) {
+        SimNat nat = behind.get(source);
+        return nat == null || behind.get(to) == nat ? source : nat.outbound(source, to);
+    }
+
+    /**
+     * @param source the real sender
+     * @param seenFrom where the packet appears to come from
+     * @return the endpoint that receives a packet sent to {@code to}, or null if it is dropped
+     */
+    private Endpoint route(Endpoint source, Endpoint seenFrom, Endpoint to) {
+        SimNat privateTo = behind.get(to);
+        if (privateTo != null) {
+            return behind.get(source) == privateTo ? to : null;
+        }
+        SimNat nat = natsByHost.get(to.host());
+        return nat == null ? to : nat.inbound(seenFrom, to);
+    }
+
     /** Creates the transport of a member at {@code address} running on {@code host}. */
     public SimTransport transport(Endpoint address, VirtualClock.Host host) {
         SimTransport t = new SimTransport(this, address, host);
@@ -113,6 +160,16 @@ public final class SimNetwork {
     }
 
     void datagram(SimTransport from, Endpoint to, byte[] payload) {
+        send(from, from.localAddress(), to, payload);
+    }
+
+    /** A datagram from another port of the sender's host (a dial-back). */
+    void datagramFromOtherPort(SimTransport from, Endpoint to, byte[] payload) {
+        Endpoint own = from.localAddress();
+        send(from, new Endpoint(own.host(), own.port() == 1 ? 2 : 1), to, payload);
+    }
+
+    private void send(SimTransport from, Endpoint sourcePort, Endpoint to, byte[] payload) {
         datagrams++;
         datagramBytes += payload.length;
         if (tap != null) {
@@ -124,9 +181,15 @@ public final class SimNetwork {
             datagramsLost++;
             return;
         }
-        Endpoint source = from.localAddress();
+        Endpoint source = translate(sourcePort, to);
+        Endpoint receiver = route(sourcePort, source, to);
+        if (receiver == null) {
+            natDrops++;
+            datagramsLost++;
+            return;
+        }
         clock.schedule(delay(), () -> {
-            SimTransport target = endpoints.get(to);
+            SimTransport target = endpoints.get(receiver);
             if (target != null) {
                 target.deliver(source, payload);
             }
@@ -153,21 +216,26 @@ public final class SimNetwork {
 
     void request(SimTransport from, Endpoint to, byte[] payload, long timeoutMillis,
             BiConsumer<byte[], Throwable> callback) {
-        Endpoint source = from.localAddress();
-        SimTransport target = endpoints.get(to);
+        Endpoint real = from.localAddress();
+        Endpoint source = translate(real, to);
+        Endpoint receiver = route(real, source, to);
+        if (receiver == null) {
+            natDrops++;
+        }
+        SimTransport target = receiver == null ? null : endpoints.get(receiver);
         // Connection set-up (SYN / SYN-ACK) and the request, then the reply.
-        long there = streamDelay(source, to);
-        long handshake = streamDelay(to, source);
-        long back = streamDelay(to, source);
-        if (target == null || partitioned(source, to) || there < 0 || handshake < 0 || back < 0
+        long there = streamDelay(real, to);
+        long handshake = streamDelay(to, real);
+        long back = streamDelay(to, real);
+        if (target == null || partitioned(real, to) || there < 0 || handshake < 0 || back < 0
                 || there + handshake + there + back > timeoutMillis) {
             from.scheduleCallback(timeoutMillis, () -> callback.accept(null,
                     new java.io.IOException("no reply from " + to + " within " + timeoutMillis + " ms")));
             return;
         }
         clock.schedule(there + handshake + there, () -> {
-            SimTransport t = endpoints.get(to);
-            byte[] reply = t == null || partitioned(source, to) ? null : t.handleRequest(source, payload);
+            SimTransport t = endpoints.get(receiver);
+            byte[] reply = t == null || partitioned(real, to) ? null : t.handleRequest(source, payload);
             from.scheduleCallback(back, () -> {
                 if (reply == null) {
                     callback.accept(null, new java.io.IOException("stream to " + to + " closed without a reply"));

@@ -36,6 +36,13 @@ public final class SimTransport implements Transport {
     }
 
     @Override
+    public void sendDatagramFromOtherPort(Endpoint to, byte[] payload) {
+        if (handler != null && host.up()) {
+            network.datagramFromOtherPort(this, to, payload);
+        }
+    }
+
+    @Override
     public void request(Endpoint to, byte[] payload, long timeoutMillis, BiConsumer<byte[], Throwable> callback) {
         if (host.up()) {
             network.request(this, to, payload, timeoutMillis, callback);

@@ -70,6 +70,12 @@ public final class MeteredTransport implements Transport {
     }
 
     @Override
+    public void sendDatagramFromOtherPort(Endpoint to, byte[] payload) {
+        meter.sent(payload.length);
+        inner.sendDatagramFromOtherPort(to, payload);
+    }
+
+    @Override
     public void request(Endpoint to, byte[] payload, long timeoutMillis, BiConsumer<byte[], Throwable> callback) {
         meter.sent(payload.length + (long) FRAME_HEADER);
         inner.request(to, payload, timeoutMillis, (reply, error) -> {

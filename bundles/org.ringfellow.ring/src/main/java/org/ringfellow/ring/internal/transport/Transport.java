@@ -20,6 +20,12 @@ public interface Transport {
     void sendDatagram(Endpoint to, byte[] payload);
 
     /**
+     * Sends a datagram, best effort, from a socket other than the member's own: a dial-back,
+     * which must not look like a reply to anything the receiver sent (a NAT lets replies in).
+     */
+    void sendDatagramFromOtherPort(Endpoint to, byte[] payload);
+
+    /**
      * Sends a request over a stream and hands the reply (or the failure) to {@code callback}
      * on the protocol thread, within {@code timeoutMillis}.
      */

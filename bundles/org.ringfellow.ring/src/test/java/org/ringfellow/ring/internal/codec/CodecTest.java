@@ -43,6 +43,10 @@ class CodecTest {
         out.add(Codec.encodeDatagram(new Message.Ack(9, List.of(r))));
         out.add(Codec.encodeDatagram(new Message.Nack(10, List.of())));
         out.add(Codec.encodeDatagram(new Message.Gossip(List.of(a, r))));
+        out.add(Codec.encodeDatagram(new Message.WhoAmI(11, ALICE.id(), List.of(r))));
+        out.add(Codec.encodeDatagram(new Message.Observed(12, new Endpoint("203.0.113.7", 40000), List.of(a))));
+        out.add(Codec.encodeDatagram(new Message.DialRequest(13, new Endpoint("2001:db8::7", 7946), List.of())));
+        out.add(Codec.encodeDatagram(new Message.DialBack(14, List.of())));
         return out;
     }
 

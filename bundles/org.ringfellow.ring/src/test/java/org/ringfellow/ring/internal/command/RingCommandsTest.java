@@ -65,4 +65,22 @@ class RingCommandsTest {
         assertTrue(rows.get(0).startsWith("ALIVE", state), String.join("\n", lines));
         assertTrue(rows.get(1).startsWith("SUSPECT", state), String.join("\n", lines));
     }
+
+    @Test
+    void membersShowTheirReachabilityInAColumnOfItsOwn() {
+        Member mapped = new Member(new NodeId("e".repeat(64)), "e", new Endpoint("203.0.113.1", 7946), 1,
+                MemberState.ALIVE, new ResourceAdvert(org.ringfellow.api.node.Resources.NONE,
+                        org.ringfellow.api.node.Resources.NONE, java.util.Set.of(), java.util.Set.of(),
+                        java.util.Map.of(org.ringfellow.ring.internal.codec.Reach.LABEL, "nat-mapped", "zone", "eu")));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Format.table(List.of(mapped, member('f', "f", "10.0.0.2", MemberState.ALIVE)),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        int reach = lines.get(0).indexOf("REACH");
+        String e = lines.stream().filter(l -> l.contains("203.0.113.1")).findFirst().orElseThrow();
+        String f = lines.stream().filter(l -> l.contains("10.0.0.2")).findFirst().orElseThrow();
+        assertTrue(e.startsWith("nat-mapped", reach), String.join("\n", lines));
+        assertTrue(f.startsWith("unknown", reach), String.join("\n", lines));
+        assertTrue(e.contains("{zone=eu}"), "the reachability is not repeated among the labels: " + e);
+    }
 }

@@ -49,9 +49,15 @@ public final class NettyTransport implements Transport {
     private final Endpoint advertised;
     private final int maxStreamBytes;
     private volatile Handler handler;
+    private final String bindHost;
+    /** The socket dial-backs go out from, bound on first use to a free port; its input is ignored. */
+    private ChannelFuture dialer;
+    private boolean closed;
 
-    private NettyTransport(EventLoop loop, Channel udp, Channel tcp, Endpoint advertised, int maxStreamBytes) {
+    private NettyTransport(EventLoop loop, String bindHost, Channel udp, Channel tcp, Endpoint advertised,
+            int maxStreamBytes) {
         this.loop = loop;
+        this.bindHost = bindHost;
         this.udp = udp;
         this.tcp = tcp;
         this.advertised = advertised;
@@ -135,7 +141,7 @@ public final class NettyTransport implements Transport {
                 String host = advertiseHost == null || advertiseHost.isBlank()
                         ? ((InetSocketAddress) tcp.localAddress()).getAddress().getHostAddress() : advertiseHost;
                 Endpoint adv = new Endpoint(host, advertisePort > 0 ? advertisePort : boundPort);
-                h.transport = new NettyTransport(loop, uf.channel(), tcp, adv, Limits.MAX_STREAM);
+                h.transport = new NettyTransport(loop, bindHost, uf.channel(), tcp, adv, Limits.MAX_STREAM);
                 result.complete(h.transport);
             });
         });
@@ -192,6 +198,42 @@ public final class NettyTransport implements Transport {
             return;
         }
         udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), address), udp.voidPromise());
+    }
+
+    @Override
+    public void sendDatagramFromOtherPort(Endpoint to, byte[] payload) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> sendDatagramFromOtherPort(to, payload));
+            return;
+        }
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(to.host(), to.port());
+        } catch (RuntimeException e) {
+            drop("bad-address");
+            return;
+        }
+        if (address.isUnresolved() || closed) {
+            drop("unresolved-address");
+            return;
+        }
+        if (dialer == null) {
+            dialer = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                            // Nothing is expected here: a dial-back needs no answer.
+                        }
+                    }).bind(bindHost, 0);
+        }
+        dialer.addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                f.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), address),
+                        f.channel().voidPromise());
+            } else {
+                drop("dialer-bind-failed");
+            }
+        });
     }
 
     private void drop(String reason) {
@@ -332,7 +374,19 @@ public final class NettyTransport implements Transport {
     @Override
     public void close() {
         handler = null;
+        if (loop.inEventLoop()) {
+            closeDialer();
+        } else if (!loop.isShuttingDown()) {
+            loop.execute(this::closeDialer);
+        }
         udp.close();
         tcp.close();
+    }
+
+    private void closeDialer() {
+        closed = true;
+        if (dialer != null) {
+            dialer.addListener((ChannelFutureListener) f -> f.channel().close());
+        }
     }
 }

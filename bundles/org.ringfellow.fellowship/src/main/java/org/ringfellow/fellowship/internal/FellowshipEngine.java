@@ -781,9 +781,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         long now = loop.nanoTime();
         long versionBefore = m.roster.version();
         m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
+        // A down Ring knows nobody: while it is, nobody is judged (as the periodic check does), and
+        // only a member that announced its leave goes; an acknowledgement arriving then must not
+        // evict the others as dead (RingDownTest)
+        boolean judging = ring.view().isRunning();
         m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !n.equals(self()) && (!alive(n) || m.leftAnnounced.containsKey(n)
-                        || now - m.lastHeard.get(n) > SILENCE_NANOS))
+                .filter(n -> !n.equals(self()) && (m.leftAnnounced.containsKey(n)
+                        || judging && (!alive(n) || now - m.lastHeard.get(n) > SILENCE_NANOS)))
                 .findFirst().ifPresent(n -> {
                     if (alive(n) && !m.leftAnnounced.containsKey(n)) {
                         LOG.warn("Fellowship {}: member {} has acknowledged nothing for {} s; removing it", m.id,

@@ -295,22 +295,7 @@ public class AppsNamespacesIT {
 
     /** Members a node finds alive with the runc driver and both runtimes. */
     private static int readyCount(KarafNode viewer) {
-        try {
-            int min = Integer.MAX_VALUE;
-            for (String runtime : List.of("command", "bundle")) {
-                int count = 0;
-                for (String line : viewer.console("ring:find driver=runc runtime=" + runtime).split("\\R")) {
-                    String[] cols = line.trim().split("[\\s|]+");
-                    if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
-                        count++;
-                    }
-                }
-                min = Math.min(min, count);
-            }
-            return min;
-        } catch (Exception e) {
-            return -1;
-        }
+        return Math.min(viewer.aliveFound("driver=runc runtime=command"), viewer.aliveFound("driver=runc runtime=bundle"));
     }
 
     /** Kills and deletes whatever runc containers a node's driver left (a killed node leaves them running). */

@@ -244,18 +244,7 @@ public class CalculatorNamespacesIT {
 
     /** Members a node finds alive with the runc driver and the bundle runtime. */
     private static int readyCount(KarafNode viewer) {
-        try {
-            int count = 0;
-            for (String line : viewer.console("ring:find driver=runc runtime=bundle").split("\\R")) {
-                String[] cols = line.trim().split("[\\s|]+");
-                if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
-                    count++;
-                }
-            }
-            return count;
-        } catch (Exception e) {
-            return -1;
-        }
+        return viewer.aliveFound("driver=runc runtime=bundle");
     }
 
     private interface Check {

@@ -223,18 +223,7 @@ public class JobsNamespacesIT {
 
     /** Members a node finds alive with the runc driver. */
     private static int readyCount(KarafNode viewer) {
-        try {
-            int count = 0;
-            for (String line : viewer.console("ring:find driver=runc").split("\\R")) {
-                String[] cols = line.trim().split("[\\s|]+");
-                if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
-                    count++;
-                }
-            }
-            return count;
-        } catch (Exception e) {
-            return -1;
-        }
+        return viewer.aliveFound("driver=runc");
     }
 
     @FunctionalInterface

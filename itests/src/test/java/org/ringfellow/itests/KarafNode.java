@@ -116,6 +116,27 @@ public final class KarafNode implements AutoCloseable {
     }
 
     /**
+     * How many members {@code ring:find <query>} on this node lists as ALIVE (the table's id and
+     * state columns), or -1 if the console did not answer.
+     *
+     * @param query the resource query, e.g. {@code driver=runc runtime=bundle}
+     */
+    public int aliveFound(String query) {
+        try {
+            int count = 0;
+            for (String line : console("ring:find " + query).split("\\R")) {
+                String[] cols = line.trim().split("[\\s|]+");
+                if (cols.length >= 4 && cols[0].matches("[0-9a-f]{12}") && cols[3].equals("ALIVE")) {
+                    count++;
+                }
+            }
+            return count;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
      * Runs console commands through {@code bin/client} in batch mode, as the local operator does.
      *
      * @param commands command lines

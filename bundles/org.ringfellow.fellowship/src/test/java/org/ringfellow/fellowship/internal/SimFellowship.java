@@ -53,7 +53,7 @@ final class SimFellowship {
         final int index;
         final String name;
         final String ip;
-        final SimIdentity identity;
+        final TestIdentity identity;
         final MemoryStore store = new MemoryStore();
         final SimNode node;
         FakeRing ring;
@@ -65,7 +65,7 @@ final class SimFellowship {
             this.index = index;
             this.name = "n" + index;
             this.ip = "10.0.0." + (index + 1);
-            this.identity = new SimIdentity(name);
+            this.identity = TestIdentity.named(name);
             this.node = new SimNode(identity, name, CONTRIBUTED);
         }
 

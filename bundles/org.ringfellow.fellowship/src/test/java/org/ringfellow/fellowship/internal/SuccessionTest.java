@@ -22,13 +22,13 @@ import org.ringfellow.fellowship.internal.wire.Frame;
 class SuccessionTest {
 
     static final FellowshipId F = new FellowshipId("succession");
-    static final SimIdentity A = new SimIdentity("a");
-    static final SimIdentity B = new SimIdentity("b");
-    static final SimIdentity C = new SimIdentity("c");
-    static final SimIdentity D = new SimIdentity("d");
+    static final TestIdentity A = TestIdentity.named("a");
+    static final TestIdentity B = TestIdentity.named("b");
+    static final TestIdentity C = TestIdentity.named("c");
+    static final TestIdentity D = TestIdentity.named("d");
     static final long T = 2_000_000_000L; // the vote timeout, 2 s
 
-    static Roster roster(long version, long epoch, SimIdentity coordinator, SimIdentity... members) {
+    static Roster roster(long version, long epoch, TestIdentity coordinator, TestIdentity... members) {
         return new Roster(F, version, epoch, coordinator.id(), List.of(members).stream()
                 .map(x -> new FellowshipMember(x.id(), Base64.getEncoder().encodeToString(x.publicKey()),
                         new Endpoint("10.0.0.1", 1)))

@@ -1080,7 +1080,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 ask(m, e);
             }
         } else {
-            long epoch = Math.max(m.roster.epoch(), m.votedEpoch) + 1;
+            long epoch = Math.max(Math.max(m.roster.epoch(), m.votedEpoch), m.askedEpoch) + 1;
             m.votedEpoch = epoch;
             m.votedFor = Optional.of(self());
             Membership.Election fresh = new Membership.Election(epoch);
@@ -1107,7 +1107,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             win(m, e);
             return;
         }
-        Frame.VoteRequest ask = new Frame.VoteRequest(m.id, e.epoch);
+        Frame.VoteRequest ask = new Frame.VoteRequest(m.id, e.epoch, m.roster.epoch(), m.roster.version());
         for (FellowshipMember x : m.roster.members()) {
             if (!x.node().equals(self()) && !m.leftAnnounced.containsKey(x.node())) {
                 linkTo(m, x).send(ask);
@@ -1117,7 +1117,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void onVoteRequest(Membership m, Link link, Frame.VoteRequest req) {
         NodeId candidate = link.node();
+        m.askedEpoch = Math.max(m.askedEpoch, req.epoch());
         boolean grant = !m.leftAnnounced.containsKey(candidate) && req.epoch() > m.roster.epoch()
+                && Succession.upToDate(req.rosterEpoch(), req.rosterVersion(), m.roster)
                 && (m.votedEpoch < req.epoch() || (m.votedEpoch == req.epoch()
                         && m.votedFor.equals(Optional.of(candidate))))
                 && (coordinatorGone(m) || m.roster.coordinator().equals(candidate));

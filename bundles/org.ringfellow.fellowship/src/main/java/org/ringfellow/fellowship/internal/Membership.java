@@ -53,6 +53,13 @@ final class Membership implements Fellowship {
     // Engine thread only.
     long votedEpoch;
     Optional<NodeId> votedFor = Optional.empty();
+    /**
+     * The highest epoch a candidate asked this node to vote in, granted or not. This node stands,
+     * if it does, for a later one: a candidate refused for a roster behind this node's keeps
+     * standing for the next epochs, and this node's own candidacy must overtake it, as a Raft
+     * node raises its term on a request of a higher one (seed 1013 of the simulation).
+     */
+    long askedEpoch;
     Optional<Election> election = Optional.empty();
     /** Members that announced their leave, with what they said (the roster they held, their last vote). */
     final Map<NodeId, org.ringfellow.fellowship.internal.wire.Frame.Leave> leftAnnounced = new HashMap<>();

@@ -53,6 +53,18 @@ final class Succession {
     }
 
     /**
+     * Whether a candidate holding the roster of {@code epoch} and {@code version} is at least as
+     * up to date as {@code mine}, the voter's (Raft's up-to-date check, rosters in place of
+     * logs): a later epoch, or the same epoch and no lower version. A voter grants nothing to a
+     * candidate behind it: such a winner's rosters would fail the proof at the members whose
+     * roster moved on, and it could never remove them (seed 2265 of the simulation: two acting
+     * coordinators of different epochs that never merged).
+     */
+    static boolean upToDate(long epoch, long version, Roster mine) {
+        return epoch > mine.epoch() || (epoch == mine.epoch() && version >= mine.version());
+    }
+
+    /**
      * The members whose acknowledgements make roster {@code r} committed, and whose liveness
      * keeps its coordinator acting: all but those that announced their leave (they acknowledge
      * nothing more, and the coordinator removes them one by one).

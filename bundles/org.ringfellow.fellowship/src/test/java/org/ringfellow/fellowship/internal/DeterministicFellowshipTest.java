@@ -137,6 +137,46 @@ class DeterministicFellowshipTest {
         }
     }
 
+    /**
+     * The liveness defect of seed 2265 (fixed): two acting coordinators of different epochs side by
+     * side for good (n0 of epoch 1, n4 of epoch 3). Cut off, n4 still held v6 and won epoch 2 with
+     * the votes of n3 and n2, though n2 already held v7: a voter did not check that the
+     * candidate's roster was as new as its own. After the heal n4's rosters failed the proof at the
+     * members whose roster had moved on, and n4 could not remove them. Now a vote request names
+     * the candidate's roster (epoch and version) and a voter holding a newer one refuses
+     * ({@link Succession#upToDate}). Failed before the fix (did not settle); settles after it.
+     */
+    @Test
+    void seed2265SettlesOnceVotersRefuseACandidateBehindThem() {
+        SimFellowship sim = SimSchedules.play(2265);
+        try {
+            assertTrue(sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS),
+                    "one coordinator and one agreed roster of the target size");
+        } finally {
+            sim.close();
+        }
+    }
+
+    /**
+     * What the fix of seed 2265 alone broke, on seed 1013: cut off, the old coordinator n0 kept a
+     * roster behind n2's and stood for epoch after epoch; n2 refused each (the candidate is
+     * behind), but its own candidacy came one epoch past its own vote only, so it never overtook
+     * n0's epochs: n0 refused n2 as having voted for itself, and both gave the fellowship up after
+     * a minute. Now a member stands one epoch past the highest any candidate asked it for
+     * ({@code Membership.askedEpoch}), as a Raft node takes the higher term it hears of; n0 then
+     * votes for n2. Did not settle without it.
+     */
+    @Test
+    void seed1013TheUpToDateMemberOvertakesACandidateBehindIt() {
+        SimFellowship sim = SimSchedules.play(1013);
+        try {
+            assertTrue(sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS),
+                    "one coordinator and one agreed roster of the target size");
+        } finally {
+            sim.close();
+        }
+    }
+
     @Test
     void sameSeedSameTrace() {
         List<String> first = SimSchedules.run(77).trace;

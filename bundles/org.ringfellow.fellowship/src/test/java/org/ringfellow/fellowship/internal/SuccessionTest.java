@@ -54,6 +54,17 @@ class SuccessionTest {
     }
 
     @Test
+    void aVoterGrantsOnlyToACandidateWhoseRosterIsAtLeastAsNewAsItsOwn() {
+        Roster mine = roster(7, 1, A, A, B, C);
+        assertTrue(Succession.upToDate(1, 7, mine), "the same roster");
+        assertTrue(Succession.upToDate(1, 8, mine), "a later version of the same epoch");
+        assertTrue(Succession.upToDate(2, 3, mine), "a later epoch, whatever its version");
+        // seed 2265 in small: the candidate was cut off holding v6 while the voter got v7
+        assertFalse(Succession.upToDate(1, 6, mine), "one change behind");
+        assertFalse(Succession.upToDate(0, 99, roster(7, 2, A, A, B, C)), "an earlier epoch");
+    }
+
+    @Test
     void onlyTheElectoratesVotesCount() {
         // Seed 2257 in small: the candidate b holds [a,b,c,d]; c voted for it and then restarted
         // (votes kept: epoch 3), a left holding a later roster. Two votes, b's and c's, are no

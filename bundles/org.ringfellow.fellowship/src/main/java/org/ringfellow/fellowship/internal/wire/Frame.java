@@ -58,8 +58,12 @@ public sealed interface Frame {
     record Dissolve(FellowshipId fellowship, long epoch) implements Frame {
     }
 
-    /** The sender asks for a vote to coordinate the given epoch. */
-    record VoteRequest(FellowshipId fellowship, long epoch) implements Frame {
+    /**
+     * The sender asks for a vote to coordinate the given epoch, naming the roster it holds
+     * (epoch and version): a voter whose roster is newer refuses, as Raft's voters refuse a
+     * candidate whose log is behind theirs.
+     */
+    record VoteRequest(FellowshipId fellowship, long epoch, long rosterEpoch, long rosterVersion) implements Frame {
     }
 
     /** A member has installed this roster version (the coordinator changes the roster again only

@@ -35,8 +35,15 @@ public final class FrameCodec {
 
     /** The largest frame body: the largest payload plus room for a full roster and headers. */
     public static final int MAX_FRAME = FellowshipService.MAX_PAYLOAD + (256 << 10);
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 4;
     static final int MAX_TOPIC = 128;
+    /**
+     * How far past the candidate's roster a vote request's epoch may be: a candidate stands one
+     * epoch past the highest it saw, every few seconds at most, and gives the fellowship up after a
+     * minute without an acting coordinator, so a larger jump is no honest request (it would let a
+     * member push every voter's epochs towards overflow).
+     */
+    static final long MAX_EPOCH_JUMP = 1L << 20;
     /** The bytes of a message frame besides its fellowship id, topic and payload. */
     public static final int MESSAGE_OVERHEAD = 1 + 1 + 2 + 8 + 1 + 2 + 8 + 4;
     static final int MAX_TEXT = 1024;
@@ -102,6 +109,8 @@ public final class FrameCodec {
             out.writeByte(VOTE_REQUEST);
             writeString(out, f.fellowship().value());
             out.writeLong(f.epoch());
+            out.writeLong(f.rosterEpoch());
+            out.writeLong(f.rosterVersion());
         } else if (frame instanceof Frame.Vote f) {
             out.writeByte(VOTE);
             writeString(out, f.fellowship().value());
@@ -207,7 +216,18 @@ public final class FrameCodec {
                     yield new Frame.Leave(id, epoch, held, voted);
                 }
                 case DISSOLVE -> new Frame.Dissolve(readFellowship(in, expected), in.readLong());
-                case VOTE_REQUEST -> new Frame.VoteRequest(readFellowship(in, expected), in.readLong());
+                case VOTE_REQUEST -> {
+                    FellowshipId id = readFellowship(in, expected);
+                    long epoch = in.readLong();
+                    long rosterEpoch = in.readLong();
+                    long rosterVersion = in.readLong();
+                    if (rosterEpoch < 1 || rosterVersion < 1 || epoch <= rosterEpoch
+                            || epoch - rosterEpoch > MAX_EPOCH_JUMP) {
+                        throw new MalformedFrameException("a vote request for epoch " + epoch + " from roster e"
+                                + rosterEpoch + " v" + rosterVersion);
+                    }
+                    yield new Frame.VoteRequest(id, epoch, rosterEpoch, rosterVersion);
+                }
                 case VOTE -> new Frame.Vote(readFellowship(in, expected), in.readLong(), in.readBoolean(), readBytes(in, 64));
                 case ACK -> new Frame.Ack(readFellowship(in, expected), in.readLong(), in.readLong());
                 default -> throw new MalformedFrameException("unknown frame type " + type);

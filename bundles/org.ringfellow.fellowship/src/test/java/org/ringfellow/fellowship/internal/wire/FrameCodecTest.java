@@ -77,7 +77,7 @@ class FrameCodecTest {
         assertEquals(new Frame.Leave(F, 2, 5, Frame.Leave.UNKNOWN_VOTE),
                 roundTrip(new Frame.Leave(F, 2, 5, Frame.Leave.UNKNOWN_VOTE)));
         assertEquals(new Frame.Dissolve(F, 2), roundTrip(new Frame.Dissolve(F, 2)));
-        assertEquals(new Frame.VoteRequest(F, 4), roundTrip(new Frame.VoteRequest(F, 4)));
+        assertEquals(new Frame.VoteRequest(F, 4, 3, 9), roundTrip(new Frame.VoteRequest(F, 4, 3, 9)));
         Frame.Vote v = (Frame.Vote) roundTrip(new Frame.Vote(F, 4, true, voteA));
         assertEquals(4, v.epoch());
         assertTrue(v.granted());
@@ -86,7 +86,7 @@ class FrameCodecTest {
     }
 
     @Test
-    void givenDamagedFrames_whenDecoded_thenEachIsMalformedNeverAnotherException() {
+    void givenDamagedFrames_whenDecoded_thenEachIsMalformedNeverAnotherException() throws MalformedFrameException {
         byte[] good = bytes(new Frame.Message(F, 1, Frame.Message.Kind.SEND, "t", 0, new byte[10]));
         // Every truncation of a good frame.
         for (int n = 0; n < good.length; n++) {
@@ -119,6 +119,17 @@ class FrameCodecTest {
             leave.writeLong(bad[0]).writeLong(bad[1]).writeLong(bad[2]);
             assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(leave), java.util.Arrays.toString(bad));
         }
+        // A vote request from no roster, or for an epoch not past its roster's, or far past it.
+        for (long[] bad : new long[][] {{2, 0, 1}, {2, 1, 0}, {3, 3, 5}, {2, 4, 5}, {(1L << 20) + 2, 1, 1}, {Long.MAX_VALUE, 1, 1}}) {
+            ByteBuf ask = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(7);
+            writeString(ask, F.value());
+            ask.writeLong(bad[0]).writeLong(bad[1]).writeLong(bad[2]);
+            assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(ask), java.util.Arrays.toString(bad));
+        }
+        ByteBuf fine = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(7);
+        writeString(fine, F.value());
+        fine.writeLong((1L << 20) + 1).writeLong(1).writeLong(1);
+        assertEquals(new Frame.VoteRequest(F, (1L << 20) + 1, 1, 1), FrameCodec.decode(fine));
         // An over-long topic.
         ByteBuf topic = Unpooled.buffer().writeByte(FrameCodec.VERSION).writeByte(4);
         writeString(topic, F.value());

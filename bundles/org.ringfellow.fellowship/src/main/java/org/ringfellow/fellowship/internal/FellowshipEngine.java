@@ -7,7 +7,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +107,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final FrameTransport transport;
     /** Send, broadcast, request and reply, and the requests waiting for replies. */
     private final Messenger messenger;
+    private final RosterSignatures signatures;
+    /** Standing for an epoch, votes asked, granted and counted. */
+    private final Candidacy candidacy;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
     /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
@@ -181,6 +183,48 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.settings = settings;
         this.loop = scheduler;
         this.transport = transports.create(this::admit, this::onFrame);
+        this.signatures = new RosterSignatures(identity);
+        this.candidacy = new Candidacy(new Candidacy.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public Link linkTo(Membership m, FellowshipMember member) {
+                return FellowshipEngine.this.linkTo(m, member);
+            }
+
+            @Override
+            public boolean alive(NodeId node) {
+                return FellowshipEngine.this.alive(node);
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public Duration voteTimeout() {
+                return settings.voteTimeout();
+            }
+
+            @Override
+            public void afterVoteKept(Membership m, long epoch, Runnable then) {
+                FellowshipEngine.this.afterVoteKept(m, epoch, then);
+            }
+
+            @Override
+            public void publish(Membership m, Roster first) {
+                FellowshipEngine.this.publish(m, first, Optional.empty());
+            }
+
+            @Override
+            public void violation() {
+                violations.incrementAndGet();
+            }
+        }, signatures);
         this.messenger = new Messenger(new Messenger.Host() {
             @Override
             public NodeId self() {
@@ -343,7 +387,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         try {
             Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(Base64.getDecoder().decode(encoded)));
             if (f instanceof Frame.RosterUpdate ru && ru.roster().fellowship().equals(id)
-                    && verify(ru.roster(), ru.signature())) {
+                    && signatures.verify(ru.roster(), ru.signature())) {
                 LOG.info("This node was in fellowship {} before it restarted; telling its {} members it left", id,
                         ru.roster().members().size() - 1);
                 for (FellowshipMember x : ru.roster().members()) {
@@ -388,7 +432,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             FellowshipMember me = new FellowshipMember(self(), Base64.getEncoder().encodeToString(identity.publicKey()),
                     advertised);
             Roster first = new Roster(spec.id(), 1, 1, self(), List.of(me));
-            Membership m = new Membership(this, spec, first, sign(first));
+            Membership m = new Membership(this, spec, first, signatures.sign(first));
             m.heardCoordinatorNanos = loop.nanoTime();
             m.acting = true;
             m.founding = Optional.of(result);
@@ -476,9 +520,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         } else if (frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
             onRoster(m, link, f);
         } else if (frame instanceof Frame.VoteRequest f && f.fellowship().equals(id)) {
-            onVoteRequest(m, link, f);
+            candidacy.onVoteRequest(m, link, f);
         } else if (frame instanceof Frame.Vote f && f.fellowship().equals(id)) {
-            onVote(m, link.node(), f);
+            candidacy.onVote(m, link.node(), f);
         } else if (frame instanceof Frame.Ack f && f.fellowship().equals(id)) {
             onAck(m, link.node(), f);
         } else if (frame instanceof Frame.Leave f && f.fellowship().equals(id)) {
@@ -500,7 +544,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     private void onInvite(Link link, Frame.Invite invite) {
         if (!invite.founder().equals(link.node())
-                || !identity.verify(link.peer().nodeKey(), inviteBody(invite), invite.signature())) {
+                || !signatures.verifyInvite(link.peer().nodeKey(), invite)) {
             violation(link, "an invitation not signed by the peer that sent it");
             return;
         }
@@ -543,7 +587,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         Roster r = update.roster();
         Accepted a = accepted.get(r.fellowship());
         if (a == null || !a.founder().equals(link.node()) || !r.coordinator().equals(link.node())
-                || !verify(r, update.signature()) || !r.contains(self())) {
+                || !signatures.verify(r, update.signature()) || !r.contains(self())) {
             violation(link, "a roster nobody asked for");
             return;
         }
@@ -658,7 +702,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         long correlation = nextCorrelation();
         Frame.Invite unsigned = new Frame.Invite(m.spec, self(), correlation, new byte[0]);
-        Frame.Invite invite = new Frame.Invite(m.spec, self(), correlation, identity.sign(inviteBody(unsigned)));
+        Frame.Invite invite = new Frame.Invite(m.spec, self(), correlation, signatures.signInvite(unsigned));
         if (!transport.link(candidate.id(), at.get(), Purpose.INVITE).send(invite)) {
             m.tried.put(candidate.id(), loop.nanoTime());
             return false;
@@ -727,7 +771,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     /** Signs, installs and sends a new roster; a joiner gets it on its invitation link. */
     private void publish(Membership m, Roster next, Optional<Link> welcome) {
         Roster old = m.roster;
-        byte[] sig = sign(next);
+        byte[] sig = signatures.sign(next);
         install(m, next, sig, m.rosterVotes);
         Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig, m.rosterVotes);
         for (FellowshipMember x : next.members()) {
@@ -870,7 +914,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void onRoster(Membership m, Link link, Frame.RosterUpdate update) {
         Roster r = update.roster();
         Roster cur = m.roster;
-        if (!link.node().equals(r.coordinator()) || !verify(r, update.signature())) {
+        if (!link.node().equals(r.coordinator()) || !signatures.verify(r, update.signature())) {
             violation(link, "a roster not signed by the coordinator that sent it");
             return;
         }
@@ -910,16 +954,11 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * before a partition), never from the roster being checked.
      */
     private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
-        byte[] body = voteBytes(m.id, r.epoch(), r.coordinator());
         // Not the electorate of an election: installing a proven roster makes no second coordinator, so
         // this check needs no more than to stop a member that names itself without votes; and the
         // winner's votes were counted over its own roster, which may differ from this node's by one change.
-        List<NodeId> electorate = ackers(m);
-        long valid = votes.entrySet().stream().filter(v -> electorate.contains(v.getKey()))
-                .filter(v -> m.member(v.getKey()).or(() -> Optional.ofNullable(m.former.get(v.getKey())))
-                        .map(x -> verifyWith(x.publicKey(), body, v.getValue())).orElse(false))
-                .count();
-        return valid >= majority(electorate);
+        return signatures.proven(m.id, r, votes, ackers(m),
+                n -> m.member(n).or(() -> Optional.ofNullable(m.former.get(n))));
     }
 
     private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
@@ -1058,88 +1097,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
             return;
         }
-        if (!coordinatorGone(m)) {
-            m.goneSinceNanos = 0;
-            return;
-        }
-        if (m.goneSinceNanos == 0) {
-            m.goneSinceNanos = now;
-        }
-        NodeId coordinator = m.roster.coordinator();
-        int rank = Succession.rank(m.roster, self(), m.leftAnnounced.keySet(), this::alive);
-        Succession.Step step = Succession.next(rank, now, m.goneSinceNanos, settings.voteTimeout().toNanos(),
-                m.election, m.votedEpoch, m.grantedAtNanos);
-        if (step == Succession.Step.WAIT) {
-            return;
-        }
-        if (step == Succession.Step.ASK_AGAIN) {
-            Membership.Election e = m.election.get();
-            e.askedAtNanos = now;
-            e.asks++;
-            if (e.durable) {
-                ask(m, e);
-            }
-        } else {
-            long epoch = Math.max(Math.max(m.roster.epoch(), m.votedEpoch), m.askedEpoch) + 1;
-            m.votedEpoch = epoch;
-            m.votedFor = Optional.of(self());
-            Membership.Election fresh = new Membership.Election(epoch);
-            fresh.votes.add(self());
-            fresh.signatures.put(self(), identity.sign(voteBytes(m.id, epoch, self())));
-            fresh.askedAtNanos = now;
-            fresh.asks = 1;
-            m.election = Optional.of(fresh);
-            LOG.info("Fellowship {}: coordinator {} is gone; asking for votes for epoch {}", m.id,
-                    coordinator.shortId(), epoch);
-            // its own vote is kept before anyone hears of the election
-            afterVoteKept(m, epoch, () -> {
-                if (m.election.isPresent() && m.election.get() == fresh) {
-                    fresh.durable = true;
-                    ask(m, fresh);
-                }
-            });
-        }
-    }
-
-    /** Wins at once if this node's vote is enough, else asks the others for theirs. */
-    private void ask(Membership m, Membership.Election e) {
-        if (won(m, e)) {
-            win(m, e);
-            return;
-        }
-        Frame.VoteRequest ask = new Frame.VoteRequest(m.id, e.epoch, m.roster.epoch(), m.roster.version());
-        for (FellowshipMember x : m.roster.members()) {
-            if (!x.node().equals(self()) && !m.leftAnnounced.containsKey(x.node())) {
-                linkTo(m, x).send(ask);
-            }
-        }
-    }
-
-    private void onVoteRequest(Membership m, Link link, Frame.VoteRequest req) {
-        NodeId candidate = link.node();
-        m.askedEpoch = Math.max(m.askedEpoch, req.epoch());
-        boolean grant = !m.leftAnnounced.containsKey(candidate) && req.epoch() > m.roster.epoch()
-                && Succession.upToDate(req.rosterEpoch(), req.rosterVersion(), m.roster)
-                && (m.votedEpoch < req.epoch() || (m.votedEpoch == req.epoch()
-                        && m.votedFor.equals(Optional.of(candidate))))
-                && (coordinatorGone(m) || m.roster.coordinator().equals(candidate));
-        if (grant) {
-            m.votedEpoch = req.epoch();
-            m.votedFor = Optional.of(candidate);
-            m.grantedAtNanos = loop.nanoTime();
-            if (m.election.isPresent() && m.election.get().epoch < req.epoch()) {
-                m.election = Optional.empty();
-            }
-            if (m.roster.coordinator().equals(self())) {
-                m.acting = false;
-            }
-        }
-        if (!grant) {
-            link.send(new Frame.Vote(m.id, req.epoch(), false));
-            return;
-        }
-        Frame.Vote vote = new Frame.Vote(m.id, req.epoch(), true, identity.sign(voteBytes(m.id, req.epoch(), candidate)));
-        afterVoteKept(m, req.epoch(), () -> link.send(vote));
+        candidacy.standIfGone(m, now);
     }
 
     /**
@@ -1161,61 +1119,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 LOG.debug("Fellowship {}: the engine stopped before its vote of epoch {} went out", m.id, epoch);
             }
         });
-    }
-
-    private void onVote(Membership m, NodeId voter, Frame.Vote vote) {
-        if (m.election.isEmpty() || m.election.get().epoch != vote.epoch() || !vote.granted()) {
-            return;
-        }
-        Membership.Election e = m.election.get();
-        Optional<FellowshipMember> who = m.member(voter);
-        if (who.isEmpty() || !verifyWith(who.get().publicKey(), voteBytes(m.id, vote.epoch(), self()),
-                vote.signature())) {
-            violations.incrementAndGet();
-            LOG.warn("Fellowship {}: ignored a vote of {} whose signature does not verify", m.id, voter.shortId());
-            return;
-        }
-        e.votes.add(voter);
-        e.signatures.put(voter, vote.signature());
-        if (won(m, e)) {
-            win(m, e);
-        }
-    }
-
-    private void win(Membership m, Membership.Election e) {
-        Roster old = m.roster;
-        NodeId oldCoordinator = old.coordinator();
-        // The same members, this node first: the epoch's first roster changes nobody's membership. The
-        // old coordinator and members that left go one at a time once it is acknowledged.
-        List<FellowshipMember> members = new ArrayList<>();
-        old.members().stream().filter(x -> x.node().equals(self())).forEach(members::add);
-        old.members().stream().filter(x -> !x.node().equals(self())).forEach(members::add);
-        m.election = Optional.empty();
-        m.acting = true;
-        m.rosterVotes = Map.copyOf(e.signatures);
-        LOG.info("Fellowship {}: this node coordinates epoch {} with {} of {} votes", m.id, e.epoch,
-                e.votes.size(), voters(m, e.epoch).size());
-        m.acked.clear();
-        m.joins.clear();
-        publish(m, new Roster(m.id, old.version() + 1, e.epoch, self(), members), Optional.empty());
-    }
-
-    private boolean coordinatorGone(Membership m) {
-        NodeId c = m.roster.coordinator();
-        if (c.equals(self())) {
-            return !m.acting;
-        }
-        return m.leftAnnounced.containsKey(c) || !alive(c);
-    }
-
-    /** Whether the votes of an election make a strict majority of its electorate ({@link Succession#won}). */
-    private boolean won(Membership m, Membership.Election e) {
-        return Succession.won(e.votes, voters(m, e.epoch));
-    }
-
-    /** The electorate of {@code epoch} over the roster held ({@link Succession#electorate}). */
-    private List<NodeId> voters(Membership m, long epoch) {
-        return Succession.electorate(m.roster, m.leftAnnounced, epoch);
     }
 
     /** The members whose acknowledgements commit the roster held ({@link Succession#ackers}). */
@@ -1407,53 +1310,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    private byte[] sign(Roster r) {
-        return identity.sign(rosterBytes(r));
-    }
-
-    private boolean verify(Roster r, byte[] signature) {
-        Optional<FellowshipMember> c = r.members().stream().filter(x -> x.node().equals(r.coordinator())).findFirst();
-        if (c.isEmpty()) {
-            return false;
-        }
-        try {
-            return identity.verify(Base64.getDecoder().decode(c.get().publicKey()), rosterBytes(r), signature);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private boolean verifyWith(String publicKeyBase64, byte[] body, byte[] signature) {
-        try {
-            return identity.verify(Base64.getDecoder().decode(publicKeyBase64), body, signature);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** The bytes a member signs when it votes for {@code candidate} to coordinate {@code epoch}. */
-    static byte[] voteBytes(FellowshipId id, long epoch, NodeId candidate) {
-        ByteBuf buf = Unpooled.buffer();
-        buf.writeBytes("ringfellow-vote-v1:".getBytes(StandardCharsets.US_ASCII));
-        buf.writeBytes(id.value().getBytes(StandardCharsets.UTF_8)).writeByte(0).writeLong(epoch)
-                .writeBytes(candidate.bytes());
-        return ByteBufUtil.getBytes(buf);
-    }
-
-    static byte[] rosterBytes(Roster r) {
-        ByteBuf buf = Unpooled.buffer();
-        buf.writeBytes("ringfellow-roster-v1:".getBytes(StandardCharsets.US_ASCII));
-        FrameCodec.writeRoster(r, buf);
-        return ByteBufUtil.getBytes(buf);
-    }
-
-    private static byte[] inviteBody(Frame.Invite invite) {
-        ByteBuf buf = Unpooled.buffer();
-        buf.writeBytes("ringfellow-invite-v1:".getBytes(StandardCharsets.US_ASCII));
-        FrameCodec.writeInviteBody(invite, buf);
-        return ByteBufUtil.getBytes(buf);
     }
 
     private long nextCorrelation() {

@@ -147,25 +147,25 @@ class MaliciousMemberTest {
                     outsider.identity.publicKey()), outsider.engine.advertised()));
             Roster grown = new Roster(F, held.version() + 1, held.epoch(), a.id(), plus);
             long violations = stat(a, "drop.protocol-violation");
-            fromB(new Frame.RosterUpdate(grown, b.identity.sign(FellowshipEngine.rosterBytes(grown))));
+            fromB(new Frame.RosterUpdate(grown, b.identity.sign(RosterSignatures.rosterBytes(grown))));
             Cluster.await("a counted the roster b signed for a", () -> stat(a, "drop.protocol-violation")
                     == violations + 1);
 
             // 2. Epoch 2 with b as coordinator, validly signed by b, but nobody voted for b.
             Roster coup = new Roster(F, held.version() + 1, held.epoch() + 1, b.id(), held.members());
-            byte[] coupSig = b.identity.sign(FellowshipEngine.rosterBytes(coup));
+            byte[] coupSig = b.identity.sign(RosterSignatures.rosterBytes(coup));
             long unproven = stat(a, "drop.unproven-roster");
             fromB(new Frame.RosterUpdate(coup, coupSig));
             Cluster.await("a counted the unproven roster", () -> stat(a, "drop.unproven-roster") == unproven + 1);
 
             // 3. The same with b's own genuine vote and made-up votes of a and c.
-            byte[] bVote = b.identity.sign(FellowshipEngine.voteBytes(F, coup.epoch(), b.id()));
+            byte[] bVote = b.identity.sign(RosterSignatures.voteBytes(F, coup.epoch(), b.id()));
             fromB(new Frame.RosterUpdate(coup, coupSig, Map.of(b.id(), bVote, a.id(), new byte[64], c.id(), bVote)));
             Cluster.await("a counted the roster with forged votes", () -> stat(a, "drop.unproven-roster")
                     == unproven + 2);
 
             // 4. A vote of c for b in another epoch does not count for this one either.
-            byte[] cVoteOtherEpoch = c.identity.sign(FellowshipEngine.voteBytes(F, coup.epoch() + 5, b.id()));
+            byte[] cVoteOtherEpoch = c.identity.sign(RosterSignatures.voteBytes(F, coup.epoch() + 5, b.id()));
             fromB(new Frame.RosterUpdate(coup, coupSig, Map.of(b.id(), bVote, c.id(), cVoteOtherEpoch)));
             Cluster.await("a counted the roster with a vote of another epoch", () -> stat(a,
                     "drop.unproven-roster") == unproven + 3);
@@ -186,9 +186,9 @@ class MaliciousMemberTest {
         // from b is installed by a, so the rejections above are about the proof, not the frame.
         Roster held = a.fellowship(F).orElseThrow().roster();
         Roster next = new Roster(F, held.version() + 1, held.epoch() + 1, b.id(), held.members());
-        byte[] bVote = b.identity.sign(FellowshipEngine.voteBytes(F, next.epoch(), b.id()));
-        byte[] cVote = c.identity.sign(FellowshipEngine.voteBytes(F, next.epoch(), b.id()));
-        fromB(new Frame.RosterUpdate(next, b.identity.sign(FellowshipEngine.rosterBytes(next)),
+        byte[] bVote = b.identity.sign(RosterSignatures.voteBytes(F, next.epoch(), b.id()));
+        byte[] cVote = c.identity.sign(RosterSignatures.voteBytes(F, next.epoch(), b.id()));
+        fromB(new Frame.RosterUpdate(next, b.identity.sign(RosterSignatures.rosterBytes(next)),
                 Map.of(b.id(), bVote, c.id(), cVote)));
         Cluster.await("a installed the proven roster", () -> a.fellowship(F).map(x -> x.roster().equals(next))
                 .orElse(false));

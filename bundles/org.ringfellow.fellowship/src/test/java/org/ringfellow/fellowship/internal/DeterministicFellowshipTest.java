@@ -177,6 +177,25 @@ class DeterministicFellowshipTest {
         }
     }
 
+    /**
+     * Seed 2272 (fixed): n1 won epoch 5 with the bare majority of the electorate of its roster
+     * [n1,n0,n4,n3] (n0 had left), its vote and n3's; n3 and n4 still held the roster before it
+     * ([n0,n4,n3,n1,n2]: n2's removal never reached them), over which two votes are no majority, so
+     * they refused every roster of n1's as unproven and gave the fellowship up after a minute. n4's
+     * vote had come a moment after the win and was dropped. Now a vote that arrives after the win
+     * joins the proof the coordinator's rosters carry. Did not settle before.
+     */
+    @Test
+    void seed2272AVoteAfterTheWinJoinsTheProof() {
+        SimFellowship sim = SimSchedules.play(2272);
+        try {
+            assertTrue(sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS),
+                    "one coordinator and one agreed roster of the target size");
+        } finally {
+            sim.close();
+        }
+    }
+
     @Test
     void sameSeedSameTrace() {
         List<String> first = SimSchedules.run(77).trace;

@@ -30,7 +30,9 @@ import org.ringfellow.itests.browser.NamespaceForward;
  * opened in real headless Chromium (through a loopback forward into that node's namespace, so
  * the node sees a loopback client as on its own host); the operator's token is pasted; the page
  * draws the three members of the Ring, deploys the calculator from its deploy form and shows it
- * running on three members. {@code /metrics} is scraped and parsed before and after.
+ * running on three members. {@code /metrics} is scraped and parsed before and after, the
+ * families the services count themselves (probe round trips, fellowship handshakes, container
+ * starts) among them; with {@code ringfellow-jobs} installed, {@code /api/v1/jobs} answers.
  */
 public class DashboardNamespacesIT {
 
@@ -93,7 +95,7 @@ public class DashboardNamespacesIT {
         for (KarafNode n : nodes) {
             n.start();
             String out = n.console("feature:install ringfellow-ingress ringfellow-driver-runc "
-                    + "ringfellow-runtime-bundle ringfellow-example-calculator ringfellow-rest");
+                    + "ringfellow-runtime-bundle ringfellow-example-calculator ringfellow-rest ringfellow-jobs");
             assertTrue(out, !out.toLowerCase().contains("error"));
         }
         KarafNode first = nodes.get(0);
@@ -152,6 +154,24 @@ public class DashboardNamespacesIT {
         assertEquals(Double.valueOf(3), after.get("ringfellow_app_members{app=\"calculator\",state=\"RUNNING\"}"));
         assertEquals(Double.valueOf(1), after.get("ringfellow_app_deploy_duration_seconds_count{outcome=\"running\"}"));
         assertNotNull(after.get("ringfellow_api_requests_total{code=\"201\",method=\"POST\",resource=\"apps\"}"));
+        // what the services count themselves: probes answered, the handshakes of the calculator's fellowship,
+        // its member's container start on this node
+        String families = String.join("\n", new java.util.TreeSet<>(after.keySet()));
+        assertTrue(families, after.getOrDefault("ringfellow_ring_probe_rtt_seconds_count", 0.0) > 0);
+        assertNotNull(families, after.get("ringfellow_ring_probe_rtt_seconds_bucket{le=\"+Inf\"}"));
+        assertTrue(families, after.getOrDefault(
+                "ringfellow_fellowship_handshakes_total{outcome=\"completed\"}", 0.0) > 0);
+        assertNotNull(families, after.get("ringfellow_fellowship_handshakes_total{outcome=\"failed\"}"));
+        assertNotNull(families, after.get("ringfellow_fellowship_handshake_rejections_total"));
+        assertTrue(families, after.getOrDefault("ringfellow_fellowship_frames_total{direction=\"in\"}", 0.0) > 0);
+        assertTrue(families, after.getOrDefault("ringfellow_container_start_seconds_count{driver=\"runc\"}", 0.0) >= 1);
+
+        // jobs through the API, with ringfellow-jobs installed: none submitted on this node yet
+        HttpResponse<String> jobs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(base + "/api/v1/jobs")).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(jobs.body(), 200, jobs.statusCode());
+        assertEquals(jobs.body(), "[ ]", jobs.body().trim());
     }
 
     private static String scrape(String base) {

@@ -142,7 +142,40 @@ public class RestIT extends RingfellowTestSupport {
         Reply noSuchApp = call("GET", "/api/v1/apps/no-such-app", null, "Authorization", "Bearer " + token);
         assertEquals(noSuchApp.body(), 404, noSuchApp.status());
 
+        jobsAreOptional(features, token);
         followsALogAsServerSentEvents(token, node.identity().id().hex());
+    }
+
+    /**
+     * Without {@code ringfellow-jobs} the job routes answer 503 and the rest of the API works; once the feature is
+     * installed the API finds the job service (by name: the job bundle exports no package) and answers with its
+     * checks and messages.
+     */
+    private void jobsAreOptional(FeaturesService features, String token) throws Exception {
+        String auth = "Bearer " + token;
+        Reply absent = call("GET", "/api/v1/jobs", null, "Authorization", auth);
+        assertEquals(absent.body(), 503, absent.status());
+        assertTrue(absent.body(), absent.body().contains("ringfellow-jobs"));
+        assertEquals(200, call("GET", "/api/v1/node", null, "Authorization", auth).status());
+
+        features.installFeature("ringfellow-jobs", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        await("the API finds the job service", () -> {
+            try {
+                return call("GET", "/api/v1/jobs", null, "Authorization", auth).status() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        Reply none = call("GET", "/api/v1/jobs", null, "Authorization", auth);
+        assertEquals(none.body(), "[ ]", none.body().trim());
+        Reply missing = call("GET", "/api/v1/jobs/nope-00000000", null, "Authorization", auth);
+        assertEquals(missing.body(), 404, missing.status());
+        assertTrue(missing.body(), missing.body().contains("no job nope-00000000 on this node (see job:list)"));
+        // a job file without a name, read by the job bundle's own reader on the node
+        Reply refused = call("POST", "/api/v1/jobs", "image: base\ncommand: [cat]\ninputs: {lines: [\"1\"]}\n",
+                "Authorization", auth, "Content-Type", "application/yaml");
+        assertEquals(refused.body(), 400, refused.status());
+        assertTrue(refused.body(), refused.body().contains("name is required"));
     }
 
     /**

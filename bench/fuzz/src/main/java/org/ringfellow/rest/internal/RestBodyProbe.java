@@ -3,6 +3,7 @@ package org.ringfellow.rest.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,18 +13,26 @@ import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppStatus;
+import org.ringfellow.job.internal.host.JobException;
+import org.ringfellow.job.internal.host.JobService;
+import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.job.internal.model.JobFileException;
+import org.ringfellow.job.internal.model.JobFileReader;
 
 /**
- * Reaches the REST API's package-private router ({@code Api.handle}) with the JSON bodies it
- * reads ({@code POST /api/v1/apps}, {@code POST /api/v1/apps/{name}/scale}) for the fuzz
- * target {@code org.ringfellow.bench.fuzz.RestBodyTarget}; not part of any bundle. The app
- * engine behind it is a stand-in that refuses every call once the body has been accepted, and
- * checks that what reached it is within the API's bounds.
+ * Reaches the REST API's package-private router ({@code Api.handle}) with the bodies it
+ * reads ({@code POST /api/v1/apps}, {@code POST /api/v1/apps/{name}/scale}, and a job file,
+ * JSON or YAML, {@code POST /api/v1/jobs}) for the fuzz target
+ * {@code org.ringfellow.bench.fuzz.RestBodyTarget}; not part of any bundle. The app engine
+ * behind it is a stand-in that refuses every call once the body has been accepted, and checks
+ * that what reached it is within the API's bounds; the job service behind it reads the job file
+ * it is handed with the job bundle's own reader (as the job host does), checks the file is the
+ * body, then refuses it.
  */
 public final class RestBodyProbe {
 
     private static final Api API = new Api(new Api.Services(Optional::empty, Optional::empty, Optional::empty,
-            Optional::empty, () -> Optional.of(new Refusing())),
+            Optional::empty, () -> Optional.of(new Refusing()), () -> Optional.of(new JobsClient(new RefusingJobs()))),
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT), new byte[0],
             Path.of(System.getProperty("java.io.tmpdir"), "rest-fuzz-uploads"));
 
@@ -33,17 +42,24 @@ public final class RestBodyProbe {
     /**
      * Sends a body to the route its first byte picks.
      *
-     * @param data a route selector byte, then the body
+     * @param data a route selector byte (bit 1 clear: bit 0 picks deploy or scale; bit 1 set: a job
+     *     file, bit 2 picks JSON or YAML), then the body
      * @return the HTTP status the API answered (a refusal's too)
      */
     public static int post(byte[] data) {
         if (data.length == 0) {
             return 0;
         }
-        String path = (data[0] & 1) == 0 ? "/apps" : "/apps/calculator/scale";
+        boolean job = (data[0] & 2) != 0;
+        String path = job ? "/jobs" : (data[0] & 1) == 0 ? "/apps" : "/apps/calculator/scale";
+        String type = job && (data[0] & 4) != 0 ? "application/yaml" : "application/json; charset=utf-8";
         byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
         try {
-            return API.handle("POST", path, Map.of(), "application/json; charset=utf-8", body).status();
+            int status = API.handle("POST", path, Map.of(), type, body).status();
+            if (job) {
+                throw new IllegalStateException("a job file was accepted by a service that refuses all: " + status);
+            }
+            return status;
         } catch (ApiException refused) {
             if (refused.status() < 400 || refused.status() > 599 || refused.getMessage() == null
                     || refused.getMessage().isBlank()) {
@@ -51,6 +67,52 @@ public final class RestBodyProbe {
                         + refused.getMessage() + "'", refused);
             }
             return refused.status();
+        }
+    }
+
+    /** A job service that reads the job file it is given, checks it is the body, and refuses it. */
+    private static final class RefusingJobs implements JobService {
+
+        private final JobFileReader reader = new JobFileReader();
+
+        @Override
+        public JobView submit(Path file) throws JobException {
+            try {
+                if (Files.size(file) == 0 || Files.size(file) > RestServlet.MAX_JOB_FILE) {
+                    throw new IllegalStateException("the API passed on a job file of " + Files.size(file) + " bytes");
+                }
+                reader.read(file);
+            } catch (JobFileException e) {
+                throw new JobException(e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the API's job file cannot be read: " + e, e);
+            }
+            throw new JobException("fuzz: not submitting a valid job");
+        }
+
+        @Override
+        public List<JobView> list() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<JobView> status(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<TaskLine> tasks(String id) throws JobException {
+            throw new JobException("fuzz: no tasks");
+        }
+
+        @Override
+        public int results(String id, Path dir) throws JobException {
+            throw new JobException("fuzz: no results");
+        }
+
+        @Override
+        public JobView cancel(String id) throws JobException {
+            throw new JobException("fuzz: no cancel");
         }
     }
 

@@ -136,4 +136,15 @@ public interface ContainerManager {
      * @throws DriverException if either driver is absent or the new start fails
      */
     ContainerInfo migrate(String id, String driverType) throws DriverException;
+
+    /**
+     * Returns how long the drivers took to start containers, by driver type: from the manager's call of the
+     * driver's start until it returned a running container (a start that failed is not in it). Bounds: 50 ms to
+     * 60 s.
+     *
+     * @return a histogram snapshot per driver type that started a container since the node started
+     */
+    default java.util.Map<String, org.ringfellow.api.node.LatencyHistogram.Snapshot> startLatencies() {
+        return java.util.Map.of();
+    }
 }

@@ -53,4 +53,16 @@ public interface FellowshipService {
      * @return an immutable snapshot
      */
     Map<FellowshipId, org.ringfellow.api.node.Resources> reservations();
+
+    /**
+     * Returns this node's fellowship counters, as {@code fellowship:policy} shows them: {@code frames.in},
+     * {@code frames.out}, {@code handshake.completed}, {@code handshake.failed}, {@code handshake.rejected} (the
+     * failed ones the peer check refused: not on the roster, a wrong certificate), {@code connect.failures},
+     * {@code drop.<reason>}, {@code store.write-failures}.
+     *
+     * @return a snapshot by name; empty where the implementation keeps none
+     */
+    default Map<String, Long> stats() {
+        return Map.of();
+    }
 }

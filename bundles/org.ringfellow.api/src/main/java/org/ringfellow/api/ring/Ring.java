@@ -2,6 +2,7 @@ package org.ringfellow.api.ring;
 
 import java.util.List;
 import java.util.Optional;
+import org.ringfellow.api.node.LatencyHistogram;
 import org.ringfellow.api.node.NodeId;
 
 /**
@@ -83,4 +84,15 @@ public interface Ring {
      * @return a snapshot of the counters
      */
     RingStats stats();
+
+    /**
+     * Returns the round-trip times of this node's probes answered directly: from the ping sent to its ack, for
+     * each probe acknowledged before its direct timeout (one that needed helpers or the TCP fallback is not in
+     * it). Bounds: 0.5 ms to 1 s.
+     *
+     * @return the histogram's counts now; empty buckets where the implementation does not measure them
+     */
+    default LatencyHistogram.Snapshot probeRoundTrips() {
+        return new LatencyHistogram(1).snapshot();
+    }
 }

@@ -1,5 +1,5 @@
 /**
  * The Ring: the public overlay every node joins (membership, failure detection, resource adverts, discovery).
  */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.ringfellow.api.ring;

@@ -41,6 +41,7 @@ import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.Image;
 import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.api.container.LogChunk;
+import org.ringfellow.api.node.LatencyHistogram;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
@@ -85,6 +86,10 @@ public final class ContainerManagerImpl implements ContainerManager {
     private final NodeStore.Namespace settings;
     private final ImageStore images;
     private final Map<String, ContainerDriver> drivers = new ConcurrentHashMap<>();
+    /** The start latency histogram's upper bounds, in seconds. */
+    static final double[] START_BOUNDS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    /** How long each driver took to start a container (a start that failed is not counted), by driver type. */
+    private final Map<String, LatencyHistogram> startLatencies = new ConcurrentHashMap<>();
     private final Map<String, StoredContainer> containers = new ConcurrentHashMap<>();
     private final Set<String> unreconciled = ConcurrentHashMap.newKeySet();
     /** Serialises changes of the container table; engine calls run outside it except reservations. */
@@ -322,8 +327,11 @@ public final class ContainerManagerImpl implements ContainerManager {
             put(record);
         }
         ContainerHandle handle;
+        long startNanos = System.nanoTime();
         try {
             handle = driver.start(spec);
+            startLatencies.computeIfAbsent(driverType, t -> new LatencyHistogram(START_BOUNDS))
+                    .record(System.nanoTime() - startNanos);
         } catch (DriverException | RuntimeException e) {
             synchronized (lock) {
                 forget(spec.name());
@@ -474,6 +482,13 @@ public final class ContainerManagerImpl implements ContainerManager {
     public ContainerStats stats(String id) throws DriverException {
         StoredContainer c = record(id);
         return attached(c).stats(c.handle());
+    }
+
+    @Override
+    public Map<String, LatencyHistogram.Snapshot> startLatencies() {
+        Map<String, LatencyHistogram.Snapshot> out = new TreeMap<>();
+        startLatencies.forEach((type, h) -> out.put(type, h.snapshot()));
+        return out;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,27 @@ class ContainerManagerImplTest {
         assertEquals("engine said no", e.getMessage());
         assertTrue(m.list().isEmpty());
         assertTrue(store.namespace(ContainerManagerImpl.NAMESPACE).entries().isEmpty());
+    }
+
+    @Test
+    void givenStartsOnTwoDrivers_thenEachDriversStartsAreCountedAndAFailedOneIsNot() throws Exception {
+        ContainerManagerImpl m = manager("");
+        Fakes.Driver runc = new Fakes.Driver("runc", engine);
+        Fakes.Driver crun = new Fakes.Driver("crun", engine);
+        m.bindDriver(runc, Fakes.props("runc"));
+        m.bindDriver(crun, Fakes.props("crun"));
+        assertTrue(m.startLatencies().isEmpty());
+        m.run(spec("a", 16), "runc");
+        m.run(spec("b", 16), "runc");
+        m.run(spec("c", 16), "crun");
+        crun.failStarts = true;
+        assertThrows(DriverException.class, () -> m.run(spec("d", 16), "crun"));
+        var latencies = m.startLatencies();
+        assertEquals(Set.of("runc", "crun"), latencies.keySet());
+        assertEquals(2, latencies.get("runc").count());
+        assertEquals(1, latencies.get("crun").count());
+        assertEquals(ContainerManagerImpl.START_BOUNDS.length + 1, latencies.get("runc").counts().size());
+        assertTrue(latencies.get("runc").sumSeconds() >= 0);
     }
 
     @Test

@@ -166,7 +166,8 @@ public class FellowshipComponent implements FellowshipService, RingListener {
         return engine.reservations();
     }
 
-    /** Gives the console the engine's counters without a cast to an internal type elsewhere. */
+    /** The engine's counters, for the console and the node's metrics. */
+    @Override
     public Map<String, Long> stats() {
         return engine.stats();
     }

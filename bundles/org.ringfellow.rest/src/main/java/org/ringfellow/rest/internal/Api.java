@@ -46,10 +46,20 @@ final class Api {
             new Route("DELETE", "/apps/{name}"),
             new Route("POST", "/apps/{name}/scale"),
             new Route("GET", "/apps/{name}/logs"),
+            new Route("GET", "/jobs"),
+            new Route("POST", "/jobs"),
+            new Route("GET", "/jobs/{id}"),
+            new Route("GET", "/jobs/{id}/results"),
+            new Route("POST", "/jobs/{id}/cancel"),
             new Route("GET", "/openapi.json"));
 
     static final int MAX_LOCATION = 2048;
     static final int MAX_MEMBER = 64;
+    /** The longest job id, as the console takes it: a 32-character name, '-' and 8 hex digits. */
+    static final int MAX_JOB_ID = 41;
+    /** The media types a job file is taken in, and the file name each is kept under for the job service. */
+    static final Map<String, String> JOB_TYPES = Map.of("application/json", "job.json", "application/yaml", "job.yaml",
+            "application/x-yaml", "job.yaml", "text/yaml", "job.yaml", "text/x-yaml", "job.yaml");
     private static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-fA-F]{1,64}");
@@ -69,10 +79,20 @@ final class Api {
     record Follow(AppService apps, String name, String member, long offset) {
     }
 
-    /** The services the API reads, each possibly absent right now. */
+    /**
+     * The services the API reads, each possibly absent right now. The job service is reached through
+     * {@link JobsClient} (the job bundle does not export its interface).
+     */
     record Services(Supplier<Optional<NodeService>> node, Supplier<Optional<Ring>> ring,
             Supplier<Optional<FellowshipService>> fellowships, Supplier<Optional<ContainerManager>> containers,
-            Supplier<Optional<AppService>> apps) {
+            Supplier<Optional<AppService>> apps, Supplier<Optional<JobsClient>> jobs) {
+
+        /** The services without jobs. */
+        Services(Supplier<Optional<NodeService>> node, Supplier<Optional<Ring>> ring,
+                Supplier<Optional<FellowshipService>> fellowships, Supplier<Optional<ContainerManager>> containers,
+                Supplier<Optional<AppService>> apps) {
+            this(node, ring, fellowships, containers, apps, Optional::empty);
+        }
     }
 
     private final Services services;
@@ -156,6 +176,9 @@ final class Api {
         if (seg.length >= 1 && seg[0].equals("apps")) {
             return apps(m, seg, query, contentType, body);
         }
+        if (seg.length >= 1 && seg.length <= 3 && seg[0].equals("jobs")) {
+            return jobs(m, seg, contentType, body);
+        }
         throw ApiException.notFound("no such API path: /api/v1" + shorten(path) + " (see /api/v1/openapi.json)");
     }
 
@@ -237,6 +260,120 @@ final class Api {
         }
         throw ApiException.notFound("no such API path: /api/v1/" + shorten(String.join("/", seg))
                 + " (see /api/v1/openapi.json)");
+    }
+
+    /**
+     * The job routes: the {@code job:*} console commands' calls of the job service, with their checks and
+     * messages (a job id of 1-{@value #MAX_JOB_ID} characters; "no job ... on this node (see job:list)"; the job
+     * reader's message naming the field of a refused job file). A refusal of a job that exists is a 409, of one
+     * that does not a 404, of a job file a 400.
+     */
+    private Reply jobs(String m, String[] seg, String contentType, byte[] body) {
+        JobsClient jobs = need(services.jobs(), "the job service (feature ringfellow-jobs)");
+        try {
+            if (seg.length == 1) {
+                allow(m, "GET", "POST");
+                if (m.equals("GET")) {
+                    return new Reply(200, jobs.list());
+                }
+                return new Reply(201, submit(jobs, contentType, body));
+            }
+            String id = jobId(seg[1]);
+            if (seg.length == 2) {
+                allow(m, "GET");
+                return new Reply(200, jobs.status(id).orElseThrow(() -> noJob(id)));
+            }
+            if (seg[2].equals("results")) {
+                allow(m, "GET");
+                try {
+                    return new Reply(200, jobs.tasks(id));
+                } catch (JobsClient.Refused e) {
+                    throw jobError(jobs, id, e);
+                }
+            }
+            if (seg[2].equals("cancel")) {
+                allow(m, "POST");
+                try {
+                    return new Reply(200, jobs.cancel(id));
+                } catch (JobsClient.Refused e) {
+                    throw jobError(jobs, id, e);
+                }
+            }
+        } catch (JobsClient.Refused e) {
+            throw new ApiException(409, e.getMessage());
+        }
+        throw ApiException.notFound("no such API path: /api/v1/" + shorten(String.join("/", seg))
+                + " (see /api/v1/openapi.json)");
+    }
+
+    /**
+     * Submits a job file sent as the body. The job service reads a file, so the body is written to a directory
+     * of its own (deleted once submitted: the job service keeps the file's content). Its inputs must therefore
+     * be {@code lines}: that directory holds no input file.
+     */
+    private Map<String, Object> submit(JobsClient jobs, String contentType, byte[] body) {
+        String type = mediaType(contentType);
+        String name = JOB_TYPES.get(type);
+        if (name == null) {
+            throw new ApiException(415, "a job file is sent as application/json or application/yaml, not '"
+                    + shorten(contentType) + "'");
+        }
+        if (body.length == 0) {
+            throw ApiException.badRequest("the body is empty: send the job file (JSON or YAML) as the body");
+        }
+        Path dir = null;
+        Path file = null;
+        try {
+            Path jobsDir = uploads.resolve("jobs");
+            Files.createDirectories(jobsDir);
+            dir = Files.createTempDirectory(jobsDir, "job-");
+            file = Files.write(dir.resolve(name), body);
+            return jobs.submit(file);
+        } catch (IOException e) {
+            throw new ApiException(500, "cannot keep the job file: " + e.getMessage());
+        } catch (JobsClient.Refused e) {
+            String msg = e.getMessage();
+            if (file != null) {
+                msg = msg.replace(file.toString(), "the job file").replace(dir.toString(), "the job's directory");
+            }
+            throw ApiException.badRequest(msg);
+        } finally {
+            try {
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+                if (dir != null) {
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException e) {
+                // left in the uploads directory
+            }
+        }
+    }
+
+    /** A job id as {@code job:status} and the others take it: trimmed, 1-{@value #MAX_JOB_ID} characters. */
+    static String jobId(String id) {
+        String n = id == null ? "" : id.trim();
+        if (n.isEmpty() || n.length() > MAX_JOB_ID) {
+            throw ApiException.badRequest("a job id is 1-" + MAX_JOB_ID + " characters (see job:list), got '"
+                    + (n.length() > 60 ? shorten(n.substring(0, 60)) + "..." : shorten(n)) + "'");
+        }
+        return n;
+    }
+
+    private static ApiException noJob(String id) {
+        return ApiException.notFound("no job " + shorten(id) + " on this node (see job:list)");
+    }
+
+    /** A refusal for a job that does not exist is a 404; any other a 409. */
+    private static ApiException jobError(JobsClient jobs, String id, JobsClient.Refused e) {
+        boolean exists;
+        try {
+            exists = jobs.status(id).isPresent();
+        } catch (JobsClient.Refused again) {
+            exists = false;
+        }
+        return new ApiException(exists ? 409 : 404, e.getMessage());
     }
 
     private AppStatus deploy(AppService apps, String contentType, byte[] body) {

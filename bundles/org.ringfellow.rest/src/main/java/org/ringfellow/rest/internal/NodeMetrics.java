@@ -36,7 +36,7 @@ public final class NodeMetrics {
     static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     /** The API's resources as a bounded label; anything else is {@code other}. */
     private static final Set<String> RESOURCES = Set.of("node", "ring", "fellowships", "drivers", "containers",
-            "apps", "openapi.json");
+            "apps", "jobs", "openapi.json");
     private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE", "PUT", "HEAD");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();

@@ -17,6 +17,9 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -27,6 +30,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.container.ContainerManager;
 import org.ringfellow.api.fellowship.FellowshipService;
@@ -57,6 +61,8 @@ public final class RestServlet extends HttpServlet {
     static final long MAX_UPLOAD = 64L * 1024 * 1024;
     /** The largest JSON body. */
     static final int MAX_JSON = 64 * 1024;
+    /** The largest job file, the job reader's own limit. */
+    static final int MAX_JOB_FILE = 8 * 1024 * 1024;
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RestServlet.class);
 
@@ -71,6 +77,8 @@ public final class RestServlet extends HttpServlet {
     });
     private final transient LogStream logs = new LogStream(logPool);
     private transient volatile ClientFilter clients = ClientFilter.parse(ClientFilter.LOOPBACK);
+    /** The job service, when {@code ringfellow-jobs} is installed: found by name (see {@link JobsClient}). */
+    private final transient ServiceTracker<Object, JobsClient> jobs;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -86,8 +94,8 @@ public final class RestServlet extends HttpServlet {
     private volatile AppService apps;
 
     @Activate
-    public RestServlet(@Reference NodeService node, @Reference NodeMetrics metrics, RestConfig config)
-            throws IOException {
+    public RestServlet(BundleContext context, @Reference NodeService node, @Reference NodeMetrics metrics,
+            RestConfig config) throws IOException, InvalidSyntaxException {
         this.metrics = metrics;
         Path dir = node.dataDirectory();
         this.token = ApiToken.loadOrCreate(dir);
@@ -98,15 +106,49 @@ public final class RestServlet extends HttpServlet {
             }
             openApi = in.readAllBytes();
         }
+        this.jobs = jobTracker(context);
         this.api = new Api(new Api.Services(() -> Optional.of(node), () -> Optional.ofNullable(ring),
                 () -> Optional.ofNullable(fellowships), () -> Optional.ofNullable(containers),
-                () -> Optional.ofNullable(apps)), mapper, openApi, dir.resolve("rest-uploads"));
+                () -> Optional.ofNullable(apps), () -> Optional.ofNullable(jobs.getService())), mapper, openApi,
+                dir.resolve("rest-uploads"));
         modified(config);
         LOG.info("REST API at {} (token in {})", PREFIX, dir.resolve(ApiToken.FILE));
     }
 
+    /**
+     * Tracks the job service by its interface's name, which this bundle cannot import: a dynamic, optional
+     * dependency (the API answers 503 on {@code /jobs} while there is none).
+     */
+    static ServiceTracker<Object, JobsClient> jobTracker(BundleContext context) throws InvalidSyntaxException {
+        ServiceTracker<Object, JobsClient> t = new ServiceTracker<>(context,
+                FrameworkUtil.createFilter("(objectClass=" + JobsClient.SERVICE + ")"), null) {
+            @Override
+            public JobsClient addingService(org.osgi.framework.ServiceReference<Object> reference) {
+                Object service = context.getService(reference);
+                if (service == null) {
+                    return null;
+                }
+                try {
+                    return new JobsClient(service);
+                } catch (IllegalArgumentException e) {
+                    LOG.error("REST: the job service cannot be used, /api/v1/jobs stays off: {}", e.getMessage());
+                    context.ungetService(reference);
+                    return null;
+                }
+            }
+
+            @Override
+            public void removedService(org.osgi.framework.ServiceReference<Object> reference, JobsClient client) {
+                context.ungetService(reference);
+            }
+        };
+        t.open();
+        return t;
+    }
+
     @Deactivate
     void deactivate() {
+        jobs.close();
         logs.closeAll();
         logPool.shutdownNow();
     }
@@ -160,7 +202,9 @@ public final class RestServlet extends HttpServlet {
         return Gate.check(clients, token, req.getRemoteAddr(), req.getHeader("Authorization"),
                 req.getHeader("Origin"), req.getScheme(), req.getHeader("Host"), () -> {
                     String type = Api.mediaType(req.getContentType());
-                    long limit = type.equals("application/json") || type.isEmpty() ? MAX_JSON : MAX_UPLOAD;
+                    String at = req.getPathInfo() == null ? "" : req.getPathInfo();
+                    long limit = at.equals("/jobs") || at.startsWith("/jobs/") ? MAX_JOB_FILE
+                            : type.equals("application/json") || type.isEmpty() ? MAX_JSON : MAX_UPLOAD;
                     byte[] body = readBody(req, limit);
                     Map<String, String> query = new HashMap<>();
                     req.getParameterMap().forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));

@@ -1,10 +1,13 @@
 package org.ringfellow.rest.internal;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -23,6 +26,7 @@ import org.ringfellow.api.container.ContainerManager;
 import org.ringfellow.api.container.DriverInfo;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.node.LatencyHistogram;
 import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingStats;
@@ -31,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads, at each scrape, what the node's services already count and show: the Ring's
- * {@link RingStats}, the fellowships and their rosters, the drivers and containers, the apps
- * and their members. A service that is absent gives no series; one that fails gives none this
+ * {@link RingStats} and probe round trips, the fellowships, their rosters and the fellowship
+ * service's counters, the drivers, containers and start latencies, the apps and their members. A service that is absent gives no series; one that fails gives none this
  * time and counts in {@code ringfellow_metrics_collect_errors_total}.
  */
 final class StateCollector implements MultiCollector {
@@ -106,6 +110,9 @@ final class StateCollector implements MultiCollector {
         out.add(GaugeSnapshot.builder().name("ringfellow_ring_health_multiplier")
                 .help("Lifeguard's local health multiplier (0 = healthy)")
                 .dataPoint(gauge(s.healthMultiplier())).build());
+        out.add(HistogramSnapshot.builder().name("ringfellow_ring_probe_rtt_seconds")
+                .help("Round trips of this node's probes answered directly, ping to ack")
+                .dataPoint(histogram(r.get().probeRoundTrips())).build());
     }
 
     private void fellowships(List<MetricSnapshot> out) {
@@ -126,6 +133,32 @@ final class StateCollector implements MultiCollector {
         }
         out.add(members.build());
         out.add(coordinating.build());
+        Map<String, Long> st = f.get().stats();
+        if (st.isEmpty()) {
+            return;
+        }
+        out.add(CounterSnapshot.builder().name("ringfellow_fellowship_frames")
+                .help("Fellowship channel frames, by direction")
+                .dataPoint(counter(st.getOrDefault("frames.in", 0L), "direction", "in"))
+                .dataPoint(counter(st.getOrDefault("frames.out", 0L), "direction", "out")).build());
+        out.add(CounterSnapshot.builder().name("ringfellow_fellowship_handshakes")
+                .help("TLS handshakes of the fellowship channel, either side, by outcome")
+                .dataPoint(counter(st.getOrDefault("handshake.completed", 0L), "outcome", "completed"))
+                .dataPoint(counter(st.getOrDefault("handshake.failed", 0L), "outcome", "failed")).build());
+        out.add(CounterSnapshot.builder().name("ringfellow_fellowship_handshake_rejections")
+                .help("Failed handshakes the peer check refused (not on the roster, a wrong certificate)")
+                .dataPoint(counter(st.getOrDefault("handshake.rejected", 0L))).build());
+        out.add(CounterSnapshot.builder().name("ringfellow_fellowship_connect_failures")
+                .help("Outgoing fellowship connections that failed")
+                .dataPoint(counter(st.getOrDefault("connect.failures", 0L))).build());
+        CounterSnapshot.Builder drops = CounterSnapshot.builder().name("ringfellow_fellowship_drops")
+                .help("Fellowship frames and messages dropped, by reason");
+        new TreeMap<>(st).forEach((k, v) -> {
+            if (k.startsWith("drop.") && k.length() <= 64) {
+                drops.dataPoint(counter(v, "reason", k.substring("drop.".length())));
+            }
+        });
+        out.add(drops.build());
     }
 
     private void containers(List<MetricSnapshot> out) {
@@ -147,6 +180,10 @@ final class StateCollector implements MultiCollector {
                 .help("Containers on this node, by driver and state");
         byKey.forEach((k, n) -> containers.dataPoint(gauge(n, "driver", k.get(0), "state", k.get(1))));
         out.add(containers.build());
+        HistogramSnapshot.Builder starts = HistogramSnapshot.builder().name("ringfellow_container_start_seconds")
+                .help("Time a driver took to start a container (started ones only), by driver");
+        new TreeMap<>(c.get().startLatencies()).forEach((driver, h) -> starts.dataPoint(histogram(h, "driver", driver)));
+        out.add(starts.build());
     }
 
     private void apps(List<MetricSnapshot> out) {
@@ -179,6 +216,20 @@ final class StateCollector implements MultiCollector {
 
     private static GaugeDataPointSnapshot gauge(double v, String... labels) {
         return GaugeDataPointSnapshot.builder().value(v).labels(Labels.of(labels)).build();
+    }
+
+    private static HistogramDataPointSnapshot histogram(LatencyHistogram.Snapshot h, String... labels) {
+        int n = h.upperBounds().size();
+        double[] bounds = new double[n + 1];
+        long[] counts = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            bounds[i] = h.upperBounds().get(i);
+            counts[i] = h.counts().get(i);
+        }
+        bounds[n] = Double.POSITIVE_INFINITY;
+        counts[n] = h.counts().get(n);
+        return HistogramDataPointSnapshot.builder().classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                .sum(h.sumSeconds()).labels(Labels.of(labels)).build();
     }
 
     private static CounterDataPointSnapshot counter(double v, String... labels) {

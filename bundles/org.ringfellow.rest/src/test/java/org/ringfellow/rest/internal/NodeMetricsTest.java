@@ -33,6 +33,8 @@ import org.ringfellow.api.container.DriverInfo;
 import org.ringfellow.api.container.Fingerprint;
 import org.ringfellow.api.container.Health;
 import org.ringfellow.api.container.ResourceLimits;
+import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.node.LatencyHistogram;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.ring.Endpoint;
 import org.ringfellow.api.ring.Member;
@@ -148,8 +150,20 @@ class NodeMetricsTest {
     }
 
     private static Api.Services services(Ring ring, ContainerManager cm, AppService apps) {
-        return new Api.Services(Optional::empty, () -> Optional.ofNullable(ring), Optional::empty,
+        return services(ring, null, cm, apps);
+    }
+
+    private static Api.Services services(Ring ring, FellowshipService f, ContainerManager cm, AppService apps) {
+        return new Api.Services(Optional::empty, () -> Optional.ofNullable(ring), () -> Optional.ofNullable(f),
                 () -> Optional.ofNullable(cm), () -> Optional.ofNullable(apps));
+    }
+
+    private static LatencyHistogram.Snapshot histogram(double[] bounds, long... nanos) {
+        LatencyHistogram h = new LatencyHistogram(bounds);
+        for (long n : nanos) {
+            h.record(n);
+        }
+        return h.snapshot();
     }
 
     @Test
@@ -158,19 +172,27 @@ class NodeMetricsTest {
         List<Member> members = List.of(self, member("b", MemberState.ALIVE), member("c", MemberState.SUSPECT));
         Ring ring = fake(Ring.class, Map.of("view", RingView.of(3, self, members), "stats",
                 new RingStats(120, 130, 4096, 5120, Map.of("malformed", 2L, "bad-signature", 1L), 1500, 2,
-                        Map.of(MemberState.ALIVE, 2, MemberState.SUSPECT, 1))));
+                        Map.of(MemberState.ALIVE, 2, MemberState.SUSPECT, 1)),
+                "probeRoundTrips", histogram(new double[] {0.001, 0.01}, 500_000, 2_000_000, 3_000_000, 20_000_000)));
+        FellowshipService fellowships = fake(FellowshipService.class, Map.of("list", List.of(), "stats", Map.of(
+                "frames.in", 40L, "frames.out", 41L, "handshake.completed", 6L, "handshake.failed", 3L,
+                "handshake.rejected", 2L, "connect.failures", 1L, "drop.malformed", 5L, "drop.stale-epoch", 4L,
+                "store.write-failures", 0L)));
         ContainerManager cm = fake(ContainerManager.class, Map.of(
                 "drivers", List.of(new DriverInfo("runc", new Fingerprint(Health.HEALTHY, "1.1", "", Map.of()),
                         Set.of(), true)),
                 "list", List.of(container("c1", ContainerState.RUNNING), container("c2", ContainerState.RUNNING),
-                        container("c3", ContainerState.EXITED))));
+                        container("c3", ContainerState.EXITED)),
+                "startLatencies", Map.of("runc", histogram(new double[] {0.1, 1}, 50_000_000, 400_000_000),
+                        "docker", histogram(new double[] {0.1, 1}, 2_000_000_000L))));
         AppDescriptor d = new AppDescriptor("calc", "1.0", 2, ResourceLimits.SMALL, "bundle", "x.App", Map.of());
         AppService apps = fake(AppService.class, Map.of("list", List.of(new AppStatus(d, "00".repeat(32),
                 AppState.DEGRADED, "one restarting", List.of(
                         new MemberStatus("a".repeat(64), "na", "c1", "runc", AppState.RUNNING, ""),
                         new MemberStatus("b".repeat(64), "nb", "c9", "runc", AppState.FAILED, "exit 1"))))));
-        NodeMetrics metrics = new NodeMetrics(services(ring, cm, apps));
+        NodeMetrics metrics = new NodeMetrics(services(ring, fellowships, cm, apps));
         metrics.apiCall("GET", "/ring/members", 200, 2_000_000);
+        metrics.apiCall("POST", "/jobs", 201, 2_000_000);
         metrics.apiCall("GET", "/../../etc/passwd", 404, 1_000_000);
         metrics.deploy(true, 12_000_000_000L);
 
@@ -202,6 +224,45 @@ class NodeMetricsTest {
         assertEquals(0.0, e.value("ringfellow_app_deploy_duration_seconds_bucket", "outcome", "running", "le", "10.0"));
         assertEquals(1.0, e.value("ringfellow_app_deploy_duration_seconds_bucket", "outcome", "running", "le", "20.0"));
         assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "ring"));
+        assertEquals(1.0, e.value("ringfellow_api_requests_total", "resource", "jobs", "method", "POST", "code", "201"));
+
+        // the probe round trips, bucket by bucket (cumulative in the text format)
+        assertEquals("histogram", e.types().get("ringfellow_ring_probe_rtt_seconds"));
+        assertEquals(1.0, e.value("ringfellow_ring_probe_rtt_seconds_bucket", "le", "0.001"));
+        assertEquals(3.0, e.value("ringfellow_ring_probe_rtt_seconds_bucket", "le", "0.01"));
+        assertEquals(4.0, e.value("ringfellow_ring_probe_rtt_seconds_bucket", "le", "+Inf"));
+        assertEquals(4.0, e.value("ringfellow_ring_probe_rtt_seconds_count"));
+        assertEquals(0.0255, e.value("ringfellow_ring_probe_rtt_seconds_sum"), 1e-12);
+        // the fellowship service's counters
+        assertEquals(40.0, e.value("ringfellow_fellowship_frames_total", "direction", "in"));
+        assertEquals(41.0, e.value("ringfellow_fellowship_frames_total", "direction", "out"));
+        assertEquals(6.0, e.value("ringfellow_fellowship_handshakes_total", "outcome", "completed"));
+        assertEquals(3.0, e.value("ringfellow_fellowship_handshakes_total", "outcome", "failed"));
+        assertEquals(2.0, e.value("ringfellow_fellowship_handshake_rejections_total"));
+        assertEquals(1.0, e.value("ringfellow_fellowship_connect_failures_total"));
+        assertEquals(5.0, e.value("ringfellow_fellowship_drops_total", "reason", "malformed"));
+        assertEquals(4.0, e.value("ringfellow_fellowship_drops_total", "reason", "stale-epoch"));
+        assertEquals(0.0, e.value("ringfellow_fellowships"));
+        // containers' start latency by driver
+        assertEquals("histogram", e.types().get("ringfellow_container_start_seconds"));
+        assertEquals(1.0, e.value("ringfellow_container_start_seconds_bucket", "driver", "runc", "le", "0.1"));
+        assertEquals(2.0, e.value("ringfellow_container_start_seconds_bucket", "driver", "runc", "le", "1.0"));
+        assertEquals(2.0, e.value("ringfellow_container_start_seconds_count", "driver", "runc"));
+        assertEquals(0.0, e.value("ringfellow_container_start_seconds_bucket", "driver", "docker", "le", "1.0"));
+        assertEquals(1.0, e.value("ringfellow_container_start_seconds_bucket", "driver", "docker", "le", "+Inf"));
+        assertEquals(2.0, e.value("ringfellow_container_start_seconds_sum", "driver", "docker"), 1e-12);
+        assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "fellowships"));
+        assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "containers"));
+    }
+
+    @Test
+    void givenAFellowshipServiceWithoutCounters_thenNoFellowshipCounterFamilies() {
+        FellowshipService f = fake(FellowshipService.class, Map.of("list", List.of(), "stats", Map.of()));
+        Exposition e = Exposition.parse(new String(new NodeMetrics(services(null, f, null, null)).scrape(),
+                StandardCharsets.UTF_8));
+        assertEquals(0.0, e.value("ringfellow_fellowships"));
+        assertFalse(e.types().containsKey("ringfellow_fellowship_handshakes"));
+        assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "fellowships"));
     }
 
     @Test

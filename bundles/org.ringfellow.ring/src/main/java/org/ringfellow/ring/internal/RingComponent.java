@@ -31,6 +31,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.ringfellow.api.container.ContainerDriver;
+import org.ringfellow.api.node.LatencyHistogram;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeInfo;
 import org.ringfellow.api.node.NodeListener;
@@ -50,6 +51,7 @@ import org.ringfellow.api.runtime.ApplicationRuntime;
 import org.ringfellow.ring.internal.codec.MemberRecord;
 import org.ringfellow.ring.internal.crypto.SignatureVerifier;
 import org.ringfellow.ring.internal.discovery.Discovery;
+import org.ringfellow.ring.internal.membership.Counters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -622,6 +624,12 @@ public final class RingComponent implements Ring, NodeListener {
             throw new IllegalStateException(downReason());
         }
         return r.swim().stats();
+    }
+
+    @Override
+    public LatencyHistogram.Snapshot probeRoundTrips() {
+        RingRuntime r = runtime;
+        return r == null ? new LatencyHistogram(Counters.PROBE_RTT_BOUNDS).snapshot() : r.swim().probeRoundTrips();
     }
 
     /** The annotation defaults, for when a refused configuration leaves nothing better. */

@@ -269,6 +269,7 @@ public final class ChannelTransport implements FrameTransport {
             if (evt instanceof SslHandshakeCompletionEvent done) {
                 Optional<PeerIdentity> peer = trust.takeVerified(engine);
                 if (!done.isSuccess() || peer.isEmpty()) {
+                    stats.handshakesFailed.incrementAndGet();
                     trust.forget(engine);
                     LOG.debug("Channel handshake with {} failed: {}", ctx.channel().remoteAddress(),
                             done.isSuccess() ? "no verified peer" : done.cause().toString());
@@ -276,6 +277,7 @@ public final class ChannelTransport implements FrameTransport {
                     ctx.close();
                     return;
                 }
+                stats.handshakesCompleted.incrementAndGet();
                 if (owner.isPresent()) {
                     link = owner.get();
                     owner.get().connected(ctx.channel(), peer.get());

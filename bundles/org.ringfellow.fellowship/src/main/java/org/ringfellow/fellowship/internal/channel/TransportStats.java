@@ -13,6 +13,8 @@ public final class TransportStats {
     final AtomicLong backpressure = new AtomicLong();
     final AtomicLong undelivered = new AtomicLong();
     final AtomicLong connectFailures = new AtomicLong();
+    final AtomicLong handshakesCompleted = new AtomicLong();
+    final AtomicLong handshakesFailed = new AtomicLong();
 
     public long framesIn() {
         return framesIn.get();
@@ -40,6 +42,8 @@ public final class TransportStats {
         m.put("drop.backpressure", backpressure.get());
         m.put("drop.undelivered", undelivered.get());
         m.put("connect.failures", connectFailures.get());
+        m.put("handshake.completed", handshakesCompleted.get());
+        m.put("handshake.failed", handshakesFailed.get());
         m.put("handshake.rejected", rejectedHandshakes);
         return m;
     }

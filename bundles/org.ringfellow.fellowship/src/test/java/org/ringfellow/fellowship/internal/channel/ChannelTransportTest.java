@@ -8,6 +8,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -77,6 +79,13 @@ class ChannelTransportTest {
             assertEquals(Purpose.of(F), r.link().purpose());
             assertEquals((byte) i, ((Frame.Message) r.frame()).payload()[0], "in order");
         }
+        // one connection: each side counts its handshake as completed, none failed or rejected
+        for (ChannelTransport t : List.of(a, b)) {
+            Map<String, Long> stats = t.stats().snapshot(t.rejectedHandshakes());
+            assertTrue(stats.get("handshake.completed") >= 1, stats.toString());
+            assertEquals(0L, stats.get("handshake.failed"), stats.toString());
+            assertEquals(0L, stats.get("handshake.rejected"), stats.toString());
+        }
     }
 
     @Test
@@ -116,6 +125,12 @@ class ChannelTransportTest {
         }
         assertTrue(b.rejectedHandshakes() > 0, "the member refused the outsider's handshake");
         assertEquals(null, receivedByB.poll(500, TimeUnit.MILLISECONDS), "nothing delivered");
+        while (b.stats().snapshot(0).get("handshake.failed") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Map<String, Long> stats = b.stats().snapshot(b.rejectedHandshakes());
+        assertTrue(stats.get("handshake.failed") >= 1, "the refused handshake counts as failed: " + stats);
+        assertEquals(0L, stats.get("handshake.completed"), stats.toString());
     }
 
     @Test

@@ -22,6 +22,11 @@ public final class ExecutorScheduler implements Scheduler {
     }
 
     @Override
+    public long nowNanos() {
+        return System.nanoTime();
+    }
+
+    @Override
     public long wallMillis() {
         return System.currentTimeMillis();
     }

@@ -11,6 +11,14 @@ public interface Scheduler {
     long nowMillis();
 
     /**
+     * @return monotonic nanoseconds, for measuring short durations (a probe's round trip); the milliseconds'
+     *     precision where the clock has no finer one (the simulator's)
+     */
+    default long nowNanos() {
+        return nowMillis() * 1_000_000L;
+    }
+
+    /**
      * @return wall-clock milliseconds, for what members must agree on without talking (the
      *     probe schedule's period number); the simulator's virtual clock is both clocks
      */

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
+import org.ringfellow.api.node.LatencyHistogram;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeIdentity;
 import org.ringfellow.api.ring.Endpoint;
@@ -61,6 +62,8 @@ public final class Swim implements Transport.Handler {
         // fallback failed, and every indirect helper answered that it could not reach the target.
         boolean directTimedOut;
         boolean streamFailed;
+        // when the direct ping of a probe went out, for its round trip
+        long sentNanos;
         final List<Scheduler.Cancellable> timers = new ArrayList<>(2);
 
         Pending(long seq, Kind kind, NodeId target) {
@@ -550,6 +553,7 @@ public final class Swim implements Transport.Handler {
         List<Update> forced = target.state == MemberState.SUSPECT && target.accusation != null
                 ? List.of(target.accusation) : List.of();
         Message.Ping ping = new Message.Ping(seq, target.record.id(), List.of());
+        p.sentNanos = scheduler.nowNanos();
         sendDatagram(target.record.address(),
                 new Message.Ping(seq, target.record.id(), piggyback(Codec.headerSize(ping), forced)));
         long timeout = awareness.scale(config.probeTimeoutMillis());
@@ -647,6 +651,9 @@ public final class Swim implements Transport.Handler {
         }
         p.cancel();
         if (p.kind == Kind.PROBE) {
+            if (!p.directTimedOut) {
+                counters.probeRoundTrip(scheduler.nowNanos() - p.sentNanos);
+            }
             awareness.apply(-1);
         } else {
             sendDatagram(p.requester, new Message.Ack(p.originSeq, piggyback(Codec.headerSize(
@@ -1500,6 +1507,16 @@ public final class Swim implements Transport.Handler {
         Awareness a = awareness;
         return new RingStats(counters.messagesIn(), counters.messagesOut(), counters.bytesIn(), counters.bytesOut(),
                 counters.drops(), a.scale(config.probeIntervalMillis()), a.score(), byState);
+    }
+
+    /**
+     * Returns the round trips of this member's probes answered directly (ping to ack, before the direct
+     * timeout). Any thread.
+     *
+     * @return the histogram's counts now
+     */
+    public LatencyHistogram.Snapshot probeRoundTrips() {
+        return counters.probeRoundTrips();
     }
 
     /**

@@ -216,4 +216,23 @@ class SwimSimulationTest {
         }
         assertEquals(before, after, "a single join is gossip's work, not a reason for full-state syncs");
     }
+
+    @Test
+    void givenAFixedLinkDelay_whenProbing_thenEachDirectRoundTripIsCountedAtTwiceTheDelayAndNoIndirectOne() {
+        SimCluster c = new SimCluster(LAN, 5);
+        c.network().setDelay(20, 20); // each way: a direct probe's round trip is 40 ms of virtual time
+        c.grow(6, 50);
+        assertTrue(c.clock().runUntil(c::converged, 100, 30_000));
+        SimCluster.Node a = c.node(1);
+        SimCluster.Node b = c.node(2);
+        // a's direct pings to b are lost: those probes end through helpers (4 hops, 80 ms) and are not counted
+        c.network().setLinkLoss(a.address, b.address, 1.0);
+        long before = a.swim.probeRoundTrips().count();
+        c.clock().advance(60_000);
+        org.ringfellow.api.node.LatencyHistogram.Snapshot h = a.swim.probeRoundTrips();
+        assertTrue(h.count() - before > 20, "a probes every second: " + h);
+        int at40ms = h.upperBounds().indexOf(0.05); // the bucket (25 ms, 50 ms]
+        assertEquals(h.count(), h.counts().get(at40ms), "every counted round trip is 40 ms: " + h);
+        assertEquals(h.count() * 0.040, h.sumSeconds(), 1e-9);
+    }
 }

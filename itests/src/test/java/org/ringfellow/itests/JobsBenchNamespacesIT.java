@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.After;
@@ -27,7 +29,9 @@ import org.junit.Test;
  * {@code submitted} and {@code done} lines), the task runs {@code job:status} counts, and whether every task was
  * validated with every result right (the benchmark's job, written by the script, reads {@code n} on line
  * {@code n} and prints its square). They go to
- * {@code itests/target/jobs-bench.txt} as {@code key=value} lines.
+ * {@code itests/target/jobs-bench.txt} as {@code key=value} lines. With {@code -Djobs.bench.churnSeconds=<s>} a
+ * member other than the submitter is killed (SIGKILL) every {@code s} seconds, in turn, and started again at once,
+ * and the job must still end with every task validated and every result right.
  */
 public class JobsBenchNamespacesIT {
 
@@ -96,7 +100,34 @@ public class JobsBenchNamespacesIT {
                 .allMatch(n -> n.aliveFound("driver=runc") == NODES), 300_000));
 
         KarafNode submitter = nodes.get(0);
+        // churn (-Djobs.bench.churnSeconds=30): every so often a member other than the submitter is killed (SIGKILL)
+        // and started again, in turn
+        int churn = Integer.getInteger("jobs.bench.churnSeconds", 0);
+        AtomicInteger kills = new AtomicInteger();
+        AtomicBoolean over = new AtomicBoolean();
+        List<String> churnErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread churner = new Thread(() -> {
+            int k = 1;
+            while (churn > 0 && !over.get()) {
+                try {
+                    Thread.sleep(churn * 1000L);
+                    if (over.get()) {
+                        return;
+                    }
+                    KarafNode victim = nodes.get(k);
+                    victim.kill9();
+                    kills.incrementAndGet();
+                    victim.start();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception | AssertionError e) {
+                    churnErrors.add(e.toString());
+                }
+                k = k % (NODES - 1) + 1;
+            }
+        }, "churn");
         String out = submitter.console("job:submit --detach " + job);
+        churner.start();
         Matcher m = SUBMITTED.matcher(out);
         assertTrue(out + "\n" + submitter.logTail(), m.find());
         String id = m.group(1);
@@ -105,6 +136,10 @@ public class JobsBenchNamespacesIT {
             status[0] = submitter.console("job:status " + id);
             return status[0].contains("Phase:     DONE") || status[0].contains("Phase:     FAILED");
         }, TIMEOUT_MILLIS));
+        over.set(true);
+        churner.interrupt();
+        churner.join(120_000);
+        assertTrue("the churn worked: " + churnErrors, churnErrors.isEmpty());
         System.out.println(status[0]);
         Matcher tasks = TASKS.matcher(status[0]);
         assertTrue(status[0], tasks.find());
@@ -136,6 +171,8 @@ public class JobsBenchNamespacesIT {
         figures.append("nodes=").append(NODES).append('\n');
         figures.append("tasks=").append(total).append('\n');
         figures.append("runs=").append(runs.group(1)).append('\n');
+        figures.append("churnSeconds=").append(churn).append('\n');
+        figures.append("kills=").append(kills.get()).append('\n');
         figures.append("seconds=").append(String.format(java.util.Locale.ROOT, "%.1f", seconds)).append('\n');
         Path target = Path.of("target");
         Files.createDirectories(target);
@@ -156,8 +193,14 @@ public class JobsBenchNamespacesIT {
 
     private static void start(KarafNode n) throws Exception {
         n.start();
-        String out = n.console("feature:install ringfellow-driver-runc ringfellow-jobs");
-        assertTrue(out, !out.toLowerCase().contains("error"));
+        // on a loaded machine the console can answer before the boot features have registered the ringfellow
+        // feature repository: "No matching features" is then asked again, for at most a minute
+        String[] out = new String[1];
+        poll(() -> {
+            out[0] = n.console("feature:install ringfellow-driver-runc ringfellow-jobs");
+            return !out[0].contains("No matching features");
+        }, 60_000);
+        assertTrue(out[0], !out[0].toLowerCase().contains("error"));
     }
 
     @FunctionalInterface

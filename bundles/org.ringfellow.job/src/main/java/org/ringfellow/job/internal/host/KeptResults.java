@@ -17,8 +17,8 @@ import org.ringfellow.job.internal.wire.WireException;
  * The results a submitter keeps of one job, in its data directory ({@code <dataDir>/results/<job>/}), so that they
  * outlive a restart: {@code <task>.result}, the canonical result of each validated task, collected as soon as the
  * task is validated; and, for a job with a validator, {@code seen/<task>-<digest>.result}, every successful result
- * the validator compared (removed once the job is done). Every file is written whole under a temporary name and
- * moved into place, and checked against its digest when read.
+ * the validator compared (removed once the job is done). Every file is written whole under a temporary name of its
+ * own and moved into place; what is read is decoded and checked.
  */
 final class KeptResults {
 
@@ -112,8 +112,13 @@ final class KeptResults {
 
     private static void write(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a temporary file of its own: the end's collection may write a task another thread is collecting
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

@@ -24,13 +24,20 @@ import org.junit.Test;
  * third node is a cheater: its {@code base} image is replaced (test fixture, {@code image:import}) by one whose
  * {@code /bin/sh} adds a line to every task's output, so each of its results is wrong. The job ends with every task
  * validated and every result right, the cheater excluded with its results rejected as invalid, the honest members
- * with none invalid, and no container left on any node.
+ * with none invalid, and no container left on any node. A job naming an image the submitter lacks is refused at
+ * submit. Then the second node submits a job whose results differ harmlessly (a random stamp after the answer),
+ * validated by a validator command comparing the first field only: every task valid, the honest members' results
+ * all valid, the cheater's none; the second node restarts and still has every result.
  */
 public class JobsNamespacesIT {
 
     private static final long TIMEOUT_MILLIS = 300_000;
     private static final Pattern NODE_ID = Pattern.compile("Node id\\s+:\\s+([0-9a-f]{12})");
     private static final Pattern SUBMITTED = Pattern.compile("Job (primes-[0-9a-f]{8}) submitted");
+    private static final Pattern STAMPS = Pattern.compile("Job (stamps-[0-9a-f]{8}) submitted");
+    private static final Pattern COMPARISONS = Pattern.compile("Validator: (\\d+) comparison");
+    /** Tasks of the validated job. */
+    private static final int TASKS_STAMPED = 12;
     /** The primes in each range of 10,000 below 100,000 (pi(10^4) = 1229, ..., pi(10^5) = 9592). */
     private static final int[] PRIMES = {1229, 1033, 983, 958, 930, 924, 878, 902, 876, 879};
 
@@ -160,6 +167,91 @@ public class JobsNamespacesIT {
         }
         String again = submitter.console("job:cancel " + job);
         assertTrue(again, again.contains("has ended (DONE); nothing to cancel"));
+
+        // a job naming an image the submitter does not have is refused at submit, naming it and how to import it
+        Path noImage = Files.writeString(scratch.resolve("noimage.yaml"), "name: noimage\nimage: render-tools\n"
+                + "command: [cat]\ninputs:\n  lines: [x]\n");
+        String refused = submitter.console("job:submit " + noImage);
+        assertTrue(refused, refused.contains("image render-tools is not in this node's image store; import it here "
+                + "and on the members with image:import render-tools <rootfs.tar>"));
+        assertTrue(submitter.console("job:list"), !submitter.console("job:list").contains("noimage"));
+
+        validatedJobOnTheSecondNode(scratch);
+    }
+
+    /**
+     * The validator command: a job whose tasks print their square and a random stamp, so no two results have one
+     * digest, validated by a command that compares only the first field. Submitted on the second node, which has
+     * excluded no one: the cheater takes part again, and its added line makes its results disagree. Then the
+     * submitter restarts and still has every result.
+     */
+    private void validatedJobOnTheSecondNode(Path scratch) throws Exception {
+        KarafNode submitter = nodes.get(1);
+        StringBuilder lines = new StringBuilder();
+        for (int n = 1; n <= TASKS_STAMPED; n++) {
+            lines.append(n == 1 ? "" : ", ").append('"').append(n).append('"');
+        }
+        Path file = Files.writeString(scratch.resolve("stamps.yaml"), "name: stamps\nimage: base\n"
+                + "command: [sh, -c, 'read n; echo \"$((n*n)) $(cat /proc/sys/kernel/random/uuid)\"']\n"
+                + "members: 3\ndeadlineSeconds: 120\nresources: {cpus: 500m, memory: 128m, disk: 64m}\n"
+                + "validator:\n  command: [sh, -c, 'test \"$(cut -d\" \" -f1 a/stdout)\" = \"$(cut -d\" \" -f1 b/stdout)\"']\n"
+                + "  timeoutSeconds: 30\n"
+                + "inputs:\n  lines: [" + lines + "]\n");
+        String out = submitter.console("job:submit --detach " + file);
+        Matcher m = STAMPS.matcher(out);
+        assertTrue(out + "\n" + submitter.logTail(), m.find());
+        String job = m.group(1);
+        String[] status = new String[1];
+        boolean done = poll(() -> {
+            status[0] = submitter.console("job:status " + job);
+            return status[0].contains("Phase:     DONE") || status[0].contains("Phase:     FAILED");
+        });
+        assertTrue("the validated job ends:\n" + status[0] + "\n" + submitter.logTail(), done);
+        System.out.println(status[0]);
+        assertTrue(status[0] + "\n" + submitter.logTail(), status[0].contains("Phase:     DONE\n")
+                || status[0].contains("Phase:     DONE\r"));
+        assertTrue(status[0], status[0].contains("Tasks:     " + TASKS_STAMPED + ": 0 pending, 0 running, "
+                + TASKS_STAMPED + " validated, 0 failed"));
+        assertTrue(status[0], status[0].contains("Collected: " + TASKS_STAMPED));
+        Matcher c = COMPARISONS.matcher(status[0]);
+        assertTrue(status[0], c.find());
+        assertTrue("every task needed the validator (no two stamps are equal): " + status[0],
+                Integer.parseInt(c.group(1)) >= TASKS_STAMPED);
+        String row = memberRow(status[0], ids.get(2));
+        if (row != null) {
+            String[] cols = row.trim().split("[\\s|]+");
+            assertEquals("the cheater has no valid result: " + row, 0, Long.parseLong(cols[2]));
+        }
+        for (int i = 0; i < 2; i++) {
+            String honest = memberRow(status[0], ids.get(i));
+            assertTrue("node " + (i + 1) + " took part:\n" + status[0], honest != null);
+            assertEquals("an honest member's harmlessly different results are valid: " + honest, 0,
+                    Long.parseLong(honest.trim().split("[\\s|]+")[3]));
+        }
+        Path before = scratch.resolve("stamps-before");
+        String written = submitter.console("job:results " + job + " " + before);
+        assertTrue(written, written.contains(TASKS_STAMPED + " result(s) of job " + job + " written"));
+        for (int t = 0; t < TASKS_STAMPED; t++) {
+            String line = Files.readString(before.resolve(Integer.toString(t)).resolve("stdout"),
+                    StandardCharsets.UTF_8);
+            int n = t + 1;
+            assertTrue("task " + t + ": " + line, line.matches(n * n + " [0-9a-f-]{36}\n"));
+        }
+
+        // the submitter restarts after the end: its collected results are still there
+        submitter.stop();
+        submitter.start();
+        String kept = submitter.console("job:status " + job);
+        assertTrue(kept, kept.contains("Phase:     DONE"));
+        assertTrue(kept, kept.contains("Collected: " + TASKS_STAMPED));
+        Path after = scratch.resolve("stamps-after");
+        String again = submitter.console("job:results " + job + " " + after);
+        assertTrue(again, again.contains(TASKS_STAMPED + " result(s) of job " + job + " written"));
+        for (int t = 0; t < TASKS_STAMPED; t++) {
+            assertEquals("task " + t + " after the restart",
+                    Files.readString(before.resolve(Integer.toString(t)).resolve("stdout")),
+                    Files.readString(after.resolve(Integer.toString(t)).resolve("stdout")));
+        }
     }
 
     /** busybox's base image, with /bin/sh replaced by a script that runs the task and adds a line to its output. */

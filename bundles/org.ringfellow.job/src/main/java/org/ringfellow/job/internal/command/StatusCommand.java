@@ -29,6 +29,7 @@ public class StatusCommand extends JobCommand {
                 + v.progress().failed() + " failed");
         System.out.println("Runs:      " + v.progress().runs() + " (" + v.progress().leases() + " under way)");
         System.out.println("Collected: " + v.collected());
+        v.comparisons().ifPresent(n -> System.out.println("Validator: " + n + " comparison(s)"));
         System.out.println("ETA:       " + eta(v.eta()));
         ShellTable t = new ShellTable().forceAscii().emptyTableText("no member has fetched work yet");
         t.column("Member");

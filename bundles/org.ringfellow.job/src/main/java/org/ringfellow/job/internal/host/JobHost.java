@@ -128,8 +128,9 @@ public final class JobHost implements JobService, FellowshipListener, AutoClosea
 
     private SubmittedJob load(StoredJob job) throws JobStoreException {
         JobSpec spec = store.spec(job.id(), reader);
+        TaskRunner runner = new TaskRunner(containers, images, dataDir.resolve("work"));
         return SubmittedJob.load(store, job, spec, dataDir.resolve("results").resolve(job.id()), self, wire,
-                config.answerTimeout(), fellowships, workers);
+                config.answerTimeout(), fellowships, workers, (task, a, b) -> runner.compare(job.id(), spec, task, a, b));
     }
 
     private void tick() {
@@ -169,6 +170,7 @@ public final class JobHost implements JobService, FellowshipListener, AutoClosea
         } catch (IOException e) {
             throw new JobException("cannot read job file " + file + ": " + e.getMessage(), e);
         }
+        checkImage(spec);
         String content = new String(bytes, StandardCharsets.UTF_8);
         String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean yaml = lower.endsWith(".json") ? false : lower.endsWith(".yaml") || lower.endsWith(".yml")
@@ -186,6 +188,26 @@ public final class JobHost implements JobService, FellowshipListener, AutoClosea
                 spec.replication().minQuorum());
         s.recruit(store.excluded(), localSession(s.id()));
         return s.view();
+    }
+
+    /**
+     * The job's image must be in this node's image store: the submitter takes part in its job and runs its validator
+     * there, and an image it lacks is most likely one its members lack too (each member also checks, and a missing
+     * image is an error result there).
+     */
+    private void checkImage(JobSpec spec) throws JobException {
+        boolean found;
+        try {
+            found = images.find(spec.image()).isPresent();
+        } catch (RuntimeException e) {
+            throw new JobException("job " + spec.name() + ": this node's image store could not be read for image "
+                    + spec.image() + ": " + e.getMessage(), e);
+        }
+        if (!found) {
+            throw new JobException("job " + spec.name() + ": image " + spec.image() + " is not in this node's image "
+                    + "store; import it here and on the members with image:import " + spec.image()
+                    + " <rootfs.tar> (image:list shows the images), or use the base image");
+        }
     }
 
     @Override

@@ -18,9 +18,10 @@ import org.ringfellow.job.internal.quorum.Progress;
  * @param collected validated results kept on this node
  * @param members what it knows of each member
  * @param eta the estimated time left, when known
+ * @param comparisons the validator runs made so far, for a job with a validator command
  */
 public record JobView(String id, String phase, Optional<String> detail, int tasks, Progress progress, int collected,
-        List<MemberView> members, Optional<Duration> eta) {
+        List<MemberView> members, Optional<Duration> eta, Optional<Long> comparisons) {
 
     /** Checks the fields. */
     public JobView {
@@ -30,6 +31,7 @@ public record JobView(String id, String phase, Optional<String> detail, int task
         Objects.requireNonNull(progress, "progress");
         members = List.copyOf(members);
         Objects.requireNonNull(eta, "eta");
+        Objects.requireNonNull(comparisons, "comparisons");
     }
 
     /** @return true once the job has ended one way or another */

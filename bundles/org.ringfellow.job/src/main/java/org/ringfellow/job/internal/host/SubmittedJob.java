@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,13 +84,17 @@ final class SubmittedJob {
     private final JobLedger ledger;
     private final SubmitterProtocol protocol;
     private final FellowshipId fellowship;
+    private final KeptResults kept;
+    private final Optional<ValidatorAgreement> validator;
+    /** Tasks whose canonical result is being collected now. */
+    private final Set<Integer> collecting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String phase;
     private volatile String detail;
     private volatile MemberSession local;
 
     private SubmittedJob(JobStore store, String id, JobSpec spec, Path resultDir, String self, JobWire wire,
             Duration answerTimeout, FellowshipService fellowships, Executor workers, JobLedger ledger, String phase,
-            int run) {
+            int run, KeptResults kept, Optional<ValidatorAgreement> validator) {
         this.store = store;
         this.id = id;
         this.spec = spec;
@@ -105,22 +108,31 @@ final class SubmittedJob {
         this.protocol = new SubmitterProtocol(ledger, spec);
         this.phase = phase;
         this.fellowship = new FellowshipId("job." + id + ".r" + run);
+        this.kept = kept;
+        this.validator = validator;
     }
 
     /**
      * Loads a kept job: a running one starts a new run (its fellowship is founded by {@link #recruit}); an ended one
      * is only shown.
+     *
+     * @param comparer runs the job's validator (used only if the job names one)
      */
     static SubmittedJob load(JobStore store, StoredJob job, JobSpec spec, Path resultDir, String self, JobWire wire,
-            Duration answerTimeout, FellowshipService fellowships, Executor workers) throws JobStoreException {
-        JobLedger ledger = JobLedger.start(store, job, spec, Agreement.BY_HASH, spec.deadlineSeconds() * 1000L,
+            Duration answerTimeout, FellowshipService fellowships, Executor workers,
+            ValidatorAgreement.Comparer comparer) throws JobStoreException {
+        KeptResults kept = new KeptResults(resultDir, spec.outputs(), spec.maxOutputBytes());
+        Optional<ValidatorAgreement> validator = spec.validator().map(v -> new ValidatorAgreement(job.id(), comparer,
+                kept::seen));
+        Agreement agreement = validator.<Agreement>map(v -> v).orElse(Agreement.BY_HASH);
+        JobLedger ledger = JobLedger.start(store, job, spec, agreement, spec.deadlineSeconds() * 1000L,
                 System::currentTimeMillis);
         StoredJob now = store.job(job.id()).orElseThrow(() -> new JobStoreException("job " + job.id() + " vanished"));
         String phase = job.state() == StoredJob.State.RUNNING ? RECRUITING
                 : job.state() == StoredJob.State.DONE && !complete(resultDir, ledger) ? COLLECTING
                 : job.state().name();
         return new SubmittedJob(store, job.id(), spec, resultDir, self, wire, answerTimeout, fellowships, workers,
-                ledger, phase, now.runs());
+                ledger, phase, now.runs(), kept, validator);
     }
 
     private static boolean complete(Path resultDir, JobLedger ledger) {
@@ -223,16 +235,155 @@ final class SubmittedJob {
     private CompletionStage<JobMessage> handleLocal(JobMessage message) {
         try {
             JobMessage decoded = wire.decode(JobWire.topic(message), wire.encode(message));
-            JobMessage answer;
-            synchronized (this) {
-                if (!phase.equals(RUNNING)) {
-                    throw new WireException("job " + id + " is " + phase);
-                }
-                answer = protocol.handle(self, decoded, System.currentTimeMillis());
+            if (validates(decoded)) {
+                CompletableFuture<JobMessage> answer = new CompletableFuture<>();
+                workers.execute(() -> {
+                    try {
+                        JobMessage a = validateThenHandle(self, (JobMessage.Report) decoded);
+                        answer.complete(wire.decode(JobWire.topic(a), wire.encode(a)));
+                    } catch (WireException | RuntimeException e) {
+                        answer.completeExceptionally(e);
+                    }
+                });
+                return answer;
             }
+            JobMessage answer = handleNow(self, decoded, false);
             return CompletableFuture.completedFuture(wire.decode(JobWire.topic(answer), wire.encode(answer)));
         } catch (WireException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A successful report of a job with a validator: its result is fetched and compared before it is judged. */
+    private boolean validates(JobMessage message) {
+        return validator.isPresent() && message instanceof JobMessage.Report r && r.success();
+    }
+
+    /**
+     * Hands a message to the protocol under this object's lock, then starts collecting the canonical result of a
+     * task the message validated.
+     *
+     * @param early whether the job may still be recruiting (a remote member's message)
+     */
+    private JobMessage handleNow(String member, JobMessage message, boolean early) throws WireException {
+        JobMessage answer;
+        Optional<Integer> task = Optional.empty();
+        synchronized (this) {
+            if (!phase.equals(RUNNING) && !(early && phase.equals(RECRUITING))) {
+                throw new WireException("job " + id + " is " + phase);
+            }
+            if (message instanceof JobMessage.Report r) {
+                task = ledger.scheduler().lease(r.lease()).filter(l -> l.member().equals(member))
+                        .map(org.ringfellow.job.internal.quorum.Lease::task);
+            }
+            answer = protocol.handle(member, message, System.currentTimeMillis());
+        }
+        task.ifPresent(this::collectSoon);
+        return answer;
+    }
+
+    /**
+     * The validator's way for a successful report: the result's content is fetched from the member that reports it
+     * (checked against its digest) and kept, the validator compares it with the task's results back before (no
+     * lock held: these are container runs), then the report is judged with those verdicts. A member that cannot
+     * hand over the result it reports has its report taken as an error.
+     */
+    private JobMessage validateThenHandle(String member, JobMessage.Report report) throws WireException {
+        int task;
+        List<String> earlier = new ArrayList<>();
+        synchronized (this) {
+            Optional<org.ringfellow.job.internal.quorum.Lease> lease = ledger.scheduler().lease(report.lease())
+                    .filter(l -> l.member().equals(member));
+            if (lease.isEmpty() || !phase.equals(RUNNING) && !phase.equals(RECRUITING)) {
+                return handleNow(member, report, true);
+            }
+            task = lease.get().task();
+            for (Instance i : ledger.scheduler().task(task).instances()) {
+                if (i.outcome() == Outcome.SUCCESS && i.validity() != org.ringfellow.job.internal.quorum.Validity.DISCARDED
+                        && !earlier.contains(i.hash())) {
+                    earlier.add(i.hash());
+                }
+            }
+        }
+        String digest = report.digest().orElseThrow();
+        JobMessage.Report judged = report;
+        if (kept.seen(task, digest).isEmpty()) {
+            Optional<TaskResult> result = fetch(member, task, digest);
+            try {
+                if (result.isEmpty()) {
+                    throw new IOException("it could not be fetched from " + member.substring(0, 8));
+                }
+                kept.keepSeen(task, digest, result.get());
+            } catch (IOException e) {
+                LOG.info("Job {}: task {}: a result to validate is taken as an error: {}", id, task, e.getMessage());
+                judged = new JobMessage.Report(id, report.lease(), false, Optional.empty(), Optional.empty(),
+                        Optional.of("its result could not be kept for the validator: " + e.getMessage()));
+            }
+        }
+        if (judged.success()) {
+            validator.orElseThrow().prepare(task, digest, earlier);
+        }
+        return handleNow(member, judged, true);
+    }
+
+    /** Starts collecting a task's canonical result if it is validated and not collected (or not this one). */
+    private void collectSoon(int task) {
+        String digest;
+        synchronized (this) {
+            TaskQuorum q = ledger.scheduler().task(task);
+            if (q.status() != TaskStatus.VALID || q.canonical().isEmpty()) {
+                return;
+            }
+            digest = q.canonical().get().hash();
+        }
+        if (!collecting.add(task)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    collectOne(task, digest);
+                } finally {
+                    collecting.remove(task);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            collecting.remove(task);
+        }
+    }
+
+    /**
+     * Keeps a task's canonical result in the data directory: from what the validator kept, else fetched from a
+     * member that holds it.
+     *
+     * @return true if it is kept
+     */
+    private boolean collectOne(int task, String digest) {
+        if (kept.hasCanonical(task, digest)) {
+            return true;
+        }
+        Optional<TaskResult> result = kept.seen(task, digest);
+        if (result.isEmpty()) {
+            List<String> holders;
+            synchronized (this) {
+                holders = protocol.holders(task);
+            }
+            for (String holder : holders) {
+                result = fetch(holder, task, digest);
+                if (result.isPresent()) {
+                    break;
+                }
+            }
+        }
+        if (result.isEmpty()) {
+            return false;
+        }
+        try {
+            kept.keepCanonical(task, result.get());
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Job {}: task {}'s result could not be written to {}: {}", id, task, kept.dir(), e.toString());
+            return false;
         }
     }
 
@@ -249,19 +400,26 @@ final class SubmittedJob {
             LOG.debug("Job {}: dropped a malformed {} from {}: {}", id, m.topic(), m.from().shortId(), e.getMessage());
             return;
         }
-        JobMessage answer;
-        synchronized (this) {
-            if (!phase.equals(RUNNING) && !phase.equals(RECRUITING)) {
-                dropped.incrementAndGet();
-                return;
-            }
+        if (validates(in)) {
             try {
-                answer = protocol.handle(m.from().hex(), in, System.currentTimeMillis());
-            } catch (WireException e) {
+                workers.execute(() -> answer(f, m, in));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
                 dropped.incrementAndGet();
-                LOG.debug("Job {}: refused {} from {}: {}", id, m.topic(), m.from().shortId(), e.getMessage());
-                return;
             }
+            return;
+        }
+        answer(f, m, in);
+    }
+
+    private void answer(Fellowship f, FellowshipMessage m, JobMessage in) {
+        JobMessage answer;
+        try {
+            answer = validates(in) ? validateThenHandle(m.from().hex(), (JobMessage.Report) in)
+                    : handleNow(m.from().hex(), in, true);
+        } catch (WireException e) {
+            dropped.incrementAndGet();
+            LOG.debug("Job {}: refused {} from {}: {}", id, m.topic(), m.from().shortId(), e.getMessage());
+            return;
         }
         if (!m.isRequest()) {
             return;
@@ -308,36 +466,18 @@ final class SubmittedJob {
         int missing = 0;
         for (int t = 0; t < spec.inputs().size(); t++) {
             String digest;
-            List<String> holders;
             synchronized (this) {
                 Optional<Instance> canonical = ledger.scheduler().task(t).canonical();
                 if (canonical.isEmpty()) {
                     continue;
                 }
                 digest = canonical.get().hash();
-                holders = protocol.holders(t);
             }
-            Path file = resultDir.resolve(t + ".result");
-            if (Files.isRegularFile(file)) {
-                continue;
-            }
-            boolean kept = false;
-            for (String holder : holders) {
-                Optional<TaskResult> result = fetch(holder, t, digest);
-                if (result.isPresent()) {
-                    try {
-                        keep(file, ResultCodec.encode(result.get(), spec.outputs()));
-                        kept = true;
-                        break;
-                    } catch (IOException e) {
-                        LOG.warn("Job {}: task {}'s result could not be written to {}: {}", id, t, file, e.toString());
-                    }
-                }
-            }
-            if (!kept) {
+            if (!collectOne(t, digest)) {
                 missing++;
             }
         }
+        kept.dropSeen();
         synchronized (this) {
             if (!phase.equals(COLLECTING)) {
                 return;
@@ -387,13 +527,6 @@ final class SubmittedJob {
             LOG.info("Job {}: task {}'s result could not be fetched from {}: {}", id, task, holder, e.toString());
             return Optional.empty();
         }
-    }
-
-    private static void keep(Path file, byte[] bytes) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
@@ -473,7 +606,8 @@ final class SubmittedJob {
             }
         }
         return new JobView(id, phase, Optional.ofNullable(detail), spec.inputs().size(), p, collected, members,
-                phase.equals(RUNNING) ? eta.eta(spec.inputs().size()) : Optional.empty());
+                phase.equals(RUNNING) ? eta.eta(spec.inputs().size()) : Optional.empty(),
+                validator.map(ValidatorAgreement::runs));
     }
 
     synchronized List<JobService.TaskLine> tasks() {
@@ -510,7 +644,9 @@ final class SubmittedJob {
         synchronized (this) {
             for (int t = 0; t < spec.inputs().size(); t++) {
                 TaskQuorum q = ledger.scheduler().task(t);
-                Optional<TaskResult> kept = q.status() == TaskStatus.VALID ? read(t) : Optional.empty();
+                Optional<TaskResult> kept = q.status() == TaskStatus.VALID ? read(t)
+                        .filter(r -> r.digest(spec.outputs()).equals(q.canonical().orElseThrow().hash()))
+                        : Optional.empty();
                 String status = q.status() == TaskStatus.VALID && kept.isEmpty() ? "UNCOLLECTED" : q.status().name();
                 entries.add(new ResultWriter.Entry(t, status, q.canonical().map(Instance::hash), q.error(), kept));
             }

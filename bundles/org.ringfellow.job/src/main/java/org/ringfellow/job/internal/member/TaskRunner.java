@@ -131,6 +131,132 @@ public final class TaskRunner {
         }
     }
 
+    /** The validator's wrapper: no standard input, standard output and error to one file, capped when read. */
+    static final String VALIDATOR_WRAPPER = "exec \"$0\" \"$@\" </dev/null >" + OUT + "/" + STDOUT + " 2>&1";
+    /** What is read of a validator's output, for the log; more is not read and not an error. */
+    static final int VALIDATOR_OUTPUT_BYTES = 1024;
+
+    /** What a validator run decided. */
+    public record Comparison(boolean agree, String detail) {
+
+        /** Checks the detail. */
+        public Comparison {
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /**
+     * Runs the job's validator command on two results of one task, the way a task runs (the job's image, the same
+     * isolation, the task's share of resources), with both results mounted read-only in its working directory
+     * {@code /mnt}: {@code a/} and {@code b/} each hold {@code stdout}, {@code exit-code} and {@code out/<name>}
+     * for each declared output present, as {@code job:results} writes them. Exit code 0 means the results agree;
+     * anything else (another exit code, a run past the validator's timeout, a missing image, a container that
+     * could not run) means they do not, with the reason. Its standard output and error go to one file of which the
+     * first {@value #VALIDATOR_OUTPUT_BYTES} bytes are kept for the detail.
+     *
+     * @param jobId the job's id
+     * @param spec the job, with a validator
+     * @param task the task's number
+     * @param a one result
+     * @param b another
+     * @return whether they agree, and why not
+     * @throws InterruptedException if interrupted while waiting; the container is destroyed first
+     */
+    public Comparison compare(String jobId, JobSpec spec, int task, TaskResult a, TaskResult b)
+            throws InterruptedException {
+        org.ringfellow.job.internal.model.Validator validator = spec.validator()
+                .orElseThrow(() -> new IllegalArgumentException("job " + jobId + " has no validator"));
+        Optional<Image> image = images.find(spec.image());
+        if (image.isEmpty()) {
+            return new Comparison(false, "image " + spec.image() + " is not on the submitter (image:import it first)");
+        }
+        String name = "jobv-" + containerName(jobId + "/validate/" + task + "/" + a.digest(spec.outputs()) + "/"
+                + b.digest(spec.outputs()), System.nanoTime()).substring(4);
+        Path dir = workRoot.resolve(name);
+        String id = null;
+        try {
+            Path in = Files.createDirectories(dir.resolve("in"));
+            write(in.resolve("a"), a, spec.outputs());
+            write(in.resolve("b"), b, spec.outputs());
+            Path out = Files.createDirectories(dir.resolve("out"));
+            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", VALIDATOR_WRAPPER));
+            command.addAll(validator.command());
+            ContainerSpec base = spec(spec, name, image.get().digest(), in, out, task);
+            ContainerSpec.Builder builder = ContainerSpec.builder(name, image.get().digest(), command)
+                    .workingDir(IN)
+                    .limits(base.limits())
+                    .mount(Mount.bindReadOnly(in.toAbsolutePath().toString(), IN))
+                    .mount(Mount.bind(out.toAbsolutePath().toString(), OUT))
+                    .mount(Mount.tmpfs("/tmp", TMP_BYTES))
+                    .network(NetworkMode.NONE)
+                    .readOnlyRoot(true)
+                    .label("ringfellow.job", spec.name())
+                    .stopGrace(Duration.ZERO)
+                    .env("TASK_INDEX", Integer.toString(task))
+                    .env("A", IN + "/a")
+                    .env("B", IN + "/b");
+            spec.env().forEach(builder::env);
+            ContainerSpec container = builder.build();
+            id = containers.run(container).id();
+            Optional<ExitStatus> exit = containers.waitFor(id, Duration.ofSeconds(validator.timeoutSeconds()));
+            if (exit.isEmpty()) {
+                containers.stop(id, Duration.ZERO);
+                return new Comparison(false, "the validator did not end within " + validator.timeoutSeconds() + " s");
+            }
+            String said = head(out.resolve(STDOUT));
+            if (exit.get().oomKilled()) {
+                return new Comparison(false, "the validator was killed for memory");
+            }
+            int code = exit.get().signal() != 0 ? 128 + exit.get().signal() : exit.get().exitCode();
+            return new Comparison(code == 0, "the validator exited with " + code + (said.isEmpty() ? ""
+                    : ": " + said));
+        } catch (DriverException e) {
+            return new Comparison(false, "the validator's container could not be run: " + e.getMessage());
+        } catch (IOException e) {
+            return new Comparison(false, "the validator's files could not be made: " + e.getMessage());
+        } finally {
+            if (id != null) {
+                try {
+                    containers.destroy(id);
+                } catch (DriverException e) {
+                    // the container manager reconciles what it holds with the engine
+                }
+            }
+            deleteTree(dir);
+        }
+    }
+
+    /** A result as {@code job:results} lays it out: stdout, exit-code, out/<name>. */
+    private static void write(Path dir, TaskResult result, List<String> declared) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("stdout"), result.stdout());
+        Files.writeString(dir.resolve("exit-code"), result.exitCode() + "\n");
+        Path outs = dir.resolve("out");
+        Files.createDirectories(outs);
+        for (String name : declared) {
+            byte[] content = result.outputs().get(name);
+            if (content != null) {
+                Files.write(outs.resolve(name), content);
+            }
+        }
+        for (Path p : List.of(dir, outs)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** The first bytes of a file, one line, or empty if it is missing or not a regular file. */
+    private static String head(Path file) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return "";
+        }
+        try (InputStream stream = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = stream.readNBytes(VALIDATOR_OUTPUT_BYTES);
+            return new String(bytes, StandardCharsets.UTF_8).replace('\n', ' ').replace('\r', ' ').strip();
+        }
+    }
+
     static String containerName(String jobId, long leaseId) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")

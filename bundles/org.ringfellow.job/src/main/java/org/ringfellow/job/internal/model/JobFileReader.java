@@ -194,7 +194,7 @@ public final class JobFileReader {
         int deadline = integer(root, "deadlineSeconds", 600, 1, MAX_DEADLINE_SECONDS);
         long maxOutput = integer(root, "maxOutputBytes", 1 << 20, 1, MAX_OUTPUT_CAP);
         Replication replication = replication(root.get("replication"));
-        Optional<List<String>> validator = validator(root.get("validator"));
+        Optional<Validator> validator = validator(root.get("validator"));
         Exclusion exclusion = exclusion(root.get("exclusion"));
         return new JobSpec(name, runtime, image, command, env, inputs, outputs, resources, members, slots, deadline,
                 maxOutput, replication, validator, exclusion);
@@ -548,15 +548,18 @@ public final class JobFileReader {
         }
     }
 
-    private static Optional<List<String>> validator(JsonNode node) throws JobFileException {
+    private static Optional<Validator> validator(JsonNode node) throws JobFileException {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
         if (!node.isObject()) {
             throw new JobFileException("validator must be a mapping with a command, got " + kind(node));
         }
-        known(node, "validator.", Set.of("command"));
-        return argv(node.get("command"), "validator.command", true);
+        known(node, "validator.", Set.of("command", "timeoutSeconds"));
+        List<String> command = argv(node.get("command"), "validator.command", true).orElseThrow();
+        int timeout = integer(node, "validator.timeoutSeconds", Validator.DEFAULT_TIMEOUT_SECONDS, 1,
+                Validator.MAX_TIMEOUT_SECONDS);
+        return Optional.of(new Validator(command, timeout));
     }
 
     private static Exclusion exclusion(JsonNode node) throws JobFileException {

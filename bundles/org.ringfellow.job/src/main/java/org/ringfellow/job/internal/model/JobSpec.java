@@ -28,7 +28,7 @@ import org.ringfellow.api.node.Resources;
  */
 public record JobSpec(String name, String runtime, String image, List<String> command, Map<String, String> env,
         List<TaskInput> inputs, List<String> outputs, Resources resources, int members, int slotsPerMember,
-        int deadlineSeconds, long maxOutputBytes, Replication replication, Optional<List<String>> validator,
+        int deadlineSeconds, long maxOutputBytes, Replication replication, Optional<Validator> validator,
         Exclusion exclusion) {
 
     /** Copies the collections and checks the relations that span fields. */
@@ -42,7 +42,7 @@ public record JobSpec(String name, String runtime, String image, List<String> co
         outputs = List.copyOf(outputs);
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(replication, "replication");
-        validator = validator.map(List::copyOf);
+        Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(exclusion, "exclusion");
         if (members < replication.minQuorum()) {
             throw new IllegalArgumentException("members (" + members + ") must be at least replication.minQuorum ("

@@ -19,7 +19,7 @@ class JobCommandsTest {
 
     private static JobView view(String phase) {
         return new JobView("primes-0123abcd", phase, Optional.empty(), 10, new Progress(3, 2, 4, 1, 9, 2), 4,
-                List.of(new JobView.MemberView("ab".repeat(32), 3, 4, 0, false)), Optional.of(Duration.ofSeconds(75)));
+                List.of(new JobView.MemberView("ab".repeat(32), 3, 4, 0, false)), Optional.of(Duration.ofSeconds(75)), Optional.empty());
     }
 
     @Test

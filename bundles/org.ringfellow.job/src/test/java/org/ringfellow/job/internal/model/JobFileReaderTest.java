@@ -38,7 +38,7 @@ class JobFileReaderTest {
             deadlineSeconds: 30
             maxOutputBytes: 4096
             replication: {minQuorum: 2, targetResults: 3, maxErrorResults: 1, maxTotalResults: 5, adaptive: true}
-            validator: {command: [cmp, a, b]}
+            validator: {command: [cmp, a, b], timeoutSeconds: 20}
             exclusion: {minInvalid: 3, maxInvalidFraction: 0.25}
             """;
 
@@ -49,7 +49,7 @@ class JobFileReaderTest {
              "deadlineSeconds": 30, "maxOutputBytes": 4096,
              "replication": {"minQuorum": 2, "targetResults": 3, "maxErrorResults": 1, "maxTotalResults": 5,
                              "adaptive": true},
-             "validator": {"command": ["cmp", "a", "b"]},
+             "validator": {"command": ["cmp", "a", "b"], "timeoutSeconds": 20},
              "exclusion": {"minInvalid": 3, "maxInvalidFraction": 0.25}}
             """;
 
@@ -71,7 +71,7 @@ class JobFileReaderTest {
         assertEquals(30, fromYaml.deadlineSeconds());
         assertEquals(4096, fromYaml.maxOutputBytes());
         assertEquals(new Replication(2, 3, 1, 5, true), fromYaml.replication());
-        assertEquals(Optional.of(List.of("cmp", "a", "b")), fromYaml.validator());
+        assertEquals(Optional.of(new Validator(List.of("cmp", "a", "b"), 20)), fromYaml.validator());
         assertEquals(new Exclusion(3, 0.25), fromYaml.exclusion());
     }
 
@@ -92,6 +92,10 @@ class JobFileReaderTest {
         assertEquals(new Resources(1000, 256L << 20, 256L << 20), job.resources());
         assertEquals(List.of(), job.outputs());
         assertEquals(Optional.empty(), job.validator());
+        JobSpec validated = write("jobv.yml", "name: a\nimage: base\ncommand: [cat]\ninputs: {lines: [x]}\n"
+                + "validator: {command: [cmp, a/stdout, b/stdout]}\n");
+        assertEquals(Optional.of(new Validator(List.of("cmp", "a/stdout", "b/stdout"),
+                Validator.DEFAULT_TIMEOUT_SECONDS)), validated.validator());
         // targetResults follows minQuorum, maxTotalResults follows targetResults
         JobSpec three = write("job3.yml", "name: a\nimage: base\ncommand: [cat]\ninputs: {lines: [x]}\n"
                 + "replication: {minQuorum: 3}\n");
@@ -132,6 +136,10 @@ class JobFileReaderTest {
             memory over 1t          | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nresources: {memory: 2t} | resources.memory must be a size
             env lower case          | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nenv: {path: x} | env.path: a name must be
             validator without cmd   | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nvalidator: {} | validator.command is required
+            validator timeout zero  | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nvalidator: {command: [cmp], timeoutSeconds: 0} | validator.timeoutSeconds must be 1..3600, got 0
+            validator timeout long  | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nvalidator: {command: [cmp], timeoutSeconds: 3601} | validator.timeoutSeconds must be 1..3600, got 3601
+            validator unknown field | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nvalidator: {command: [cmp], shell: yes} | validator.shell
+            validator not a list    | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nvalidator: {command: cmp} | validator.command
             fraction over one       | name: a\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]}\\nexclusion: {maxInvalidFraction: 1.5} | exclusion.maxInvalidFraction must be a number 0..1
             not a mapping           | [1, 2, 3]                                                      | must hold an object
             duplicate key           | name: a\\nname: b\\nimage: base\\ncommand: [cat]\\ninputs: {lines: [x]} | not valid YAML

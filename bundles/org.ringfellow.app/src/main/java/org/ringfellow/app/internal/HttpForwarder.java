@@ -27,8 +27,12 @@ final class HttpForwarder {
             "keep-alive", "te", "trailer", "transfer-encoding", "proxy-connection", "http2-settings");
 
     private final String hopHeader;
+    /**
+     * One client for every member, so that its pool keeps a connection open to each (HTTP/1.1
+     * keep-alive; HTTP/1.1 only, so no {@code h2c} upgrade is tried on each new connection).
+     */
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
 
     HttpForwarder(String hopHeader) {
         this.hopHeader = hopHeader;

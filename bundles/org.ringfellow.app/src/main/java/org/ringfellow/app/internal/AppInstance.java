@@ -543,7 +543,7 @@ final class AppInstance {
         return answer(request).thenApply(this::servedHere);
     }
 
-    /** The response header that names the node whose app answered. */
+    /** The response header that names the node whose app answered: its name and short id, {@code calc-1 (3fa2b1c4d5e6)}. */
     static final String SERVED_BY = "X-Ringfellow-Served-By";
 
     private HttpResponse servedHere(HttpResponse r) {
@@ -556,7 +556,7 @@ final class AppInstance {
                 headers.put(k, v);
             }
         });
-        headers.put(SERVED_BY, host.nodeName());
+        headers.put(SERVED_BY, host.nodeName() + " (" + host.self().shortId() + ")");
         return new HttpResponse(r.status(), headers, r.body());
     }
 

@@ -473,7 +473,8 @@ class AppInstanceTest {
         Wire.HttpAnswer served = answer.get(10, TimeUnit.SECONDS);
         assertEquals(200, served.status());
         assertEquals("hi", new String(served.body()));
-        assertEquals("n1", served.headers().get(AppInstance.SERVED_BY), "the node whose app answered");
+        assertEquals("n1 (" + host.self.shortId() + ")", served.headers().get(AppInstance.SERVED_BY),
+                "the node whose app answered");
         assertFalse(served.headers().containsKey(Wire.NOT_SERVING));
         i.stop("done");
     }

@@ -2,7 +2,6 @@ package org.ringfellow.app.internal;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -63,19 +62,15 @@ final class HttpForwarder {
             }
         });
         b.header(hopHeader, "1");
-        return client.sendAsync(b.build(), BodyHandlers.ofInputStream()).handleAsync((r, e) -> {
+        // the body is collected as it arrives (BoundedBody), never by a thread that waits for it: a
+        // blocking read here held one of the very few common-pool threads per request in flight
+        return client.sendAsync(b.build(), info -> new BoundedBody(MAX_BODY)).handle((r, e) -> {
             if (e != null) {
                 return HttpResponse.text(502, "text/plain", "app " + app + ": the node running it (" + host + ":"
                         + port + ") did not answer: " + AppInstance.message(e) + "\n");
             }
-            byte[] body;
-            try (var in = r.body()) {
-                body = in.readNBytes(MAX_BODY + 1); // never more than the bound in memory
-            } catch (java.io.IOException x) {
-                return HttpResponse.text(502, "text/plain", "app " + app + ": the answer broke off: "
-                        + x.getMessage() + "\n");
-            }
-            if (body.length > MAX_BODY) {
+            byte[] body = r.body();
+            if (body == null) {
                 return HttpResponse.text(502, "text/plain", "app " + app + ": the answer is over "
                         + (MAX_BODY >> 20) + " MiB\n");
             }

@@ -71,6 +71,7 @@ public class AppsNamespacesIT {
             // room for both apps on one node: upper (250m, 16 MiB) and echo (1 CPU, 256 MiB)
             n.setProperty("etc/org.ringfellow.node.cfg", "cpus", "2");
             n.setProperty("etc/org.ringfellow.node.cfg", "memory", "2g");
+            n.setProperty("etc/org.ringfellow.node.cfg", "name", "apps-" + i);
             nodes.add(n);
         }
         for (KarafNode n : nodes) {
@@ -112,6 +113,23 @@ public class AppsNamespacesIT {
         }).findFirst().orElseThrow());
         assertTrue("the node outside the fellowship serves upper through a member",
                 poll(() -> curl(spareIndex, "/apps/upper/shout").equals("200 /SHOUT")));
+
+        // upper keeps the default HTTP mode: whichever member's ingress a request reaches, and the
+        // node outside the fellowship, the coordinator's app answers it (X-Ringfellow-Served-By)
+        int upperCoordinator = -1;
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String line : nodes.get(i).console("fellowship:list").split("\\R")) {
+                if (line.contains("app.upper") && line.trim().endsWith(" coordinator")) {
+                    upperCoordinator = i;
+                }
+            }
+        }
+        assertTrue("one node coordinates app.upper", upperCoordinator >= 0);
+        for (int i = 0; i < nodes.size(); i++) {
+            String served = servedBy(i, "/apps/upper/shout");
+            assertTrue("a request for upper through node " + (i + 1) + " is served by node " + (upperCoordinator + 1)
+                    + ": " + served, served.startsWith("200 apps-" + (upperCoordinator + 1) + " ("));
+        }
 
         // events from one sender reach a member's app in the order sent
         String founderId = shortId(founder);
@@ -208,6 +226,17 @@ public class AppsNamespacesIT {
         }
         return apps.contains("No app is deployed") && !containers.contains("app-") && files.isEmpty()
                 && !n.console("fellowship:list", "fellowship:policy").contains("app.");
+    }
+
+    /** GET through a node's ingress: "status servedBy", the node whose app answered. */
+    private String servedBy(int index, String path) throws Exception {
+        List<String> cmd = new ArrayList<>(NetworkNamespaces.exec("rfapp-h" + (index + 1)));
+        cmd.addAll(List.of("curl", "-sS", "-m", "30", "-o", "/dev/null", "-w",
+                "%{http_code} %header{x-ringfellow-served-by}", "http://" + net.address(index + 1) + ":8181" + path));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out;
     }
 
     /** GET through a node's ingress, from inside its namespace: "status body". */

@@ -23,7 +23,8 @@ import org.junit.Test;
  * Issue 8 across real nodes: three Karaf nodes, each in a network namespace of its own, with the
  * HTTP ingress, the runc driver and the bundle runtime. The calculator is deployed with
  * {@code app:deploy} from one of them on all three. Every node's ingress (Pax Web listening on
- * the node's own address) gives the right answers; a member that does not coordinate is killed
+ * the node's own address) gives the right answers, each from that node's own app (the calculator
+ * declares its HTTP stateless, so not only the coordinator's app answers: issue 18); a member that does not coordinate is killed
  * with {@code kill -9} and the two that are left still answer right, a request sent just before
  * the kill included (a second kill is not tried: the one node left would not be a strict
  * majority of the roster, so by the fellowship's rules it cannot coordinate);
@@ -88,6 +89,8 @@ public class CalculatorNamespacesIT {
             // the calculator asks cpu=1, memory=256m per member
             n.setProperty("etc/org.ringfellow.node.cfg", "cpus", "2");
             n.setProperty("etc/org.ringfellow.node.cfg", "memory", "1g");
+            // named, so that the node whose app served a request is known (X-Ringfellow-Served-By)
+            n.setProperty("etc/org.ringfellow.node.cfg", "name", "calc-" + i);
             // Pax Web on the node's own address in its namespace
             n.setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(HTTP_PORT));
             n.setProperty("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.listening.addresses", net.address(i));
@@ -124,6 +127,17 @@ public class CalculatorNamespacesIT {
             Answer page = get(i, "/apps/calculator/");
             assertEquals(page.toString(), 200, page.status);
             assertTrue(page.toString(), page.body.contains("<button id=\"go\""));
+        }
+
+        // the calculator's HTTP is stateless (Ringfellow-App-Http): every member's own app answers
+        // what reaches its ingress, the page and the expressions alike, not the coordinator's
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int k = 0; k < 10; k++) {
+                String path = k % 2 == 0 ? "/apps/calculator/" : "/apps/calculator/api/eval?expr=(1%2B2)*3";
+                String served = servedBy(i, path);
+                assertTrue("node " + (i + 1) + " answers " + path + " with its own app: " + served,
+                        served.startsWith("200 calc-" + (i + 1) + " ("));
+            }
         }
 
         // the page in headless Chromium, in the namespace of the second node
@@ -202,6 +216,21 @@ public class CalculatorNamespacesIT {
         int nl = out.lastIndexOf('\n');
         String code = out.substring(nl + 1).trim();
         return new Answer(code.matches("\\d{3}") ? Integer.parseInt(code) : -1, out.substring(0, Math.max(nl, 0)));
+    }
+
+    /** The status and the node whose app answered (X-Ringfellow-Served-By), through a node's ingress. */
+    private String servedBy(int node, String path) throws Exception {
+        List<String> cmd = new ArrayList<>(NetworkNamespaces.exec(namespaces.get(node)));
+        cmd.addAll(List.of("curl", "-sS", "-m", "60", "-o", "/dev/null", "-w",
+                "%{http_code} %header{x-ringfellow-served-by}", "http://" + net.address(node + 1) + ":" + HTTP_PORT
+                        + path));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "curl did not finish";
+        }
+        return out;
     }
 
     /** Opens the page in headless Chromium inside a node's namespace; the DOM once the page is idle. */

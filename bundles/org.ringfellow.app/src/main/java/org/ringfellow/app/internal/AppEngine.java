@@ -369,31 +369,94 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         if (i == null || f.isEmpty()) {
             return elsewhere(app, request);
         }
-        NodeId coordinator = f.get().roster().coordinator();
-        if (coordinator.equals(self())) {
-            if (!f.get().isCoordinator()) {
-                // named in the roster but no longer acting (no majority of the fellowship in sight):
-                // serving now could answer beside a newly elected coordinator, a split brain for an
-                // app with state; the member protocol refuses the same way (docs/reliability.md)
-                return CompletableFuture.completedFuture(HttpResponse.text(503, "text/plain", "app " + app
-                        + ": this node was its coordinator and has stepped down (no majority of the fellowship "
-                        + "in sight); it answers again once the fellowship has an acting coordinator\n"));
-            }
+        return toMember(app, i, f.get(), request, new java.util.HashSet<>());
+    }
+
+    /**
+     * A request for an app this node is a member of, to the member {@link HttpChoice} picks: this
+     * node's own part, or another member over the fellowship ({@code app.http}). For an app whose
+     * HTTP is stateless, a member that answers that its part does not run is left out and the
+     * choice made again; so is one that fails (dies, leaves) on a request whose method is
+     * idempotent. A non-idempotent request that a member failed on is a 502, as for the
+     * coordinator of any app: the engine cannot know whether the app acted on it.
+     */
+    private CompletionStage<HttpResponse> toMember(String app, AppInstance i, Fellowship f, HttpRequest request,
+            java.util.Set<NodeId> excluded) {
+        AppRecord record = i.record();
+        HttpMode mode = record == null ? HttpMode.COORDINATOR : record.http();
+        HttpChoice.Target target = HttpChoice.choose(app, mode, self(), f.roster().coordinator(),
+                f.isCoordinator(), i.serving(), f.roster().members().stream().map(FellowshipMember::node).toList(),
+                i.statuses, httpLoad, excluded);
+        if (target instanceof HttpChoice.Refused r) {
+            return CompletableFuture.completedFuture(r.response());
+        }
+        if (target instanceof HttpChoice.Local) {
             return i.http(request);
         }
-        return f.get().request(coordinator, Wire.HTTP, Wire.encode(Wire.Http.of(request)),
-                AppInstance.HTTP_TIMEOUT.plusSeconds(1)).handle((reply, e) -> {
-                    if (e != null) {
-                        boolean timeout = e instanceof TimeoutException || e.getCause() instanceof TimeoutException;
-                        return HttpResponse.text(timeout ? 504 : 502, "text/plain", "app " + app
-                                + ": the coordinator did not answer: " + AppInstance.message(e) + "\n");
-                    }
-                    try {
-                        return Wire.decode(reply.payload(), Wire.HttpAnswer.class).toResponse();
-                    } catch (IOException | IllegalArgumentException x) {
-                        return HttpResponse.text(502, "text/plain", "app " + app + ": malformed answer\n");
-                    }
-                });
+        NodeId to = ((HttpChoice.Remote) target).member();
+        boolean stateless = mode == HttpMode.STATELESS;
+        String who = stateless ? "the member " + name(to) : "the coordinator";
+        httpLoad.begin(to);
+        CompletableFuture<FellowshipMessage> sent;
+        try {
+            sent = f.request(to, Wire.HTTP, Wire.encode(Wire.Http.of(request)),
+                    AppInstance.HTTP_TIMEOUT.plusSeconds(1)).toCompletableFuture();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((reply, e) -> {
+            httpLoad.end(to);
+            if (e != null) {
+                boolean timeout = e instanceof TimeoutException || e.getCause() instanceof TimeoutException;
+                if (stateless && !timeout && HttpChoice.idempotent(request.method()) && excluded.size() < 8) {
+                    excluded.add(to);
+                    return toMember(app, i, f, request, excluded);
+                }
+                return CompletableFuture.completedFuture(HttpResponse.text(timeout ? 504 : 502, "text/plain",
+                        "app " + app + ": " + who + " did not answer: " + AppInstance.message(e) + "\n"));
+            }
+            HttpResponse answer;
+            try {
+                answer = Wire.decode(reply.payload(), Wire.HttpAnswer.class).toResponse();
+            } catch (IOException | IllegalArgumentException x) {
+                return CompletableFuture.completedFuture(HttpResponse.text(502, "text/plain", "app " + app
+                        + ": malformed answer\n"));
+            }
+            if (notServing(answer)) {
+                if (stateless && excluded.size() < 8) {
+                    // its app never saw the request: safe to ask another member, whatever the method
+                    excluded.add(to);
+                    return toMember(app, i, f, request, excluded);
+                }
+                answer = withoutNotServing(answer);
+            }
+            return CompletableFuture.completedFuture(answer);
+        }).thenCompose(x -> x);
+    }
+
+    /** Requests this node has sent to each member over the fellowship and not yet seen answered. */
+    private final LeastOutstanding<NodeId> httpLoad = new LeastOutstanding<>();
+
+    private static boolean notServing(HttpResponse r) {
+        if (r.status() != 503) {
+            return false;
+        }
+        for (String k : r.headers().keySet()) {
+            if (k.equalsIgnoreCase(Wire.NOT_SERVING)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static HttpResponse withoutNotServing(HttpResponse r) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        r.headers().forEach((k, v) -> {
+            if (!k.equalsIgnoreCase(Wire.NOT_SERVING)) {
+                headers.put(k, v);
+            }
+        });
+        return new HttpResponse(r.status(), headers, r.body());
     }
 
     /** The other live Ring members that say (label {@link Labels#APPS}) they run a part of the app. */
@@ -415,7 +478,16 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         if (to.isEmpty()) {
             return CompletableFuture.completedFuture(notHere);
         }
-        return forwarder.forward(to.get().member().address().host(), to.get().httpPort(), app, request);
+        Router.Runner r = to.get();
+        router.begin(r);
+        CompletionStage<HttpResponse> answer;
+        try {
+            answer = forwarder.forward(r.member().address().host(), r.httpPort(), app, request);
+        } catch (RuntimeException e) {
+            router.end(r);
+            throw e;
+        }
+        return answer.whenComplete((x, e) -> router.end(r));
     }
 
     // ------------------------------------------------------------------ FellowshipListener

@@ -123,6 +123,12 @@ final class AppInstance {
         return state.connected();
     }
 
+    /** Whether this part's app takes HTTP now: running, connected to its bridge. */
+    boolean serving() {
+        PartState s = state;
+        return s instanceof PartState.Running && s.connected();
+    }
+
     /** How often this node restarted its part since it started it. */
     synchronized int restarts() {
         return restarts;
@@ -528,8 +534,33 @@ final class AppInstance {
                 + request.body().length + " bytes, more than the " + max + " an app is handed\n"));
     }
 
-    /** An HTTP request for the app on this member (the coordinator). */
+    /**
+     * An HTTP request for the app on this member (the coordinator, or any running member of an
+     * app whose HTTP is stateless). The answer names this node ({@link #SERVED_BY}); a
+     * {@link Wire#NOT_SERVING} header the app set is dropped, since only engines may say that.
+     */
     CompletableFuture<HttpResponse> http(HttpRequest request) {
+        return answer(request).thenApply(this::servedHere);
+    }
+
+    /** The response header that names the node whose app answered: its name and short id, {@code calc-1 (3fa2b1c4d5e6)}. */
+    static final String SERVED_BY = "X-Ringfellow-Served-By";
+
+    private HttpResponse servedHere(HttpResponse r) {
+        if (r == null) {
+            return null;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        r.headers().forEach((k, v) -> {
+            if (!k.equalsIgnoreCase(SERVED_BY) && !k.equalsIgnoreCase(Wire.NOT_SERVING)) {
+                headers.put(k, v);
+            }
+        });
+        headers.put(SERVED_BY, host.nodeName() + " (" + host.self().shortId() + ")");
+        return new HttpResponse(r.status(), headers, r.body());
+    }
+
+    private CompletableFuture<HttpResponse> answer(HttpRequest request) {
         Optional<HttpResponse> refused = refuseBody(name, request);
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());

@@ -44,6 +44,12 @@ record AppRecord(String name, String digest, long length, Map<String, String> he
         if (!d.name().equals(name)) {
             throw new IllegalArgumentException("record name " + name + " differs from its manifest's " + d.name());
         }
+        HttpMode.of(headers);
+    }
+
+    /** Which members answer the app's HTTP ({@link HttpMode#HEADER}). */
+    HttpMode http() {
+        return HttpMode.of(headers);
     }
 
     AppDescriptor descriptor() {

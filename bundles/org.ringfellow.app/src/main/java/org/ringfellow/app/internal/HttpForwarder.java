@@ -2,7 +2,6 @@ package org.ringfellow.app.internal;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +26,12 @@ final class HttpForwarder {
             "keep-alive", "te", "trailer", "transfer-encoding", "proxy-connection", "http2-settings");
 
     private final String hopHeader;
+    /**
+     * One client for every member, so that its pool keeps a connection open to each (HTTP/1.1
+     * keep-alive; HTTP/1.1 only, so no {@code h2c} upgrade is tried on each new connection).
+     */
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
 
     HttpForwarder(String hopHeader) {
         this.hopHeader = hopHeader;
@@ -59,19 +62,15 @@ final class HttpForwarder {
             }
         });
         b.header(hopHeader, "1");
-        return client.sendAsync(b.build(), BodyHandlers.ofInputStream()).handleAsync((r, e) -> {
+        // the body is collected as it arrives (BoundedBody), never by a thread that waits for it: a
+        // blocking read here held one of the very few common-pool threads per request in flight
+        return client.sendAsync(b.build(), info -> new BoundedBody(MAX_BODY)).handle((r, e) -> {
             if (e != null) {
                 return HttpResponse.text(502, "text/plain", "app " + app + ": the node running it (" + host + ":"
                         + port + ") did not answer: " + AppInstance.message(e) + "\n");
             }
-            byte[] body;
-            try (var in = r.body()) {
-                body = in.readNBytes(MAX_BODY + 1); // never more than the bound in memory
-            } catch (java.io.IOException x) {
-                return HttpResponse.text(502, "text/plain", "app " + app + ": the answer broke off: "
-                        + x.getMessage() + "\n");
-            }
-            if (body.length > MAX_BODY) {
+            byte[] body = r.body();
+            if (body == null) {
                 return HttpResponse.text(502, "text/plain", "app " + app + ": the answer is over "
                         + (MAX_BODY >> 20) + " MiB\n");
             }

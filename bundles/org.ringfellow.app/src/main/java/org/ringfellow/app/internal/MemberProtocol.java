@@ -130,10 +130,24 @@ final class MemberProtocol {
         });
     }
 
-    /** {@code app.http}: a request for the app, which only the coordinator serves. */
+    /**
+     * {@code app.http}: a request for the app, which the coordinator serves, or, for an app whose
+     * HTTP is {@link HttpMode#STATELESS}, any member whose part runs; a member of such an app whose
+     * part does not run refuses with {@link Wire#NOT_SERVING}, so that the sender asks another.
+     */
     private void http(Inbound in) throws IOException {
         HttpRequest req = Wire.decode(in.message().payload(), Wire.Http.class).toRequest();
-        if (!in.fellowship().isCoordinator()) {
+        AppRecord record = in.part().record();
+        if (record != null && record.http() == HttpMode.STATELESS) {
+            if (!in.part().serving()) {
+                engine.reply(in.fellowship(), in.message(), Wire.encode(Wire.HttpAnswer.of(new HttpResponse(503,
+                        Map.of("Content-Type", "text/plain; charset=utf-8", Wire.NOT_SERVING, "1",
+                                org.ringfellow.api.app.AppGateway.RETRY_AFTER, "2"),
+                        ("app " + in.app() + " does not run on this member now; try again shortly\n")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+                return;
+            }
+        } else if (!in.fellowship().isCoordinator()) {
             engine.reply(in.fellowship(), in.message(), Wire.encode(Wire.HttpAnswer.of(HttpResponse.text(503,
                     "text/plain", "this member is not the coordinator\n"))));
             return;

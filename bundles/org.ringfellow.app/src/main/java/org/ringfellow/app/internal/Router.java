@@ -17,7 +17,8 @@ import org.ringfellow.api.ring.RingView;
 
 /**
  * Finds, for an app this node has no part in, the other Ring members that run it (label
- * {@link Labels#APPS}) and, among them, one whose ingress is advertised ({@link Labels#HTTP}).
+ * {@link Labels#APPS}) and, among them, one whose ingress is advertised ({@link Labels#HTTP}) and
+ * that has the fewest requests from this node outstanding.
  * Reads only {@link Ring#view()}, on any thread; the index by app is built once per snapshot
  * and shared by every request until the Ring publishes the next one, so a request copies
  * nothing. A Ring that is not running gives {@link RingView#EMPTY}: no runner, not an error.
@@ -35,6 +36,7 @@ final class Router {
     private final NodeId self;
     private volatile Index index = new Index(null, Map.of());
     private final AtomicLong builds = new AtomicLong();
+    private final LeastOutstanding<NodeId> load = new LeastOutstanding<>();
 
     Router(Ring ring, NodeId self) {
         this.ring = ring;
@@ -46,25 +48,50 @@ final class Router {
         return index().byApp.getOrDefault(app, List.of());
     }
 
-    /** One runner of {@code app} whose ingress can be reached, picked at random to spread the load. */
+    /**
+     * One runner of {@code app} whose ingress can be reached: the one with the fewest requests
+     * this node has passed to it and not yet seen answered ({@link #begin}, {@link #end}), ties
+     * broken at random, so that the load spreads and a slow member gets less of it.
+     */
     Optional<Runner> pick(String app) {
         List<Runner> all = runners(app);
-        int reachable = 0;
+        List<Runner> reachable = new ArrayList<>(all.size());
         for (Runner r : all) {
             if (r.httpPort > 0) {
-                reachable++;
+                reachable.add(r);
             }
         }
-        if (reachable == 0) {
+        if (reachable.isEmpty()) {
             return Optional.empty();
         }
-        int n = ThreadLocalRandom.current().nextInt(reachable);
-        for (Runner r : all) {
-            if (r.httpPort > 0 && n-- == 0) {
-                return Optional.of(r);
+        Runner best = null;
+        int least = Integer.MAX_VALUE;
+        int n = reachable.size();
+        int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Runner r = reachable.get((start + i) % n);
+            int c = load.outstanding(r.member().id());
+            if (c < least) {
+                least = c;
+                best = r;
             }
         }
-        return Optional.empty();
+        return Optional.of(best);
+    }
+
+    /** A request was passed to {@code r}. */
+    void begin(Runner r) {
+        load.begin(r.member().id());
+    }
+
+    /** The request passed to {@code r} was answered or failed. */
+    void end(Runner r) {
+        load.end(r.member().id());
+    }
+
+    /** Requests passed to the member and not yet answered. */
+    int outstanding(NodeId member) {
+        return load.outstanding(member);
     }
 
     /** How often the index was built: once per Ring snapshot seen. */

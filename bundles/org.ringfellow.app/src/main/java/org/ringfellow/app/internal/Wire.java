@@ -28,8 +28,16 @@ final class Wire {
     static final String REQUEST = "app.req";
     /** Message: a member's own status, {@link Status}, sent on change and every few seconds. */
     static final String STATUS = "app.status";
-    /** Request to the coordinator: an HTTP request, {@link Http}; reply {@link HttpAnswer}. */
+    /**
+     * Request to the coordinator (or to any running member of an app whose HTTP is
+     * {@link HttpMode#STATELESS}): an HTTP request, {@link Http}; reply {@link HttpAnswer}.
+     */
     static final String HTTP = "app.http";
+    /**
+     * Header of a 503 {@link HttpAnswer} from a member of a stateless app whose part does not run:
+     * its app never saw the request, so the sender may choose another member.
+     */
+    static final String NOT_SERVING = "X-Ringfellow-Not-Serving";
     /** Request: a slice of a member's log, {@link LogRead}; reply {@link LogAnswer}. */
     static final String LOGS = "app.logs";
     /** Request to the coordinator: undeploy the app. Reply {@link Answer}. */

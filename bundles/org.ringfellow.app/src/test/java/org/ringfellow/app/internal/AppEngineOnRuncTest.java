@@ -33,6 +33,7 @@ import org.ringfellow.api.app.HttpResponse;
 import org.ringfellow.api.app.MemberStatus;
 import org.ringfellow.api.container.ContainerHandle;
 import org.ringfellow.api.fellowship.FellowshipMessage;
+import org.ringfellow.api.node.NodeId;
 import org.ringfellow.container.runc.internal.RuncDriver;
 
 /**
@@ -207,11 +208,16 @@ class AppEngineOnRuncTest {
         await("b sees the app running", () -> b.engine.status("upper").map(x -> x.state() == AppState.RUNNING)
                 .orElse(false));
 
-        // HTTP through a member that is not the coordinator reaches the coordinator's app
+        // HTTP through a member that is not the coordinator reaches the coordinator's app (upper keeps
+        // the default HTTP mode)
         HttpResponse r = b.engine.forward("upper", new HttpRequest("GET", "/shout", "", Map.of(), new byte[0]))
                 .toCompletableFuture().get();
         assertEquals(200, r.status(), body(r));
         assertEquals("/SHOUT", body(r));
+        NodeId coordinatorId = net.serviceOf(a.id).get(AppRecord.fellowshipOf("upper")).orElseThrow().roster()
+                .coordinator();
+        assertTrue(r.headers().get(AppInstance.SERVED_BY).endsWith("(" + coordinatorId.shortId() + ")"),
+                r.headers().toString());
         // an app nobody runs here
         HttpResponse missing = spare.engine.forward("nothing", new HttpRequest("GET", "/", "", Map.of(), new byte[0]))
                 .toCompletableFuture().get();
@@ -384,6 +390,70 @@ class AppEngineOnRuncTest {
         assertEquals("/OK", body(r));
         assertFalse(a.engine.status("upper").orElseThrow().members().stream().anyMatch(m -> m.nodeName()
                 .equals("liar")));
+    }
+
+    @Test
+    void givenAStatelessApp_whenEveryMemberIsAsked_thenItsOwnAppAnswersAndWhileOnePartRestartsTheOthersDo()
+            throws Exception {
+        TestNode a = node("a");
+        node("b");
+        node("c");
+        for (TestNode n : nodes) {
+            // long enough that the restart is still waiting when the requests below are sent
+            n.engine.restartPolicy(new RestartPolicy(Duration.ofSeconds(20), Duration.ofSeconds(40), 3,
+                    Duration.ofMinutes(10)));
+        }
+        Path jar = upperJar(3);
+        Manifest mf;
+        try (var in = new java.util.jar.JarInputStream(Files.newInputStream(jar))) {
+            mf = in.getManifest();
+        }
+        mf.getMainAttributes().putValue(HttpMode.HEADER, "stateless");
+        AppStatus s = a.engine.deploy(jar("upper-stateless.jar", mf, Map.of("upper.sh",
+                Files.readAllBytes(UPPER.resolve("upper.sh")))).toUri(), l -> { });
+        assertEquals(AppState.RUNNING, s.state(), s.message());
+        for (TestNode n : nodes) {
+            await(n.name + " sees every member running", () -> n.engine.status("upper").map(x -> x.state()
+                    == AppState.RUNNING && x.members().stream().allMatch(m -> m.state() == AppState.RUNNING))
+                    .orElse(false));
+        }
+        // every member's own app answers what reaches it, the coordinator's or not
+        for (TestNode n : nodes) {
+            for (int k = 0; k < 5; k++) {
+                HttpResponse r = n.engine.forward("upper", new HttpRequest("GET", "/here" + k, "", Map.of(),
+                        new byte[0])).toCompletableFuture().get();
+                assertEquals(200, r.status(), body(r));
+                assertEquals("/HERE" + k, body(r));
+                assertTrue(r.headers().get(AppInstance.SERVED_BY).endsWith("(" + n.id.shortId() + ")"),
+                        n.name + " answered by " + r.headers());
+            }
+        }
+        // b's app dies; while b waits to restart it, b passes requests to the running members
+        TestNode b = nodes.get(1);
+        Thread.sleep(600); // past the settle time, so the failure is restarted (after 20 s)
+        killApp(b);
+        await("b's part waits for its restart", () -> memberOf(b, b, "upper").map(m -> m.state()
+                != AppState.RUNNING).orElse(false));
+        await("a and c see b not running", () -> memberOf(a, b, "upper").map(m -> m.state() != AppState.RUNNING)
+                .orElse(false) && memberOf(nodes.get(2), b, "upper").map(m -> m.state() != AppState.RUNNING)
+                        .orElse(false));
+        java.util.Set<String> servers = new java.util.HashSet<>();
+        for (int k = 0; k < 20; k++) {
+            HttpResponse r = b.engine.forward("upper", new HttpRequest("GET", "/elsewhere", "", Map.of(),
+                    new byte[0])).toCompletableFuture().get();
+            assertEquals(200, r.status(), body(r));
+            assertEquals("/ELSEWHERE", body(r));
+            servers.add(r.headers().get(AppInstance.SERVED_BY));
+            // and a and c do not send b any: each serves itself
+            for (TestNode n : List.of(a, nodes.get(2))) {
+                HttpResponse own = n.engine.forward("upper", new HttpRequest("GET", "/own", "", Map.of(),
+                        new byte[0])).toCompletableFuture().get();
+                assertTrue(own.headers().get(AppInstance.SERVED_BY).endsWith("(" + n.id.shortId() + ")"),
+                        own.headers().toString());
+            }
+        }
+        assertFalse(servers.stream().anyMatch(x -> x.endsWith("(" + b.id.shortId() + ")")), servers.toString());
+        assertEquals(2, servers.size(), "both running members share b's requests: " + servers);
     }
 
     @Test

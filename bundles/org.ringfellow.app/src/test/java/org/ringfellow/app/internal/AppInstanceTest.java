@@ -368,6 +368,132 @@ class AppInstanceTest {
         i.stop("done");
     }
 
+    /** The member protocol over one part, its replies recorded; this node is not the coordinator. */
+    final class Protocol {
+        final List<byte[]> replies = new CopyOnWriteArrayList<>();
+        final MemberProtocol protocol = new MemberProtocol(new MemberProtocol.Engine() {
+            @Override
+            public void execute(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public void reply(org.ringfellow.api.fellowship.Fellowship f, FellowshipMessage request, byte[] payload) {
+                replies.add(payload);
+            }
+
+            @Override
+            public void countMalformed(FellowshipMessage m, Exception e) {
+                throw new AssertionError("dropped: " + e);
+            }
+
+            @Override
+            public void statusChanged() {
+            }
+
+            @Override
+            public byte[] chunk(AppRecord record, Wire.Fetch q) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<AppRecord> loadRecord(String app) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void saveRecord(AppRecord r) {
+            }
+
+            @Override
+            public void scaleAsCoordinator(String app, org.ringfellow.api.fellowship.Fellowship f, int size) {
+            }
+
+            @Override
+            public void undeployAsCoordinator(String app, org.ringfellow.api.fellowship.Fellowship f) {
+            }
+
+            @Override
+            public void removeLocally(String app, String why) {
+            }
+        });
+        final org.ringfellow.api.fellowship.Fellowship notCoordinator = (org.ringfellow.api.fellowship.Fellowship)
+                Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.ringfellow.api.fellowship.Fellowship.class}, (p, m, a) -> {
+                            if (m.getName().equals("isCoordinator")) {
+                                return false;
+                            }
+                            throw new UnsupportedOperationException(m.getName());
+                        });
+
+        /** An app.http from another member to this part; its reply once given. */
+        Wire.HttpAnswer http(AppInstance part, String path) throws Exception {
+            int before = replies.size();
+            NodeId other = new NodeId(InMemoryNode.randomId());
+            protocol.dispatch(new MemberProtocol.Inbound("calc", notCoordinator, new FellowshipMessage(
+                    new org.ringfellow.api.fellowship.FellowshipId("app.calc"), other, Wire.HTTP,
+                    Wire.encode(Wire.Http.of(new HttpRequest("GET", path, "", Map.of(), new byte[0]))), 1), part,
+                    null));
+            await("a reply", () -> replies.size() > before);
+            return Wire.decode(replies.get(before), Wire.HttpAnswer.class);
+        }
+    }
+
+    static AppRecord statelessRecord(String founder) {
+        return new AppRecord("calc", "sha256:" + "ab".repeat(32), 10, Map.of("Ringfellow-App", "calc",
+                "Ringfellow-App-Entry", "app.sh", "Ringfellow-App-Size", "2", HttpMode.HEADER, "stateless"),
+                founder, 2, null);
+    }
+
+    @Test
+    void givenAStatelessApp_whenAnotherMemberSendsHttp_thenThisNonCoordinatorServesOnlyWhileItsPartRuns()
+            throws Exception {
+        Protocol p = new Protocol();
+        AppInstance i = new AppInstance(host, "calc", statelessRecord(host.self.hex()));
+        Wire.HttpAnswer early = p.http(i, "/");
+        assertEquals(503, early.status());
+        assertEquals("1", early.headers().get(Wire.NOT_SERVING), "the sender may ask another member");
+
+        i.start();
+        BridgeClient app = connect();
+        await("running", () -> i.serving());
+        CompletableFuture<Wire.HttpAnswer> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.http(i, "/page");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, workers);
+        BridgeEvent.Http h = assertInstanceOf(BridgeEvent.Http.class, app.next().orElseThrow());
+        assertEquals("/page", h.request().path());
+        // an app cannot say it does not serve, nor who served
+        app.send(new org.ringfellow.app.bridge.BridgeCommand.HttpReply(h.id(), new HttpResponse(200,
+                Map.of(Wire.NOT_SERVING, "1", AppInstance.SERVED_BY, "someone", "Content-Type", "text/plain"),
+                "hi".getBytes())));
+        Wire.HttpAnswer served = answer.get(10, TimeUnit.SECONDS);
+        assertEquals(200, served.status());
+        assertEquals("hi", new String(served.body()));
+        assertEquals("n1 (" + host.self.shortId() + ")", served.headers().get(AppInstance.SERVED_BY),
+                "the node whose app answered");
+        assertFalse(served.headers().containsKey(Wire.NOT_SERVING));
+        i.stop("done");
+    }
+
+    @Test
+    void givenADefaultApp_whenAnotherMemberSendsHttpToANonCoordinator_thenItIsRefusedAsBeforeEvenWhileRunning()
+            throws Exception {
+        Protocol p = new Protocol();
+        AppInstance i = instance();
+        i.start();
+        connect();
+        await("running", () -> i.serving());
+        Wire.HttpAnswer refused = p.http(i, "/");
+        assertEquals(503, refused.status());
+        assertEquals("this member is not the coordinator\n", new String(refused.body()));
+        assertFalse(refused.headers().containsKey(Wire.NOT_SERVING), "no other member is asked for a default app");
+        i.stop("done");
+    }
+
     @Test
     void givenAPartThatNeverRanForTheSettleTime_whenItsContainerEnds_thenItFailsAndIsNotRestarted() throws Exception {
         host.settle = Duration.ofDays(1);

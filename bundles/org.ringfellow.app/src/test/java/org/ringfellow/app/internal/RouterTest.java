@@ -57,4 +57,23 @@ class RouterTest {
         assertTrue(router.pick("calc").isEmpty());
         assertEquals(List.of(), router.runners("calc"));
     }
+
+    @Test
+    void givenRequestsOutstanding_whenPicked_thenTheRunnerWithTheFewestIsChosenAndIdleOnesShare() {
+        Member b = runner("b", MemberState.ALIVE, "calc", "8182");
+        Member c = runner("c", MemberState.ALIVE, "calc", "8183");
+        ring.view = RingView.of(3, me, List.of(me, b, c));
+        Router.Runner rb = router.runners("calc").stream().filter(r -> r.member().equals(b)).findFirst().orElseThrow();
+        router.begin(rb);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(c, router.pick("calc").orElseThrow().member(), "b has a request outstanding");
+        }
+        router.end(rb);
+        assertEquals(0, router.outstanding(b.id()));
+        java.util.Set<Member> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            seen.add(router.pick("calc").orElseThrow().member());
+        }
+        assertEquals(java.util.Set.of(b, c), seen);
+    }
 }

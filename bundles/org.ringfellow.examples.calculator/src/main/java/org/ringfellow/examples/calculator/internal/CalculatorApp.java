@@ -28,15 +28,17 @@ import org.ringfellow.api.app.HttpResponse;
 import org.ringfellow.api.app.MemberRef;
 
 /**
- * The distributed web calculator. Its coordinator serves a page at {@code /} and
- * {@code GET /api/eval?expr=...}: it parses the expression, sends each operation whose operands are
+ * The distributed web calculator. Every member serves a page at {@code /} and
+ * {@code GET /api/eval?expr=...} (its manifest declares its HTTP stateless, {@code Ringfellow-App-Http:
+ * stateless}, so the engine hands a request to any running member's app, the local one first): the
+ * member that took the request parses the expression, sends each operation whose operands are
  * known to a member in turn (itself included: it computes its own turns directly), and sends an
  * operation's parent once both operands are back. A member that leaves, fails or does not answer in
  * time has its operation sent to another member; when every other member has failed it, the
- * coordinator computes it itself, so no request is lost. Every member answers
+ * member that took the request computes it itself, so no request is lost. Every member answers
  * {@value Part#TOPIC} requests.
  *
- * <p>All of the coordinator's state is owned by one thread ({@link #loop}); the runtime's threads
+ * <p>All of a member's evaluations are owned by one thread ({@link #loop}); the runtime's threads
  * only hand events to it.
  */
 public final class CalculatorApp implements App {

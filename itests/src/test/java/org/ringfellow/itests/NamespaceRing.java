@@ -380,11 +380,6 @@ final class NamespaceRing implements AutoCloseable {
                 "--probability", probability, "-j", "DROP"};
     }
 
-    /** The network namespace of node {@code i}. */
-    String namespace(int i) {
-        return namespaces.get(i - 1);
-    }
-
     private void drop(int at, int peer, String op) throws IOException, InterruptedException {
         iptables(at, op, "INPUT", "-s", net.address(peer), "-j", "DROP");
         iptables(at, op, "OUTPUT", "-d", net.address(peer), "-j", "DROP");

@@ -49,6 +49,8 @@ final class NamespaceRing implements AutoCloseable {
     private final NetworkNamespaces net;
     private final List<KarafNode> nodes = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
+    /** The probability of the loss rules in force ({@link #lossy}), null if none. */
+    private String lossRule;
 
     private NamespaceRing(NetworkNamespaces net) {
         this.net = net;
@@ -337,6 +339,45 @@ final class NamespaceRing implements AutoCloseable {
                 drop(b, a, "-D");
             }
         }
+    }
+
+    /**
+     * Random loss on every link: in each node's namespace, iptables drops each packet arriving on
+     * its link to the bridge ({@code eth0}) with probability {@code probability} (the
+     * {@code statistic} match, random mode), TCP and UDP alike. Each packet crosses one such rule
+     * (its receiver's), so every link loses that share in each direction; what a node sends
+     * itself (its console, curl to its own ingress) goes over loopback and is not dropped.
+     *
+     * @param probability the share of packets dropped, 0 (exclusive) to 1
+     */
+    void lossy(double probability) throws IOException, InterruptedException {
+        if (!(probability > 0 && probability < 1)) {
+            throw new IllegalArgumentException("loss probability must be in (0, 1): " + probability);
+        }
+        if (lossRule != null) {
+            lossless();
+        }
+        String p = String.format(java.util.Locale.ROOT, "%.4f", probability);
+        for (int i = 1; i <= size(); i++) {
+            iptables(i, lossRule(true, p));
+        }
+        lossRule = p;
+    }
+
+    /** Removes the rules of {@link #lossy}, if any. */
+    void lossless() throws IOException, InterruptedException {
+        if (lossRule == null) {
+            return;
+        }
+        for (int i = 1; i <= size(); i++) {
+            iptables(i, lossRule(false, lossRule));
+        }
+        lossRule = null;
+    }
+
+    private static String[] lossRule(boolean add, String probability) {
+        return new String[] {add ? "-A" : "-D", "INPUT", "-i", "eth0", "-m", "statistic", "--mode", "random",
+                "--probability", probability, "-j", "DROP"};
     }
 
     private void drop(int at, int peer, String op) throws IOException, InterruptedException {

@@ -183,7 +183,7 @@ class JobsApiTest {
 
         private JobView view(String id, String phase, int tasks) {
             return new JobView(id, phase, Optional.empty(), tasks, new Progress(tasks, 0, 0, 0, 0, 0), 0,
-                    List.of(new JobView.MemberView("ab".repeat(32), 0, 1, 2, true)), eta);
+                    List.of(new JobView.MemberView("ab".repeat(32), 0, 1, 2, true)), eta, Optional.empty());
         }
 
         @Override

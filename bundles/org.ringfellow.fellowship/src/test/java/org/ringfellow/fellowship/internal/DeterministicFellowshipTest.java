@@ -148,13 +148,7 @@ class DeterministicFellowshipTest {
      */
     @Test
     void seed2265SettlesOnceVotersRefuseACandidateBehindThem() {
-        SimFellowship sim = SimSchedules.play(2265);
-        try {
-            assertTrue(sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS),
-                    "one coordinator and one agreed roster of the target size");
-        } finally {
-            sim.close();
-        }
+        assertTrue(settles(2265), "one coordinator and one agreed roster of the target size");
     }
 
     /**
@@ -168,13 +162,7 @@ class DeterministicFellowshipTest {
      */
     @Test
     void seed1013TheUpToDateMemberOvertakesACandidateBehindIt() {
-        SimFellowship sim = SimSchedules.play(1013);
-        try {
-            assertTrue(sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS),
-                    "one coordinator and one agreed roster of the target size");
-        } finally {
-            sim.close();
-        }
+        assertTrue(settles(1013), "one coordinator and one agreed roster of the target size");
     }
 
     /**
@@ -187,13 +175,7 @@ class DeterministicFellowshipTest {
      */
     @Test
     void seed2272AVoteAfterTheWinJoinsTheProof() {
-        SimFellowship sim = SimSchedules.play(2272);
-        try {
-            assertTrue(sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS),
-                    "one coordinator and one agreed roster of the target size");
-        } finally {
-            sim.close();
-        }
+        assertTrue(settles(2272), "one coordinator and one agreed roster of the target size");
     }
 
     @Test
@@ -216,19 +198,24 @@ class DeterministicFellowshipTest {
      */
     static final Set<Long> KNOWN_UNSETTLED = Set.of(1029L);
 
+    /** Plays the schedule of {@code seed} and tells whether it settles within {@link #SETTLE_SECONDS}. */
+    static boolean settles(long seed) {
+        SimFellowship sim = SimSchedules.play(seed);
+        try {
+            return sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            sim.close();
+        }
+    }
+
     @Test
     void manySchedules() {
         int count = Integer.getInteger("sim.schedules", 200);
         long base = Long.getLong("sim.seed", 1000);
         java.util.List<Long> unsettled = new java.util.ArrayList<>();
         for (long s = base; s < base + count; s++) {
-            SimFellowship sim = SimSchedules.play(s);
-            try {
-                if (!sim.clock.runUntil(() -> sim.settled(sim.size), 500, SETTLE_SECONDS, TimeUnit.SECONDS)) {
-                    unsettled.add(s);
-                }
-            } finally {
-                sim.close();
+            if (!settles(s)) {
+                unsettled.add(s);
             }
         }
         System.out.println("schedules " + count + " from seed " + base + "; not settled: " + unsettled);

@@ -113,17 +113,8 @@ public class JobsNamespacesIT {
 
         Path example = Path.of("../docs/examples/jobs/primes.yaml").toAbsolutePath().normalize();
         assertTrue(example + " is shipped", Files.isRegularFile(example));
-        String out = submitter.console("job:submit --detach " + example);
-        Matcher m = SUBMITTED.matcher(out);
-        assertTrue(out + "\n" + submitter.logTail(), m.find());
-        String job = m.group(1);
         String[] status = new String[1];
-        boolean done = poll(() -> {
-            status[0] = submitter.console("job:status " + job);
-            return status[0].contains("Phase:     DONE") || status[0].contains("Phase:     FAILED");
-        });
-        assertTrue("the job ends:\n" + status[0] + "\n" + submitter.logTail(), done);
-        System.out.println(status[0]);
+        String job = submitAndWait(submitter, example, SUBMITTED, "the job ends", status);
         assertTrue(status[0] + "\n" + submitter.logTail(), status[0].contains("Phase:     DONE\n")
                 || status[0].contains("Phase:     DONE\r"));
         assertTrue(status[0], status[0].contains("Tasks:     10: 0 pending, 0 running, 10 validated, 0 failed"));
@@ -197,17 +188,8 @@ public class JobsNamespacesIT {
                 + "validator:\n  command: [sh, -c, 'test \"$(cut -d\" \" -f1 a/stdout)\" = \"$(cut -d\" \" -f1 b/stdout)\"']\n"
                 + "  timeoutSeconds: 30\n"
                 + "inputs:\n  lines: [" + lines + "]\n");
-        String out = submitter.console("job:submit --detach " + file);
-        Matcher m = STAMPS.matcher(out);
-        assertTrue(out + "\n" + submitter.logTail(), m.find());
-        String job = m.group(1);
         String[] status = new String[1];
-        boolean done = poll(() -> {
-            status[0] = submitter.console("job:status " + job);
-            return status[0].contains("Phase:     DONE") || status[0].contains("Phase:     FAILED");
-        });
-        assertTrue("the validated job ends:\n" + status[0] + "\n" + submitter.logTail(), done);
-        System.out.println(status[0]);
+        String job = submitAndWait(submitter, file, STAMPS, "the validated job ends", status);
         assertTrue(status[0] + "\n" + submitter.logTail(), status[0].contains("Phase:     DONE\n")
                 || status[0].contains("Phase:     DONE\r"));
         assertTrue(status[0], status[0].contains("Tasks:     " + TASKS_STAMPED + ": 0 pending, 0 running, "
@@ -332,5 +314,24 @@ public class JobsNamespacesIT {
             Thread.sleep(1_000);
         }
         return check.holds();
+    }
+
+    /**
+     * Submits {@code file} detached on {@code submitter} and waits until the job is DONE or FAILED;
+     * returns the job id (matched by {@code submitted}) and leaves its last status in {@code status[0]}.
+     */
+    private String submitAndWait(KarafNode submitter, Path file, Pattern submitted, String ends, String[] status)
+            throws Exception {
+        String out = submitter.console("job:submit --detach " + file);
+        Matcher m = submitted.matcher(out);
+        assertTrue(out + "\n" + submitter.logTail(), m.find());
+        String job = m.group(1);
+        boolean done = poll(() -> {
+            status[0] = submitter.console("job:status " + job);
+            return status[0].contains("Phase:     DONE") || status[0].contains("Phase:     FAILED");
+        });
+        assertTrue(ends + ":\n" + status[0] + "\n" + submitter.logTail(), done);
+        System.out.println(status[0]);
+        return job;
     }
 }

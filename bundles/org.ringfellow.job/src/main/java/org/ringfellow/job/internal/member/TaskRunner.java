@@ -120,15 +120,20 @@ public final class TaskRunner {
         } catch (IOException e) {
             return TaskOutcome.failure("task " + task + ": its files could not be made or read: " + e.getMessage());
         } finally {
-            if (id != null) {
-                try {
-                    containers.destroy(id);
-                } catch (DriverException e) {
-                    // the container manager reconciles what it holds with the engine; nothing else to do here
-                }
-            }
-            deleteTree(dir);
+            destroyAndDelete(id, dir);
         }
+    }
+
+    /** Destroys the container {@code id} if one was made, and deletes the run's directory. */
+    private void destroyAndDelete(String id, Path dir) {
+        if (id != null) {
+            try {
+                containers.destroy(id);
+            } catch (DriverException e) {
+                // the container manager reconciles what it holds with the engine; nothing else to do here
+            }
+        }
+        deleteTree(dir);
     }
 
     /** The validator's wrapper: no standard input, standard output and error to one file, capped when read. */
@@ -217,14 +222,7 @@ public final class TaskRunner {
         } catch (IOException e) {
             return new Comparison(false, "the validator's files could not be made: " + e.getMessage());
         } finally {
-            if (id != null) {
-                try {
-                    containers.destroy(id);
-                } catch (DriverException e) {
-                    // the container manager reconciles what it holds with the engine
-                }
-            }
-            deleteTree(dir);
+            destroyAndDelete(id, dir);
         }
     }
 

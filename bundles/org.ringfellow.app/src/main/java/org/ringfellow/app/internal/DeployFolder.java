@@ -71,12 +71,15 @@ public class DeployFolder implements ArtifactInstaller {
         if (name == null) {
             return;
         }
+        // noted before the deploy runs: a removal of the file while it runs (the app may already
+        // report RUNNING before deploy returns) queues its undeploy behind it on the one worker
+        deployed.put(artifact, name);
         worker.execute(() -> {
             try {
                 LOG.info("Deploy folder: deploying app {} from {}", name, artifact);
                 apps.deploy(artifact.toURI(), line -> LOG.info("Deploy folder: {}", line));
-                deployed.put(artifact, name);
             } catch (AppException e) {
+                deployed.remove(artifact, name);
                 LOG.error("Deploy folder: {} was not deployed: {}", artifact, e.getMessage());
             }
         });

@@ -28,7 +28,8 @@ import org.ringfellow.itests.NamespaceRing.Views;
 
 /**
  * Issue 17, point 2: a ring of six real nodes in namespaces with the calculator deployed (three
- * members), split 3 + 3 with iptables, then healed. The split puts the calculator's coordinator
+ * members; declared {@code Ringfellow-App-Http: coordinator}, so it stands for an app with state
+ * whose coordinator alone answers HTTP), split 3 + 3 with iptables, then healed. The split puts the calculator's coordinator
  * with the two nodes that are not members, so the other side holds a majority of the roster
  * without its coordinator: it must elect one, and the old one must step down. While it is split
  * every node's {@code fellowship:list} is read over and over and the calculator is asked through
@@ -66,7 +67,12 @@ public class PartitionHealNamespacesIT {
         ring = NamespaceRing.create("rfpart", 221, 6, (i, n) -> { });
         ring.startAll();
 
-        String deployed = ring.node(1).console("app:deploy " + ring.calculatorJar(1));
+        // the calculator ships with stateless HTTP (every member answers, on either side of a split, as
+        // an app without state may); this test is about an app with state, whose coordinator alone answers,
+        // so it deploys the calculator declared so (Ringfellow-App-Http: coordinator)
+        Path jar = NamespaceRing.calculatorVariant(ring.calculatorJar(1), ring.node(1).home().resolve("calc-coordinator.jar"),
+                Map.of("Ringfellow-App-Http", "coordinator"), 0);
+        String deployed = ring.node(1).console("app:deploy " + jar);
         assertTrue(deployed + "\n" + ring.node(1).logTail(), deployed.contains("App calculator is running on 3 member(s)."));
         for (int i : ALL) {
             int node = i;

@@ -80,6 +80,8 @@ public class DiskFullNamespacesIT {
             assertTrue("the error says the disk is full: " + refused + "\n" + node.logTail(),
                     refused.toLowerCase().contains("no space left") || refused.toLowerCase().contains("disk is full")
                             || refused.toLowerCase().contains("not enough space"));
+            // and names what could not be written: the node's store, not the artifact (docs/reliability.md, defect 4)
+            assertTrue("the error names the node's artifact store: " + refused, refused.contains("artifact store"));
             String info = node.console("node:info");
             assertTrue("the node still answers on a full disk: " + info, info.contains(id));
             report.append("node:info on the full disk answers: yes; app:list: ")

@@ -2,6 +2,7 @@ package org.ringfellow.app.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,29 +44,64 @@ final class ArtifactStore {
      * @return the digest
      */
     String put(InputStream in) throws IOException {
-        Path tmp = Files.createTempFile(dir, "in-", ".tmp");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "in-", ".tmp");
+        } catch (IOException e) {
+            throw new WriteFailed(dir, e);
+        }
         try {
             MessageDigest sha = sha256();
             long total = 0;
             byte[] buf = new byte[64 * 1024];
-            try (var out = Files.newOutputStream(tmp)) {
+            OutputStream out;
+            try {
+                out = Files.newOutputStream(tmp);
+            } catch (IOException e) {
+                throw new WriteFailed(dir, e);
+            }
+            try {
+                // a failure of in.read is the artifact's; one of out is this store's (a full disk, say)
                 for (int n; (n = in.read(buf)) > 0; ) {
                     total += n;
                     if (total > MAX_ARTIFACT) {
                         throw new IOException("the artifact is larger than " + (MAX_ARTIFACT >> 20) + " MiB");
                     }
                     sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
+                    try {
+                        out.write(buf, 0, n);
+                    } catch (IOException e) {
+                        throw new WriteFailed(dir, e);
+                    }
+                }
+            } finally {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new WriteFailed(dir, e);
                 }
             }
             if (total == 0) {
                 throw new IOException("the artifact is empty");
             }
             String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
-            move(tmp, path(digest));
+            try {
+                move(tmp, path(digest));
+            } catch (IOException e) {
+                throw new WriteFailed(dir, e);
+            }
             return digest;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writing into the store failed (a full disk, for one): the store's fault, not the artifact's. */
+    static final class WriteFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WriteFailed(Path dir, IOException cause) {
+            super("cannot write into this node's artifact store " + dir + ": " + cause.getMessage(), cause);
         }
     }
 

@@ -86,6 +86,8 @@ final class Deployer {
         String digest;
         try (InputStream in = open(artifact)) {
             digest = artifacts.put(in);
+        } catch (ArtifactStore.WriteFailed e) {
+            throw new AppException("cannot deploy " + artifact + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new AppException("cannot read " + artifact + ": " + e.getMessage(), e);
         }

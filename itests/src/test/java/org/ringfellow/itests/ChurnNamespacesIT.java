@@ -213,7 +213,8 @@ public class ChurnNamespacesIT {
                     roster(all)));
             assertEquals("no wrong answer: " + wrongSeen, 0, wrong.get());
             assertEquals("every restart succeeded", 0, restartFailures.get());
-            assertTrue("the ring and the calculator's fellowship are whole again: " + problem[0], whole);
+            assertTrue("the ring and the calculator's fellowship are whole again: " + problem[0] + "\nkills: "
+                    + String.join(" ", kills) + "\n" + fellowshipTrail(all), whole);
             for (int i : all) {
                 int node = i;
                 assertTrue("node " + i + " answers 6*7 after the churn",
@@ -247,6 +248,32 @@ public class ChurnNamespacesIT {
     }
 
     /** Empty if every node sees all alive, no member twice, and the calculator's roster is full and agreed. */
+    /**
+     * The last lines each node logged about the calculator's fellowship (elections, removals, a
+     * member giving it up), for the failure message: what a failed run needs to be understood
+     * after its nodes are gone (docs/reliability.md, defect 6).
+     */
+    private String fellowshipTrail(List<Integer> all) {
+        StringBuilder b = new StringBuilder("last fellowship lines per node:");
+        for (int i : all) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(ring.node(i).home().resolve("data/log/karaf.log")).stream()
+                        .filter(l -> l.contains("Fellowship " + CALCULATOR) || l.contains("App calculator"))
+                        .toList();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                lines = List.of("(no log: " + e.getMessage() + ")");
+            }
+            for (String l : lines.subList(Math.max(0, lines.size() - 4), lines.size())) {
+                // the time and the message, without the logger's columns
+                String line = l.length() > 24 && l.contains(" | ")
+                        ? l.substring(11, 23) + " " + l.substring(l.lastIndexOf(" | ") + 3) : l;
+                b.append("\n  node").append(i).append(": ").append(line.length() > 200 ? line.substring(0, 200) : line);
+            }
+        }
+        return b.toString();
+    }
+
     private String wholeProblem(List<Integer> all) throws Exception {
         for (int i : all) {
             String out = ring.node(i).console("ring:members");

@@ -162,6 +162,35 @@ class SuccessionAndRepairTest {
     }
 
     @Test
+    void givenThreeMembers_whenTheCoordinatorAndAMemberAreKilledAndRestart_thenTheSurvivorCarriesOnAndRecruits()
+            throws Exception {
+        // the churn of docs/reliability.md (defect 6): two of three members killed close together; a
+        // restart forgets memberships, so the survivor alone must take the fellowship on
+        cluster = new Cluster(5);
+        Fellowship f = form(3);
+        Cluster.Node coordinator = cluster.byId(f.roster().coordinator());
+        Cluster.Node other = cluster.byId(f.roster().members().get(1).node());
+        Cluster.Node survivor = cluster.byId(f.roster().members().get(2).node());
+
+        cluster.crash(coordinator);
+        cluster.crash(other);
+        Cluster.Node coordinatorAgain = cluster.restart(coordinator);
+        Cluster.Node otherAgain = cluster.restart(other);
+
+        Cluster.await("the survivor coordinates a full fellowship again without the restarted nodes' old seats", () -> {
+            Optional<Fellowship> s = survivor.fellowship(F);
+            if (s.isEmpty() || !s.get().isCoordinator()) {
+                return false;
+            }
+            List<Cluster.Node> holders = cluster.alive().stream().filter(n -> n.fellowship(F).isPresent()).toList();
+            return holders.size() == 3
+                    && holders.stream().map(n -> n.fellowship(F).get().roster()).distinct().count() == 1;
+        }, Duration.ofSeconds(90));
+        assertTrue(coordinatorAgain.engine.get(F).isEmpty() || agreed().contains(coordinatorAgain.id()));
+        assertTrue(otherAgain.engine.get(F).isEmpty() || agreed().contains(otherAgain.id()));
+    }
+
+    @Test
     void givenAMemberTheRingCallsAliveButThatAcknowledgesNothing_whenSilentTooLong_thenItIsReplaced()
             throws Exception {
         cluster = new Cluster(4);

@@ -1,5 +1,6 @@
 package org.ringfellow.app.internal;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,52 +45,30 @@ final class ArtifactStore {
      * @return the digest
      */
     String put(InputStream in) throws IOException {
-        Path tmp;
-        try {
-            tmp = Files.createTempFile(dir, "in-", ".tmp");
-        } catch (IOException e) {
-            throw new WriteFailed(dir, e);
-        }
+        Path tmp = storing(() -> Files.createTempFile(dir, "in-", ".tmp"));
         try {
             MessageDigest sha = sha256();
             long total = 0;
             byte[] buf = new byte[64 * 1024];
-            OutputStream out;
-            try {
-                out = Files.newOutputStream(tmp);
-            } catch (IOException e) {
-                throw new WriteFailed(dir, e);
-            }
-            try {
-                // a failure of in.read is the artifact's; one of out is this store's (a full disk, say)
+            // a failure of in is the artifact's; one of out is this store's (a full disk, say)
+            try (OutputStream out = new StoreStream(storing(() -> Files.newOutputStream(tmp)))) {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     total += n;
                     if (total > MAX_ARTIFACT) {
                         throw new IOException("the artifact is larger than " + (MAX_ARTIFACT >> 20) + " MiB");
                     }
                     sha.update(buf, 0, n);
-                    try {
-                        out.write(buf, 0, n);
-                    } catch (IOException e) {
-                        throw new WriteFailed(dir, e);
-                    }
-                }
-            } finally {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw new WriteFailed(dir, e);
+                    out.write(buf, 0, n);
                 }
             }
             if (total == 0) {
                 throw new IOException("the artifact is empty");
             }
             String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
-            try {
+            storing(() -> {
                 move(tmp, path(digest));
-            } catch (IOException e) {
-                throw new WriteFailed(dir, e);
-            }
+                return digest;
+            });
             return digest;
         } finally {
             Files.deleteIfExists(tmp);
@@ -102,6 +81,43 @@ final class ArtifactStore {
 
         WriteFailed(Path dir, IOException cause) {
             super("cannot write into this node's artifact store " + dir + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A step that writes into the store. */
+    private interface StoreStep<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T storing(StoreStep<T> step) throws WriteFailed {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw new WriteFailed(dir, e);
+        }
+    }
+
+    /** A file of the store being written: its failures are the store's ({@link WriteFailed}). */
+    private final class StoreStream extends FilterOutputStream {
+
+        StoreStream(OutputStream file) {
+            super(file);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            storing(() -> {
+                out.write(b, off, len);
+                return null;
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            storing(() -> {
+                out.close();
+                return null;
+            });
         }
     }
 

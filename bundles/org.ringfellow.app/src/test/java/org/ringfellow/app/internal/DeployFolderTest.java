@@ -111,18 +111,23 @@ class DeployFolderTest {
         try {
             File jar = appJar("upper.jar", "upper");
             folder.install(jar);
-            // the failed deploy is done once the worker runs a later task
-            folder.update(appJar("other.jar", "other"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (calls.size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(100);
+            // the folder's one worker runs in order: once another jar's deploy is called, upper's has failed
+            folder.install(appJar("other.jar", "other"));
+            awaitCalls(2);
             folder.uninstall(jar);
-            Thread.sleep(200);
-            assertEquals(List.of("deploy upper.jar", "deploy other.jar"), calls);
+            // and once a third is called, an undeploy the removal queued would have run
+            folder.install(appJar("last.jar", "last"));
+            awaitCalls(3);
+            assertEquals(List.of("deploy upper.jar", "deploy other.jar", "deploy last.jar"), calls);
         } finally {
             folder.deactivate();
+        }
+    }
+
+    private void awaitCalls(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (calls.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,6 +100,9 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final MemberProtocol protocol = new MemberProtocol(new ProtocolSide());
     private final CoordinatorOps coordinatorOps;
     private final Deployer deployer;
+    private final Refounder refounder;
+    /** Apps being founded again from this node ({@link Refounder}), so that one founding runs at a time. */
+    private final Set<String> refounding = ConcurrentHashMap.newKeySet();
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
@@ -106,6 +110,16 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
             Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing) throws IOException {
+        this(node, store, fellowships, containers, runtimes, ring, timing, Refounder.QUIET);
+    }
+
+    /**
+     * @param refoundQuiet how long the founder waits, once every node of an app's last fellowship
+     *     is back and none runs it, before it founds the app again ({@link Refounder})
+     */
+    AppEngine(NodeService node, NodeStore store, FellowshipService fellowships, ContainerManager containers,
+            Function<String, Optional<ApplicationRuntime>> runtimes, Ring ring, Timing timing, Duration refoundQuiet)
+            throws IOException {
         this.node = node;
         this.fellowships = fellowships;
         this.containers = containers;
@@ -114,7 +128,9 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         this.timing = timing;
         this.appsDir = Files.createDirectories(node.dataDirectory().resolve("apps"));
         this.artifacts = new ArtifactStore(appsDir.resolve("artifacts"));
-        this.records = new AppRecords(store.namespace(STORE_NAMESPACE), artifacts, appsDir);
+        this.records = new AppRecords(store.namespace(STORE_NAMESPACE), store.namespace(STORE_NAMESPACE + ".rosters"),
+                artifacts, appsDir);
+        this.refounder = new Refounder(node.identity().id(), refoundQuiet, System::nanoTime);
         this.sweeper = new LeftoverSweeper(store.namespace(STORE_NAMESPACE + ".leftovers"), containers);
         this.advertiser = new Advertiser(node);
         this.deployer = new Deployer(new DeployerSide(), node, records, artifacts, fellowships, ring, runtimes, timing);
@@ -208,8 +224,10 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         AppInstance i = instances.get(name);
         Optional<Fellowship> f = fellowships.get(r.get().fellowship());
         if (i == null || f.isEmpty()) {
+            String waiting = refounder.waitingFor(name);
             return Optional.of(new AppStatus(d, r.get().digest(), AppState.DEGRADED,
-                    "this node is not in the app's fellowship (it left when it restarted); the app runs on its members",
+                    "this node is not in the app's fellowship (it left when it restarted); "
+                            + (waiting == null ? "the app runs on its members" : "not founded again yet: " + waiting),
                     List.of()));
         }
         List<MemberStatus> members = StatusBoard.members(
@@ -683,6 +701,56 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             } catch (RuntimeException e) {
                 LOG.debug("App {}: status round failed: {}", i.name, e.toString());
             }
+        }
+        try {
+            foundersRound();
+        } catch (RuntimeException e) {
+            LOG.warn("Apps: the founder's round failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * For the apps this node founded: keeps the roster of each fellowship it is in (so that it
+     * outlives the membership), and hands the ones whose fellowship is gone to the
+     * {@link Refounder}. On the timer, never on a fellowship listener.
+     */
+    private void foundersRound() {
+        Map<AppRecord, List<NodeId>> orphans = new java.util.LinkedHashMap<>();
+        for (AppRecord r : records.all().values()) {
+            if (!r.founder().equals(self().hex())) {
+                continue;
+            }
+            Optional<Fellowship> f = fellowships.get(r.fellowship());
+            if (f.isPresent()) {
+                records.keepRoster(r.name(), f.get().roster().members().stream().map(FellowshipMember::node).toList());
+                continue;
+            }
+            List<NodeId> last = records.roster(r.name());
+            // no roster kept: a deploy still recruiting (it keeps the roster once formed)
+            if (!instances.containsKey(r.name()) && !refounding.contains(r.name()) && !last.isEmpty()) {
+                orphans.put(r, last);
+            }
+        }
+        refounder.tick(orphans, ring.view(), this::refound);
+    }
+
+    /** Founds the app again from its record, on a worker (the founding recruits and waits). */
+    private void refound(AppRecord record) {
+        if (!refounding.add(record.name())) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    deployer.refound(record, line -> LOG.info("App {}: {}", record.name(), line));
+                } catch (AppException e) {
+                    LOG.warn("App {}: founding it again failed, tried again later: {}", record.name(), e.getMessage());
+                } finally {
+                    refounding.remove(record.name());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refounding.remove(record.name());
         }
     }
 

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ringfellow.api.app.AppDescriptor;
+import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.NodeStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,18 +18,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The apps this node keeps: each app's record in the node store (namespace {@code app}), its
  * artifact in the {@link ArtifactStore}, its files under {@code <apps>/<name>}. Records are
- * validated on every read; an unreadable one reads as absent.
+ * validated on every read; an unreadable one reads as absent. The founder also keeps the roster
+ * of each app's fellowship as it last saw it (namespace {@code app.rosters}: the members' ids,
+ * comma-separated), which outlives its membership so that it can tell when to found the app
+ * again ({@link Refounder}).
  */
 final class AppRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppRecords.class);
 
     private final NodeStore.Namespace store;
+    private final NodeStore.Namespace rosters;
     private final ArtifactStore artifacts;
     private final Path appsDir;
 
-    AppRecords(NodeStore.Namespace store, ArtifactStore artifacts, Path appsDir) {
+    AppRecords(NodeStore.Namespace store, NodeStore.Namespace rosters, ArtifactStore artifacts, Path appsDir) {
         this.store = store;
+        this.rosters = rosters;
         this.artifacts = artifacts;
         this.appsDir = appsDir;
     }
@@ -71,6 +80,7 @@ final class AppRecords {
     /** Removes an app's record, its artifact unless another record uses it, its files and log. */
     void forget(AppRecord r) {
         store.remove(r.name());
+        rosters.remove(r.name());
         removeArtifactIfUnused(r.digest());
         try {
             AppInstance.deleteTree(appsDir.resolve(r.name()));
@@ -89,6 +99,41 @@ final class AppRecords {
                 LOG.warn("Could not remove artifact {}: {}", digest, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Keeps the roster of an app's fellowship as this node sees it now; writes only when it
+     * changed. Not on a fellowship listener: the store may write to disk.
+     */
+    void keepRoster(String app, List<NodeId> members) {
+        String value = String.join(",", members.stream().map(NodeId::hex).sorted().toList());
+        if (!rosters.get(app).filter(value::equals).isPresent()) {
+            rosters.put(app, value);
+        }
+    }
+
+    /** The roster of the app's fellowship this node last kept; empty if none or unreadable. */
+    List<NodeId> roster(String app) {
+        String v = rosters.get(app).orElse("");
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = v.split(",", -1);
+        if (ids.length > AppDescriptor.MAX_SIZE) {
+            LOG.warn("The kept roster of app {} has {} members, more than {}; ignored", app, ids.length,
+                    AppDescriptor.MAX_SIZE);
+            return List.of();
+        }
+        List<NodeId> out = new ArrayList<>(ids.length);
+        for (String id : ids) {
+            try {
+                out.add(new NodeId(id));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("The kept roster of app {} is unreadable: {}", app, e.getMessage());
+                return List.of();
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static AppRecord decode(String v) throws IOException {

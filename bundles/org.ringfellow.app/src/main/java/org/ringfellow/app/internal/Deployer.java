@@ -108,8 +108,7 @@ final class Deployer {
             throw e;
         }
         records.save(record);
-        FellowshipSpec spec = new FellowshipSpec(record.fellowship(), d.size(), Placement.query(d),
-                Placement.reservation(d), Duration.ofSeconds(5));
+        FellowshipSpec spec = specOf(record);
         progress.accept("Recruiting " + d.size() + " member(s) for fellowship " + spec.id() + "...");
         Fellowship f;
         try {
@@ -124,8 +123,58 @@ final class Deployer {
                     + AppInstance.message(e), e);
         }
         progress.accept("Fellowship formed: " + names(f));
+        keepRoster(f);
         engine.join(d.name(), record);
         return awaitRunning(d.name(), progress);
+    }
+
+    /**
+     * Founds an app again from the record and artifact this node kept as its founder, once its
+     * fellowship is gone ({@link Refounder}): same name, artifact and size. Unlike a deploy, a
+     * failure leaves the record (and the kept roster) in place, so that it is tried again.
+     */
+    void refound(AppRecord kept, Consumer<String> progress) throws AppException {
+        String name = kept.name();
+        if (fellowships.get(kept.fellowship()).isPresent()) {
+            return;
+        }
+        if (!Files.isRegularFile(artifacts.path(kept.digest()))) {
+            throw new AppException("its artifact " + kept.digest().substring(0, 19) + "... is no longer in this "
+                    + "node's artifact store");
+        }
+        AppDescriptor d = kept.descriptor();
+        if (runtimes.apply(d.runtime()).isEmpty()) {
+            throw new AppException("runtime '" + d.runtime() + "' is not installed on this node");
+        }
+        AppRecord record = kept.withContainer(null);
+        records.save(record);
+        FellowshipSpec spec = specOf(record);
+        progress.accept("recruiting " + d.size() + " member(s) for fellowship " + spec.id() + " again");
+        Fellowship f;
+        try {
+            f = fellowships.create(spec).toCompletableFuture().get(timing.recruit().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AppException("interrupted", e);
+        } catch (Exception e) {
+            throw new AppException("could not recruit " + d.size() + " member(s): " + AppInstance.message(e), e);
+        }
+        keepRoster(f);
+        progress.accept("fellowship formed again: " + names(f) + "; its members start their parts");
+        engine.join(name, record);
+    }
+
+    private void keepRoster(Fellowship f) {
+        String app = AppRecord.appOf(f.id());
+        if (app != null) {
+            records.keepRoster(app, f.roster().members().stream().map(m -> m.node()).toList());
+        }
+    }
+
+    private static FellowshipSpec specOf(AppRecord record) {
+        AppDescriptor d = record.descriptor();
+        return new FellowshipSpec(record.fellowship(), d.size(), Placement.query(d), Placement.reservation(d),
+                Duration.ofSeconds(5));
     }
 
     private AppStatus awaitRunning(String name, Consumer<String> progress) throws AppException {

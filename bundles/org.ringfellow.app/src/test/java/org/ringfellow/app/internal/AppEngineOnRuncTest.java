@@ -298,6 +298,62 @@ class AppEngineOnRuncTest {
     }
 
     @Test
+    void givenEveryMemberCrashed_whenAllAreBack_thenTheFounderFoundsTheAppAgainButNotWhileOneIsAway()
+            throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        TestNode c = node("c");
+        AppStatus s = a.engine.deploy(upperJar(3).toUri(), l -> { });
+        assertEquals(AppState.RUNNING, s.state());
+        List<NodeId> roster = List.of(a.id, b.id, c.id).stream().sorted().toList();
+        assertEquals(roster, s.members().stream().map(m -> new NodeId(m.node())).sorted().toList());
+
+        // every seat lost: the three crash, and memberships do not outlive a restart
+        for (TestNode n : List.of(a, b, c)) {
+            net.kill(n.id);
+            n.engine.close();
+        }
+        nodes.clear();
+        TestNode a2 = restart(a);
+        TestNode b2 = restart(b);
+
+        // c is away (as it would be on the other side of a partition): a waits, and says why
+        await("a says it waits for c", () -> a2.engine.status("upper").map(x -> x.message().contains(
+                "node " + c.id.shortId() + " of its last fellowship is not alive")).orElse(false));
+        Thread.sleep(3 * AppEngine.STATUS_PERIOD.toMillis());
+        assertTrue(a2.engine.status("upper").map(x -> x.members().isEmpty()).orElse(false),
+                "founded again while a node of its last fellowship was away: " + a2.engine.status("upper"));
+        assertTrue(b2.manager.list().isEmpty(), "b runs a part while c is away");
+
+        TestNode c2 = restart(c);
+        await("the app runs again on a, b and c", () -> a2.engine.status("upper").map(x ->
+                x.state() == AppState.RUNNING && x.members().size() == 3).orElse(false));
+        for (TestNode n : List.of(a2, b2, c2)) {
+            await(n.name + " runs one part", () -> n.manager.list().size() == 1);
+        }
+        // the app works, and the founder keeps the new roster
+        await("b sees the app running", () -> b2.engine.status("upper").map(x -> x.state() == AppState.RUNNING)
+                .orElse(false));
+        HttpResponse r = b2.engine.forward("upper", new HttpRequest("GET", "/again", "", Map.of(), new byte[0]))
+                .toCompletableFuture().get();
+        assertEquals(200, r.status(), body(r));
+        assertEquals("/AGAIN", body(r));
+        assertEquals(roster.stream().map(NodeId::hex).sorted().reduce((x, y) -> x + "," + y).orElseThrow(),
+                a2.store.namespace(AppEngine.STORE_NAMESPACE + ".rosters").get("upper").orElseThrow());
+
+        // undeploy removes the kept roster with the record
+        a2.engine.undeploy("upper");
+        await("a has forgotten the app", () -> a2.engine.status("upper").isEmpty()
+                && a2.store.namespace(AppEngine.STORE_NAMESPACE + ".rosters").entries().isEmpty());
+    }
+
+    TestNode restart(TestNode crashed) throws Exception {
+        TestNode n = new TestNode(dir, net, crashed, TestNode.RUNC);
+        nodes.add(n);
+        return n;
+    }
+
+    @Test
     void givenARunningApp_whenScaledDownAndUp_thenMembersStopAndStartTheirParts() throws Exception {
         TestNode a = node("a");
         node("b");

@@ -156,6 +156,11 @@ final class FakeFellowships {
             if (!was) {
                 continue;
             }
+            if (g.roster().members().isEmpty()) {
+                // its last member died: the fellowship is gone, and may be founded again
+                groups.remove(g.spec.id(), g);
+                continue;
+            }
             emitAll(g, FellowshipEvent.Type.MEMBER_LEFT, id);
             if (id.equals(oldCoordinator)) {
                 emitAll(g, FellowshipEvent.Type.COORDINATOR_CHANGED, null);

@@ -41,7 +41,7 @@ final class TestNode {
     final NodeId id;
     final Path data;
     final InMemoryNode node;
-    final InMemoryNode.Store store = new InMemoryNode.Store();
+    final InMemoryNode.Store store;
     final FileImageStore images;
     final ContainerDriver driver;
     final ContainerManagerImpl manager;
@@ -49,9 +49,26 @@ final class TestNode {
     final AppEngine engine;
     final List<String> seen = new CopyOnWriteArrayList<>();
 
+    /** How long a founder waits before it founds an app whose fellowship is gone again (short here). */
+    static final Duration REFOUND_QUIET = Duration.ofSeconds(1);
+
     TestNode(Path dir, FakeFellowships net, String name, DriverFactory drivers) throws Exception {
+        this(dir, net, name, new NodeId(InMemoryNode.randomId()), new InMemoryNode.Store(), drivers);
+    }
+
+    /**
+     * The node {@code crashed} started again after a crash ({@link FakeFellowships#kill} and its
+     * engine closed): the same id, data directory and node store; its memberships are gone.
+     */
+    TestNode(Path dir, FakeFellowships net, TestNode crashed, DriverFactory drivers) throws Exception {
+        this(dir, net, crashed.name, crashed.id, crashed.store, drivers);
+    }
+
+    private TestNode(Path dir, FakeFellowships net, String name, NodeId id, InMemoryNode.Store store,
+            DriverFactory drivers) throws Exception {
         this.name = name;
-        this.id = new NodeId(InMemoryNode.randomId());
+        this.id = id;
+        this.store = store;
         this.data = Files.createDirectories(dir.resolve(name));
         this.node = new InMemoryNode(data, id.hex());
         net.labels.put(id, node::labels);
@@ -64,7 +81,7 @@ final class TestNode {
         runtimes.put("bundle", new BundleRuntime(images));
         net.add(id, name);
         this.engine = new AppEngine(node, store, net.serviceOf(id), manager,
-                t -> Optional.ofNullable(runtimes.get(t)), net.ringOf(id), FAST);
+                t -> Optional.ofNullable(runtimes.get(t)), net.ringOf(id), FAST, REFOUND_QUIET);
         net.listen(id, e -> {
             seen.add(e.type() + e.message().map(m -> " " + m.topic()).orElse(""));
             engine.onEvent(e);

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.junit.After;
-import org.junit.Assume;
 import org.junit.Test;
 import org.ringfellow.itests.NamespaceRing.FellowshipRow;
 
@@ -23,9 +22,9 @@ import org.ringfellow.itests.NamespaceRing.FellowshipRow;
  * Issue 17, point 4: {@code kill -9} in the middle of an operation, on three real nodes in
  * namespaces. The calculator is deployed with a 24 MiB artifact (its own jar with a random
  * resource added, under another app name), so that its transfer to the members lasts long
- * enough to be cut: a member is killed as soon as it has begun fetching the artifact; or (the
- * second test, a defect found and not fixed) the founder is killed as soon as a member has
- * begun fetching the artifact from it. The killed node is restarted. Then, on every node: no runc container beyond one per app
+ * enough to be cut: a member is killed as soon as it has begun fetching the artifact; or the
+ * founder is killed as soon as a member has begun fetching the artifact from it (issue 17's
+ * defect 1 until the members gave an unobtainable seat up and the founder founds the app again). The killed node is restarted. Then, on every node: no runc container beyond one per app
  * fellowship the node is in (no orphan), no reservation for a fellowship the node is not in
  * (no stale reservation), and each app either running on its full roster and answering through
  * every ingress, or cleanly absent (no node in its fellowship, no container anywhere).
@@ -68,16 +67,15 @@ public class CrashMidOperationNamespacesIT {
     }
 
     /**
-     * Found, not fixed (docs/reliability.md, "Defects found"): when the founder dies while the
-     * members fetch the artifact from it, the members keep the fellowship (and their
-     * reservations) without the artifact, none can start its part, and the restarted founder
-     * lists its own part's exited container. Skipped unless {@code -Dresilience.knownDefects=true}.
+     * The founder, the only node holding the artifact, dies while the members fetch it (defect 1
+     * of docs/reliability.md, fixed): the members cannot get it from anyone, so they give their
+     * seats up once the fetch time is over, and the restarted founder (which removes its part's
+     * container by name) founds the app again from its record once the others are back on the
+     * Ring and none runs it; or a member recruits the restarted founder, which has the artifact.
      */
     @Test
     public void givenThreeNodes_whenTheFounderDiesWhileTheMembersFetchTheArtifact_thenNoOrphanNoStaleReservationAndTheAppRunsOrIsAbsent()
             throws Exception {
-        Assume.assumeTrue("found, not fixed: the founder killed mid-deploy leaves a fellowship without the artifact "
-                + "(run with -Dresilience.knownDefects=true)", Boolean.getBoolean("resilience.knownDefects"));
         ring = NamespaceRing.create("rfcrash", 222, 3, (i, n) -> { });
         try {
             ring.startAll();

@@ -163,11 +163,14 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 join(r.name(), r);
                 continue;
             }
+            // removed now if its driver is here, else as soon as the driver returns (see LeftoverSweeper);
+            // by its name too, for a node that died after the container was made and before the record
+            // named it (a container that is not there is simply forgotten)
             if (r.containerId() != null) {
-                // removed now if its driver is here, else as soon as the driver returns (see LeftoverSweeper)
                 sweeper.removeLater(r.containerId(), r.name());
-                sweeper.sweep();
             }
+            sweeper.removeLater(AppInstance.containerName(r.name(), self()), r.name());
+            sweeper.sweep();
             try {
                 AppInstance.deleteTree(appsDir.resolve(r.name()));
             } catch (IOException x) {
@@ -817,6 +820,36 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         return true;
     }
 
+    /**
+     * No member could give this node the app's record or artifact within the fetch time (the only
+     * node that held the artifact, its founder, died mid-deploy, say): a seat whose part can
+     * never start is given up, by the only member too (it dissolves the fellowship), so that the
+     * fellowship recruits a node that has the artifact (the restarted founder) or ends, and the
+     * app is cleanly absent until its founder founds it again ({@link Refounder}).
+     */
+    void unobtainable(String name, String reason) {
+        if (closed) {
+            // the fetch ended because the engine stops: the seat is kept
+            return;
+        }
+        Optional<Fellowship> f = fellowships.get(AppRecord.fellowshipOf(name));
+        if (f.isPresent()) {
+            boolean alone = f.get().roster().members().size() < 2;
+            LOG.warn("App {}: {}; {} so that the app can be founded again", name, reason, alone
+                    ? "dissolving its fellowship, whose only member this node is," : "leaving its fellowship");
+            try {
+                if (alone) {
+                    f.get().dissolve();
+                } else {
+                    f.get().leave();
+                }
+            } catch (FellowshipException | RuntimeException e) {
+                LOG.warn("App {}: could not give its seat up: {}", name, e.toString());
+            }
+        }
+        removeLocally(name, "this node could not get the app's artifact and gave its seat up");
+    }
+
     /** How often this node restarted its part of an app since it started it; -1 if it has none. */
     int restarts(String name) {
         AppInstance i = instances.get(name);
@@ -1093,6 +1126,11 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         @Override
         public boolean giveUp(String reason) {
             return AppEngine.this.giveUp(app, reason);
+        }
+
+        @Override
+        public void unobtainable(String reason) {
+            AppEngine.this.unobtainable(app, reason);
         }
 
         @Override

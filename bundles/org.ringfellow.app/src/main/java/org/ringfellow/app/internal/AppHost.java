@@ -76,6 +76,12 @@ interface AppHost {
     /** Gives this node's seat in the app up (see {@link AppEngine#giveUp}); false if it keeps it. */
     boolean giveUp(String reason);
 
+    /**
+     * No member could give this node the app's record or artifact within the fetch time: it gives
+     * its seat up even as the only member (see {@link AppEngine#unobtainable}).
+     */
+    void unobtainable(String reason);
+
     /** A container to remove as soon as its driver can. */
     void removeLater(String containerId);
 

@@ -214,6 +214,7 @@ final class AppInstance {
             return;
         }
         String stage = "reading the app's record";
+        boolean obtaining = true;
         try {
             AppRecord r = record != null ? record : host.fetchRecord();
             record = r;
@@ -228,6 +229,7 @@ final class AppInstance {
                 s = fetching;
                 host.fetchArtifact(r);
             }
+            obtaining = false;
             host.saveRecord(r);
             stage = "finding the runtime";
             ApplicationRuntime runtime = host.runtime(d.runtime()).orElseThrow(() -> new IllegalStateException(
@@ -274,6 +276,11 @@ final class AppInstance {
             String reason = stage + " failed: " + message(e);
             log.line(reason);
             failed(reason, null);
+            if (obtaining && e instanceof IOException && state instanceof PartState.Failed) {
+                // nobody gave it what it needs: this seat can never run the app
+                log.line("no member could give this node what its part needs; giving this node's seat up");
+                host.unobtainable(reason);
+            }
         }
     }
 
@@ -362,7 +369,12 @@ final class AppInstance {
     }
 
     private String containerName() {
-        return "app-" + name + "-" + host.self().hex().substring(0, 8);
+        return containerName(name, host.self());
+    }
+
+    /** The name (and id) of {@code node}'s container for its part of {@code app}: one per app and node. */
+    static String containerName(String app, NodeId node) {
+        return "app-" + app + "-" + node.hex().substring(0, 8);
     }
 
     private BridgeEvent.Started started() {

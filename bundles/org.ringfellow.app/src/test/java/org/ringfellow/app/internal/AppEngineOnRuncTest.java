@@ -347,6 +347,47 @@ class AppEngineOnRuncTest {
                 && a2.store.namespace(AppEngine.STORE_NAMESPACE + ".rosters").entries().isEmpty());
     }
 
+    @Test
+    void givenTheFounderDiesBeforeAnyMemberHasTheArtifact_whenNobodyCanGiveIt_thenTheMembersGiveUpAndTheFounderFoundsItAgain()
+            throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        TestNode c = node("c");
+        // nobody gets the artifact from the founder, which then dies: only it ever held the artifact
+        net.muted.add(a.id.hex() + "/" + Wire.FETCH);
+        Thread deploy = new Thread(() -> {
+            try {
+                a.engine.deploy(upperJar(3).toUri(), l -> { });
+            } catch (Exception e) {
+                // the founder dies in the middle of it
+            }
+        });
+        deploy.setDaemon(true);
+        deploy.start();
+        await("b and c joined and fetch", () -> Stream.of(b, c).allMatch(n -> n.engine.status("upper").isPresent()
+                || net.serviceOf(n.id).get(AppRecord.fellowshipOf("upper")).isPresent()));
+        net.kill(a.id);
+        a.engine.close();
+        nodes.remove(a);
+        deploy.join(Duration.ofSeconds(30).toMillis());
+
+        // b and c ask each other in vain for the fetch time, then give their seats up: the app is cleanly absent
+        for (TestNode n : List.of(b, c)) {
+            await(n.name + " gave its seat up and kept nothing", () -> net.serviceOf(n.id).get(
+                    AppRecord.fellowshipOf("upper")).isEmpty() && n.engine.status("upper").isEmpty()
+                    && n.manager.list().isEmpty());
+        }
+
+        // the founder restarts, with its record and artifact, and founds it again
+        net.muted.clear();
+        TestNode a2 = restart(a);
+        await("the app runs again on a, b and c", () -> a2.engine.status("upper").map(x ->
+                x.state() == AppState.RUNNING && x.members().size() == 3).orElse(false));
+        for (TestNode n : List.of(a2, b, c)) {
+            await(n.name + " runs one part", () -> n.manager.list().size() == 1);
+        }
+    }
+
     TestNode restart(TestNode crashed) throws Exception {
         TestNode n = new TestNode(dir, net, crashed, TestNode.RUNC);
         nodes.add(n);

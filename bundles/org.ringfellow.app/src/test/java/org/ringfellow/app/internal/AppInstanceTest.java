@@ -165,7 +165,7 @@ class AppInstanceTest {
         }
 
         @Override
-        public void fetchArtifact(AppRecord record) {
+        public void fetchArtifact(AppRecord record) throws IOException {
             throw new AssertionError("the artifact is here");
         }
 
@@ -234,6 +234,11 @@ class AppInstanceTest {
         public boolean giveUp(String reason) {
             gaveUp.add(reason);
             return !keepsSeat;
+        }
+
+        @Override
+        public void unobtainable(String reason) {
+            gaveUp.add("unobtainable: " + reason);
         }
 
         @Override
@@ -554,6 +559,48 @@ class AppInstanceTest {
         PartState.Failed f = assertInstanceOf(PartState.Failed.class, i.state());
         assertTrue(f.reason().startsWith("finding the runtime failed: runtime 'bundle' is not installed"),
                 f.reason());
+    }
+
+    @Test
+    void givenAnArtifactNoMemberCanGive_whenThePartStarts_thenItFailsAndGivesTheSeatUpButNotForOtherFailures() {
+        List<String> unobtained = new CopyOnWriteArrayList<>();
+        class Unobtainable extends FakeHost {
+            @Override
+            public boolean hasArtifact(String digest) {
+                return false;
+            }
+
+            @Override
+            public void fetchArtifact(AppRecord record) throws IOException {
+                throw new IOException("could not fetch the artifact: b1: not this app's artifact");
+            }
+
+            @Override
+            public void unobtainable(String reason) {
+                unobtained.add(reason);
+            }
+        }
+        AppInstance i = new AppInstance(new Unobtainable(), "calc", EngineThreadsTest.record("calc", host.self.hex()));
+        i.start();
+        PartState.Failed f = assertInstanceOf(PartState.Failed.class, i.state());
+        assertTrue(f.reason().startsWith("fetching the artifact failed: could not fetch"), f.reason());
+        assertEquals(List.of(f.reason()), unobtained);
+
+        // a part that cannot start for another reason (here: no runtime) keeps its seat, failed
+        AppInstance other = new AppInstance(new Unobtainable() {
+            @Override
+            public boolean hasArtifact(String digest) {
+                return true;
+            }
+
+            @Override
+            public Optional<ApplicationRuntime> runtime(String type) {
+                return Optional.empty();
+            }
+        }, "calc", EngineThreadsTest.record("calc", host.self.hex()));
+        other.start();
+        assertInstanceOf(PartState.Failed.class, other.state());
+        assertEquals(1, unobtained.size(), unobtained.toString());
     }
 
     @Test

@@ -53,6 +53,8 @@ final class FakeFellowships {
     static final ThreadLocal<Boolean> IN_LISTENER = ThreadLocal.withInitial(() -> false);
     /** Work the listener contract forbids that was seen on a listener's callback (file reads answered there). */
     final List<String> listenerViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Requests never delivered (they time out), as {@code <node hex>/<topic>} of the node asked. */
+    final Set<String> muted = ConcurrentHashMap.newKeySet();
     /** Each node's labels as its Ring advert shows them (the node's own, published ones included). */
     final Map<NodeId, java.util.function.Supplier<Map<String, String>>> labels = new ConcurrentHashMap<>();
 
@@ -299,6 +301,9 @@ final class FakeFellowships {
             CompletableFuture<FellowshipMessage> f = new CompletableFuture<>();
             pending.put(c, f);
             f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((m, e) -> pending.remove(c));
+            if (muted.contains(to.hex() + "/" + topic)) {
+                return f;
+            }
             emit(to, new FellowshipEvent(FellowshipEvent.Type.MESSAGE, g.spec.id(), Optional.of(self),
                     Optional.of(new FellowshipMessage(g.spec.id(), self, topic, payload, c)), g.roster()));
             return f;
@@ -338,6 +343,10 @@ final class FakeFellowships {
                 }
                 // as a real leaver, it refuses to be invited back into this fellowship for a while
                 g.refusing.add(self);
+                if (g.members.isEmpty()) {
+                    // the last member left: the fellowship is gone, and may be founded again
+                    groups.remove(g.spec.id(), g);
+                }
             }
             emitAll(g, FellowshipEvent.Type.MEMBER_LEFT, self);
             emit(self, new FellowshipEvent(FellowshipEvent.Type.MEMBER_LEFT, g.spec.id(), Optional.of(self),

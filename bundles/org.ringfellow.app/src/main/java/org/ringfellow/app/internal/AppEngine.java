@@ -325,6 +325,10 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             throw new AppException("no app named " + name + " is deployed on this node");
         }
         if (f.isEmpty()) {
+            if (refounding.contains(name)) {
+                throw new AppException("app " + name + " is being founded again from this node (its fellowship was "
+                        + "lost); run app:undeploy again once app:status shows it running");
+            }
             List<Member> runners = runnersOnTheRing(name);
             if (!runners.isEmpty()) {
                 throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "

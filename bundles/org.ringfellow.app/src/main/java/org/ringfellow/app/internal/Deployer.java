@@ -135,7 +135,8 @@ final class Deployer {
      */
     void refound(AppRecord kept, Consumer<String> progress) throws AppException {
         String name = kept.name();
-        if (fellowships.get(kept.fellowship()).isPresent()) {
+        if (fellowships.get(kept.fellowship()).isPresent() || records.load(name).isEmpty()) {
+            // founded meanwhile, or undeployed
             return;
         }
         if (!Files.isRegularFile(artifacts.path(kept.digest()))) {

@@ -148,8 +148,30 @@ public class DashboardNamespacesIT {
         assertEquals(row.getText(), 3, runningMembers);
         browser.screenshot(Path.of("target", "screenshots", "dashboard-deployed.png"));
 
+        // requests to the calculator through this node's ingress, counted by the class of the answer each got
+        Map<String, Double> sent = new HashMap<>();
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : List.of("api/eval?expr=(1%2B2)*3", "api/eval?expr=2*21", "", "api/eval?expr=7-1", "nope",
+                "nope/again")) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/apps/calculator/" + path))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            sent.merge(r.statusCode() / 100 + "xx", 1.0, Double::sum);
+        }
+        assertEquals(sent.toString(), Double.valueOf(4), sent.get("2xx"));
+        assertEquals(sent.toString(), Double.valueOf(2), sent.get("4xx"));
+
         // metrics after the deploy: the app running, the deploy timed; with the token too
         Map<String, Double> after = parse(scrape(base));
+        // the calculator's requests, counted on the node whose ingress they came to, each once
+        for (String cls : List.of("2xx", "3xx", "4xx", "5xx")) {
+            assertEquals(cls + " of " + sent, sent.getOrDefault(cls, 0.0),
+                    after.get("ringfellow_app_http_requests_total{app=\"calculator\",status_class=\"" + cls + "\"}"));
+        }
+        assertEquals(Double.valueOf(6), after.get("ringfellow_app_http_request_duration_seconds_count{app=\"calculator\"}"));
+        assertEquals(Double.valueOf(6),
+                after.get("ringfellow_app_http_request_duration_seconds_bucket{app=\"calculator\",le=\"+Inf\"}"));
+        assertTrue(after.getOrDefault("ringfellow_app_http_request_duration_seconds_sum{app=\"calculator\"}", 0.0) > 0);
+        assertNotNull(after.get("ringfellow_app_restarts_total{app=\"calculator\"}"));
         assertEquals(Double.valueOf(1), after.get("ringfellow_apps{state=\"RUNNING\"}"));
         assertEquals(Double.valueOf(3), after.get("ringfellow_app_members{app=\"calculator\",state=\"RUNNING\"}"));
         assertEquals(Double.valueOf(1), after.get("ringfellow_app_deploy_duration_seconds_count{outcome=\"running\"}"));

@@ -148,8 +148,8 @@ public class RestIT extends RingfellowTestSupport {
 
     /**
      * Without {@code ringfellow-jobs} the job routes answer 503 and the rest of the API works; once the feature is
-     * installed the API finds the job service (by name: the job bundle exports no package) and answers with its
-     * checks and messages.
+     * installed the API picks the job service up (an optional, dynamic reference to the API's JobService) and answers
+     * with its checks and messages.
      */
     private void jobsAreOptional(FeaturesService features, String token) throws Exception {
         String auth = "Bearer " + token;

@@ -13,9 +13,9 @@ import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppStatus;
-import org.ringfellow.job.internal.host.JobException;
-import org.ringfellow.job.internal.host.JobService;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobException;
+import org.ringfellow.api.job.JobService;
+import org.ringfellow.api.job.JobView;
 import org.ringfellow.job.internal.model.JobFileException;
 import org.ringfellow.job.internal.model.JobFileReader;
 
@@ -32,7 +32,7 @@ import org.ringfellow.job.internal.model.JobFileReader;
 public final class RestBodyProbe {
 
     private static final Api API = new Api(new Api.Services(Optional::empty, Optional::empty, Optional::empty,
-            Optional::empty, () -> Optional.of(new Refusing()), () -> Optional.of(new JobsClient(new RefusingJobs()))),
+            Optional::empty, () -> Optional.of(new Refusing()), () -> Optional.of(new RefusingJobs())),
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT), new byte[0],
             Path.of(System.getProperty("java.io.tmpdir"), "rest-fuzz-uploads"));
 

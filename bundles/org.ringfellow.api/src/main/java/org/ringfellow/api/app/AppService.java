@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The minimal PaaS API: deploy, list, status, scale, logs, undeploy.
+ * The minimal PaaS API: deploy, list, status, scale, logs, undeploy; and the apps' request and restart counts for
+ * the node's metrics.
  */
 public interface AppService {
 
@@ -77,6 +78,19 @@ public interface AppService {
      * @throws AppException if there is no such app
      */
     void undeploy(String name) throws AppException;
+
+    /**
+     * The apps' HTTP requests, their latency and this node's restarts of its parts, as this node counted them (see
+     * {@link AppMetrics} for where a request is counted). One entry per app that exists now (this node runs a part
+     * of it, or the Ring shows a member that does), so the entries are bounded by the apps; an app gone is gone
+     * from the list, its counts with it.
+     *
+     * @return one entry per app, by name; empty from an implementation that counts nothing
+     * @since 0.4.0
+     */
+    default List<AppMetrics> metrics() {
+        return List.of();
+    }
 
     /**
      * A piece of an app member's log.

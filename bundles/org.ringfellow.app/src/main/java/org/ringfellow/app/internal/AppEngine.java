@@ -25,6 +25,7 @@ import java.util.function.Function;
 import org.ringfellow.api.app.AppDescriptor;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.AppGateway;
+import org.ringfellow.api.app.AppMetrics;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppState;
 import org.ringfellow.api.app.AppStatus;
@@ -97,6 +98,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final AtomicLong malformed = new AtomicLong();
     private final Router router;
     private final HttpForwarder forwarder = new HttpForwarder(AppGateway.HOP_HEADER);
+    /** The apps' requests, latency and this node's restarts of its parts, for {@link #metrics()}. */
+    private final AppCounters counters = new AppCounters();
     private final MemberProtocol protocol = new MemberProtocol(new ProtocolSide());
     private final CoordinatorOps coordinatorOps;
     private final Deployer deployer;
@@ -382,8 +385,39 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
 
     // ------------------------------------------------------------------ AppGateway
 
+    /**
+     * Counts a request (see {@link AppMetrics}) once, on the node whose ingress got it from its client: not one
+     * another node passed on ({@link AppGateway#HOP_HEADER}), nor one for a name no app has (a series per name a
+     * client sends would be unbounded).
+     */
     @Override
     public CompletionStage<HttpResponse> forward(String app, HttpRequest request) {
+        if (request.headers().containsKey(AppGateway.HOP_HEADER) || !exists(app)) {
+            return route(app, request);
+        }
+        long started = System.nanoTime();
+        CompletionStage<HttpResponse> answer;
+        try {
+            answer = route(app, request);
+        } catch (RuntimeException e) {
+            counters.request(app, 502, System.nanoTime() - started);
+            throw e;
+        }
+        return answer.whenComplete((r, e) -> counters.request(app, e != null || r == null ? 502 : r.status(),
+                System.nanoTime() - started));
+    }
+
+    /** Whether an app exists as far as this node knows: it runs a part of it, or the Ring shows a member that does. */
+    private boolean exists(String app) {
+        return instances.containsKey(app) || !router.runners(app).isEmpty();
+    }
+
+    @Override
+    public List<AppMetrics> metrics() {
+        return counters.snapshot(List.copyOf(instances.keySet()), this::exists);
+    }
+
+    private CompletionStage<HttpResponse> route(String app, HttpRequest request) {
         Optional<HttpResponse> refused = AppInstance.refuseBody(app, request);
         if (refused.isPresent()) {
             // no member could hand it to the app: refused here, before it travels
@@ -1060,6 +1094,11 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
         @Override
         public RestartPolicy restartPolicy() {
             return restartPolicy;
+        }
+
+        @Override
+        public void restarted() {
+            counters.restarted(app);
         }
 
         @Override

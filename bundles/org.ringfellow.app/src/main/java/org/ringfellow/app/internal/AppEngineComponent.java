@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.app.AppGateway;
+import org.ringfellow.api.app.AppMetrics;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppStatus;
 import org.ringfellow.api.app.HttpRequest;
@@ -127,6 +128,11 @@ public class AppEngineComponent implements AppService, AppGateway, FellowshipLis
     @Override
     public void undeploy(String name) throws AppException {
         engine.undeploy(name);
+    }
+
+    @Override
+    public List<AppMetrics> metrics() {
+        return engine.metrics();
     }
 
     @Override

@@ -34,6 +34,9 @@ interface AppHost {
     /** How failures are restarted, read at each failure. */
     RestartPolicy restartPolicy();
 
+    /** Counts one restart of this node's part, for the node's metrics. */
+    void restarted();
+
     /** The app's record from another member (the coordinator first), retried for a while. */
     AppRecord fetchRecord() throws IOException, InterruptedException;
 

@@ -363,6 +363,7 @@ final class AppInstance {
             restarts = n;
             updateState(s, new PartState.Preparing("restart " + n + ": starting the container again", null, false));
         }
+        host.restarted();
         log.line("restart " + n + " of this part");
         LOG.info("App {}: restarting this node's part (restart {})", name, n);
         start();

@@ -123,6 +123,7 @@ class AppInstanceTest {
         final NodeId self = new NodeId(InMemoryNode.randomId());
         volatile Duration settle = Duration.ZERO;
         volatile RestartPolicy policy = RestartPolicy.DEFAULT;
+        final AtomicInteger restartsCounted = new AtomicInteger();
         final List<Runnable> later = new CopyOnWriteArrayList<>();
         final List<MemberStatus> published = new CopyOnWriteArrayList<>();
         final List<String> gaveUp = new CopyOnWriteArrayList<>();
@@ -152,6 +153,11 @@ class AppInstanceTest {
         @Override
         public RestartPolicy restartPolicy() {
             return policy;
+        }
+
+        @Override
+        public void restarted() {
+            restartsCounted.incrementAndGet();
         }
 
         @Override
@@ -324,8 +330,10 @@ class AppInstanceTest {
         // what comes meanwhile waits for the new container
         assertTrue(i.deliver(new BridgeEvent.Message(host.ref(host.self), "t", new byte[] {1})));
 
+        assertEquals(0, host.restartsCounted.get(), "a scheduled restart is not counted before it runs");
         host.later.get(0).run();
         assertEquals(1, i.restarts());
+        assertEquals(1, host.restartsCounted.get(), "the restart is counted for the metrics");
         assertEquals("c2", assertInstanceOf(PartState.Starting.class, i.state()).containerId());
         BridgeClient app = connect();
         BridgeEvent held = app.next().orElseThrow();

@@ -20,6 +20,8 @@ import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppStatus;
 import org.ringfellow.api.container.ContainerManager;
 import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.job.JobException;
+import org.ringfellow.api.job.JobService;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingView;
@@ -79,13 +81,10 @@ final class Api {
     record Follow(AppService apps, String name, String member, long offset) {
     }
 
-    /**
-     * The services the API reads, each possibly absent right now. The job service is reached through
-     * {@link JobsClient} (the job bundle does not export its interface).
-     */
+    /** The services the API reads, each possibly absent right now (the job service is optional: feature ringfellow-jobs). */
     record Services(Supplier<Optional<NodeService>> node, Supplier<Optional<Ring>> ring,
             Supplier<Optional<FellowshipService>> fellowships, Supplier<Optional<ContainerManager>> containers,
-            Supplier<Optional<AppService>> apps, Supplier<Optional<JobsClient>> jobs) {
+            Supplier<Optional<AppService>> apps, Supplier<Optional<JobService>> jobs) {
 
         /** The services without jobs. */
         Services(Supplier<Optional<NodeService>> node, Supplier<Optional<Ring>> ring,
@@ -269,38 +268,34 @@ final class Api {
      * that does not a 404, of a job file a 400.
      */
     private Reply jobs(String m, String[] seg, String contentType, byte[] body) {
-        JobsClient jobs = need(services.jobs(), "the job service (feature ringfellow-jobs)");
-        try {
-            if (seg.length == 1) {
-                allow(m, "GET", "POST");
-                if (m.equals("GET")) {
-                    return new Reply(200, jobs.list());
-                }
-                return new Reply(201, submit(jobs, contentType, body));
+        JobService jobs = need(services.jobs(), "the job service (feature ringfellow-jobs)");
+        if (seg.length == 1) {
+            allow(m, "GET", "POST");
+            if (m.equals("GET")) {
+                return new Reply(200, jobs.list().stream().map(Json::job).toList());
             }
-            String id = jobId(seg[1]);
-            if (seg.length == 2) {
-                allow(m, "GET");
-                return new Reply(200, jobs.status(id).orElseThrow(() -> noJob(id)));
+            return new Reply(201, submit(jobs, contentType, body));
+        }
+        String id = jobId(seg[1]);
+        if (seg.length == 2) {
+            allow(m, "GET");
+            return new Reply(200, Json.job(jobs.status(id).orElseThrow(() -> noJob(id))));
+        }
+        if (seg[2].equals("results")) {
+            allow(m, "GET");
+            try {
+                return new Reply(200, jobs.tasks(id).stream().map(Json::task).toList());
+            } catch (JobException e) {
+                throw jobError(jobs, id, e);
             }
-            if (seg[2].equals("results")) {
-                allow(m, "GET");
-                try {
-                    return new Reply(200, jobs.tasks(id));
-                } catch (JobsClient.Refused e) {
-                    throw jobError(jobs, id, e);
-                }
+        }
+        if (seg[2].equals("cancel")) {
+            allow(m, "POST");
+            try {
+                return new Reply(200, Json.job(jobs.cancel(id)));
+            } catch (JobException e) {
+                throw jobError(jobs, id, e);
             }
-            if (seg[2].equals("cancel")) {
-                allow(m, "POST");
-                try {
-                    return new Reply(200, jobs.cancel(id));
-                } catch (JobsClient.Refused e) {
-                    throw jobError(jobs, id, e);
-                }
-            }
-        } catch (JobsClient.Refused e) {
-            throw new ApiException(409, e.getMessage());
         }
         throw ApiException.notFound("no such API path: /api/v1/" + shorten(String.join("/", seg))
                 + " (see /api/v1/openapi.json)");
@@ -311,7 +306,7 @@ final class Api {
      * of its own (deleted once submitted: the job service keeps the file's content). Its inputs must therefore
      * be {@code lines}: that directory holds no input file.
      */
-    private Map<String, Object> submit(JobsClient jobs, String contentType, byte[] body) {
+    private Map<String, Object> submit(JobService jobs, String contentType, byte[] body) {
         String type = mediaType(contentType);
         String name = JOB_TYPES.get(type);
         if (name == null) {
@@ -328,10 +323,10 @@ final class Api {
             Files.createDirectories(jobsDir);
             dir = Files.createTempDirectory(jobsDir, "job-");
             file = Files.write(dir.resolve(name), body);
-            return jobs.submit(file);
+            return Json.job(jobs.submit(file));
         } catch (IOException e) {
             throw new ApiException(500, "cannot keep the job file: " + e.getMessage());
-        } catch (JobsClient.Refused e) {
+        } catch (JobException e) {
             String msg = e.getMessage();
             if (file != null) {
                 msg = msg.replace(file.toString(), "the job file").replace(dir.toString(), "the job's directory");
@@ -366,14 +361,8 @@ final class Api {
     }
 
     /** A refusal for a job that does not exist is a 404; any other a 409. */
-    private static ApiException jobError(JobsClient jobs, String id, JobsClient.Refused e) {
-        boolean exists;
-        try {
-            exists = jobs.status(id).isPresent();
-        } catch (JobsClient.Refused again) {
-            exists = false;
-        }
-        return new ApiException(exists ? 409 : 404, e.getMessage());
+    private static ApiException jobError(JobService jobs, String id, JobException e) {
+        return new ApiException(jobs.status(id).isPresent() ? 409 : 404, e.getMessage());
     }
 
     private AppStatus deploy(AppService apps, String contentType, byte[] body) {

@@ -1,5 +1,6 @@
 package org.ringfellow.rest.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,9 @@ import org.ringfellow.api.container.ResourceLimits;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipMember;
 import org.ringfellow.api.fellowship.Roster;
+import org.ringfellow.api.job.JobService;
+import org.ringfellow.api.job.JobView;
+import org.ringfellow.api.job.Progress;
 import org.ringfellow.api.node.NodeInfo;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Member;
@@ -163,6 +167,52 @@ final class Json {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status);
         m.put("error", message);
+        return m;
+    }
+
+    /** A job as {@code job:status} shows it; the estimate in seconds ({@code etaSeconds}), absent values null. */
+    static Map<String, Object> job(JobView j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("phase", j.phase());
+        m.put("detail", j.detail().orElse(null));
+        m.put("tasks", j.tasks());
+        Progress p = j.progress();
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("pending", p.pending());
+        progress.put("running", p.running());
+        progress.put("validated", p.validated());
+        progress.put("failed", p.failed());
+        progress.put("runs", p.runs());
+        progress.put("leases", p.leases());
+        m.put("progress", progress);
+        m.put("collected", j.collected());
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (JobView.MemberView v : j.members()) {
+            Map<String, Object> mv = new LinkedHashMap<>();
+            mv.put("member", v.member());
+            mv.put("consecutiveValid", v.consecutiveValid());
+            mv.put("valid", v.valid());
+            mv.put("invalid", v.invalid());
+            mv.put("excluded", v.excluded());
+            members.add(mv);
+        }
+        m.put("members", members);
+        m.put("etaSeconds", j.eta().map(d -> d.toMillis() / 1000.0).orElse(null));
+        m.put("comparisons", j.comparisons().orElse(null));
+        return m;
+    }
+
+    /** One task of a job with its validated result, as {@code job:results} lists it. */
+    static Map<String, Object> task(JobService.TaskLine t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", t.task());
+        m.put("status", t.status());
+        m.put("results", t.results());
+        m.put("digest", t.digest().orElse(null));
+        m.put("exitCode", t.exitCode().orElse(null));
+        m.put("stdout", t.stdout().orElse(null));
+        m.put("error", t.error().orElse(null));
         return m;
     }
 }

@@ -17,23 +17,20 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.util.tracker.ServiceTracker;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.container.ContainerManager;
 import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.job.JobService;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.ring.Ring;
 import org.slf4j.Logger;
@@ -77,8 +74,6 @@ public final class RestServlet extends HttpServlet {
     });
     private final transient LogStream logs = new LogStream(logPool);
     private transient volatile ClientFilter clients = ClientFilter.parse(ClientFilter.LOOPBACK);
-    /** The job service, when {@code ringfellow-jobs} is installed: found by name (see {@link JobsClient}). */
-    private final transient ServiceTracker<Object, JobsClient> jobs;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -92,10 +87,14 @@ public final class RestServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AppService apps;
+    /** The job service, while {@code ringfellow-jobs} is installed (the job routes answer 503 without it). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile JobService jobs;
 
     @Activate
-    public RestServlet(BundleContext context, @Reference NodeService node, @Reference NodeMetrics metrics,
-            RestConfig config) throws IOException, InvalidSyntaxException {
+    public RestServlet(@Reference NodeService node, @Reference NodeMetrics metrics,
+            RestConfig config) throws IOException {
         this.metrics = metrics;
         Path dir = node.dataDirectory();
         this.token = ApiToken.loadOrCreate(dir);
@@ -106,49 +105,16 @@ public final class RestServlet extends HttpServlet {
             }
             openApi = in.readAllBytes();
         }
-        this.jobs = jobTracker(context);
         this.api = new Api(new Api.Services(() -> Optional.of(node), () -> Optional.ofNullable(ring),
                 () -> Optional.ofNullable(fellowships), () -> Optional.ofNullable(containers),
-                () -> Optional.ofNullable(apps), () -> Optional.ofNullable(jobs.getService())), mapper, openApi,
+                () -> Optional.ofNullable(apps), () -> Optional.ofNullable(jobs)), mapper, openApi,
                 dir.resolve("rest-uploads"));
         modified(config);
         LOG.info("REST API at {} (token in {})", PREFIX, dir.resolve(ApiToken.FILE));
     }
 
-    /**
-     * Tracks the job service by its interface's name, which this bundle cannot import: a dynamic, optional
-     * dependency (the API answers 503 on {@code /jobs} while there is none).
-     */
-    static ServiceTracker<Object, JobsClient> jobTracker(BundleContext context) throws InvalidSyntaxException {
-        ServiceTracker<Object, JobsClient> t = new ServiceTracker<>(context,
-                FrameworkUtil.createFilter("(objectClass=" + JobsClient.SERVICE + ")"), null) {
-            @Override
-            public JobsClient addingService(org.osgi.framework.ServiceReference<Object> reference) {
-                Object service = context.getService(reference);
-                if (service == null) {
-                    return null;
-                }
-                try {
-                    return new JobsClient(service);
-                } catch (IllegalArgumentException e) {
-                    LOG.error("REST: the job service cannot be used, /api/v1/jobs stays off: {}", e.getMessage());
-                    context.ungetService(reference);
-                    return null;
-                }
-            }
-
-            @Override
-            public void removedService(org.osgi.framework.ServiceReference<Object> reference, JobsClient client) {
-                context.ungetService(reference);
-            }
-        };
-        t.open();
-        return t;
-    }
-
     @Deactivate
     void deactivate() {
-        jobs.close();
         logs.closeAll();
         logPool.shutdownNow();
     }

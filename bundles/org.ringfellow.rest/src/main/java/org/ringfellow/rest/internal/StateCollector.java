@@ -2,12 +2,12 @@ package org.ringfellow.rest.internal;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.ringfellow.api.app.AppMetrics;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppState;
 import org.ringfellow.api.app.AppStatus;
@@ -36,12 +38,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads, at each scrape, what the node's services already count and show: the Ring's
  * {@link RingStats} and probe round trips, the fellowships, their rosters and the fellowship
- * service's counters, the drivers, containers and start latencies, the apps and their members. A service that is absent gives no series; one that fails gives none this
+ * service's counters, the drivers, containers and start latencies, the apps, their members, their HTTP requests,
+ * latency and restarts. A service that is absent gives no series; one that fails gives none this
  * time and counts in {@code ringfellow_metrics_collect_errors_total}.
  */
 final class StateCollector implements MultiCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateCollector.class);
+
+    /** The most apps given series of their own in one scrape. */
+    static final int MAX_APP_SERIES = 256;
+    private static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     private final Api.Services services;
     private final Map<String, AtomicLong> errors = new TreeMap<>();
@@ -212,6 +219,38 @@ final class StateCollector implements MultiCollector {
             m.forEach((st, n) -> members.dataPoint(gauge(n, "app", s.descriptor().name(), "state", st)));
         }
         out.add(members.build());
+        appTraffic(a.get().metrics(), out);
+    }
+
+    /**
+     * The apps' HTTP requests by status class, their latency and this node's restarts of its parts, as the app
+     * engine counted them ({@link AppService#metrics()}: one entry per app that exists). The {@code app} label is
+     * bounded twice: by the engine, and here by {@value #MAX_APP_SERIES} apps with names an app may have.
+     */
+    static void appTraffic(List<AppMetrics> metrics, List<MetricSnapshot> out) {
+        CounterSnapshot.Builder requests = CounterSnapshot.builder().name("ringfellow_app_http_requests")
+                .help("HTTP requests of an app answered, counted on the node whose ingress received them, by app "
+                        + "and status class");
+        HistogramSnapshot.Builder durations = HistogramSnapshot.builder()
+                .name("ringfellow_app_http_request_duration_seconds")
+                .help("Time from this node's ingress handing an app's request on until its answer, by app");
+        CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("ringfellow_app_restarts")
+                .help("Restarts of this node's own part of an app after it failed, by app");
+        int n = 0;
+        for (AppMetrics m : metrics) {
+            if (n == MAX_APP_SERIES || !APP_NAME.matcher(m.app()).matches()) {
+                continue;
+            }
+            n++;
+            for (String cls : AppMetrics.STATUS_CLASSES) {
+                requests.dataPoint(counter(m.requests().get(cls), "app", m.app(), "status_class", cls));
+            }
+            durations.dataPoint(histogram(m.requestDuration(), "app", m.app()));
+            restarts.dataPoint(counter(m.restarts(), "app", m.app()));
+        }
+        out.add(requests.build());
+        out.add(durations.build());
+        out.add(restarts.build());
     }
 
     private static GaugeDataPointSnapshot gauge(double v, String... labels) {

@@ -21,18 +21,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ringfellow.job.internal.host.JobException;
-import org.ringfellow.job.internal.host.JobService;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobException;
+import org.ringfellow.api.job.JobService;
+import org.ringfellow.api.job.JobView;
+import org.ringfellow.api.job.Progress;
 import org.ringfellow.job.internal.model.JobFileException;
 import org.ringfellow.job.internal.model.JobFileReader;
 import org.ringfellow.job.internal.model.JobSpec;
-import org.ringfellow.job.internal.quorum.Progress;
 
 /**
- * The job routes over a job service that implements the job bundle's real interface ({@link JobService}) and reads
- * what it is sent with the job bundle's real {@link JobFileReader}, as the job host does: the API calls it through
- * {@link JobsClient}, by name.
+ * The job routes over a job service that implements the API's {@link JobService} and reads what it is sent with
+ * the job bundle's real {@link JobFileReader}, as the job host does.
  */
 class JobsApiTest {
 
@@ -56,7 +55,7 @@ class JobsApiTest {
     void setUp() throws IOException {
         uploads = dir.resolve("uploads");
         api = new Api(new Api.Services(Optional::empty, Optional::empty, Optional::empty, Optional::empty,
-                Optional::empty, () -> Optional.of(new JobsClient(jobs))), mapper, ApiTest.openApi(), uploads);
+                Optional::empty, () -> Optional.of(jobs)), mapper, ApiTest.openApi(), uploads);
     }
 
     private JsonNode call(String method, String path, String type, String body) {
@@ -154,8 +153,18 @@ class JobsApiTest {
     }
 
     @Test
-    void theClientRefusesAnObjectThatIsNotTheJobService() {
-        assertThrows(IllegalArgumentException.class, () -> new JobsClient(new Object()));
+    void aJobAndATaskHaveTheFieldsTheyAlwaysHad() {
+        call("POST", "/jobs", "application/yaml", YAML);
+        List<String> job = new ArrayList<>();
+        call("GET", "/jobs/squares-00000001", "", "").fieldNames().forEachRemaining(job::add);
+        assertEquals(List.of("id", "phase", "detail", "tasks", "progress", "collected", "members", "etaSeconds",
+                "comparisons"), job);
+        List<String> progress = new ArrayList<>();
+        call("GET", "/jobs/squares-00000001", "", "").get("progress").fieldNames().forEachRemaining(progress::add);
+        assertEquals(List.of("pending", "running", "validated", "failed", "runs", "leases"), progress);
+        List<String> task = new ArrayList<>();
+        call("GET", "/jobs/squares-00000001/results", "", "").get(0).fieldNames().forEachRemaining(task::add);
+        assertEquals(List.of("task", "status", "results", "digest", "exitCode", "stdout", "error"), task);
     }
 
     /** A job service keeping views in memory; it reads each job file with the job bundle's reader. */

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ringfellow.api.app.AppDescriptor;
+import org.ringfellow.api.app.AppMetrics;
 import org.ringfellow.api.app.AppService;
 import org.ringfellow.api.app.AppState;
 import org.ringfellow.api.app.AppStatus;
@@ -189,7 +190,8 @@ class NodeMetricsTest {
         AppService apps = fake(AppService.class, Map.of("list", List.of(new AppStatus(d, "00".repeat(32),
                 AppState.DEGRADED, "one restarting", List.of(
                         new MemberStatus("a".repeat(64), "na", "c1", "runc", AppState.RUNNING, ""),
-                        new MemberStatus("b".repeat(64), "nb", "c9", "runc", AppState.FAILED, "exit 1"))))));
+                        new MemberStatus("b".repeat(64), "nb", "c9", "runc", AppState.FAILED, "exit 1")))),
+                "metrics", List.of()));
         NodeMetrics metrics = new NodeMetrics(services(ring, fellowships, cm, apps));
         metrics.apiCall("GET", "/ring/members", 200, 2_000_000);
         metrics.apiCall("POST", "/jobs", 201, 2_000_000);
@@ -253,6 +255,60 @@ class NodeMetricsTest {
         assertEquals(2.0, e.value("ringfellow_container_start_seconds_sum", "driver", "docker"), 1e-12);
         assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "fellowships"));
         assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "containers"));
+        assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "apps"));
+    }
+
+    private static AppMetrics appMetrics(String app, long r2, long r3, long r4, long r5,
+            LatencyHistogram.Snapshot duration, long restarts) {
+        return new AppMetrics(app, Map.of("2xx", r2, "3xx", r3, "4xx", r4, "5xx", r5), duration, restarts);
+    }
+
+    @Test
+    void givenTheAppsCounts_thenRequestsByStatusClassTheirLatencyBucketsAndRestartsAreInTheExposition() {
+        double[] bounds = {0.01, 0.1, 1};
+        AppService apps = fake(AppService.class, Map.of("list", List.of(), "metrics", List.of(
+                appMetrics("calc", 3, 0, 1, 2, histogram(bounds, 5_000_000, 50_000_000, 60_000_000, 2_000_000_000L),
+                        2),
+                appMetrics("idle", 0, 0, 0, 0, histogram(bounds), 0),
+                // a name no app may have never becomes a label
+                appMetrics("Not An App", 1, 0, 0, 0, histogram(bounds, 1_000_000), 0))));
+        Exposition e = Exposition.parse(new String(new NodeMetrics(services(null, null, apps)).scrape(),
+                StandardCharsets.UTF_8));
+
+        assertEquals("counter", e.types().get("ringfellow_app_http_requests_total"));
+        assertEquals(3.0, e.value("ringfellow_app_http_requests_total", "app", "calc", "status_class", "2xx"));
+        assertEquals(0.0, e.value("ringfellow_app_http_requests_total", "app", "calc", "status_class", "3xx"));
+        assertEquals(1.0, e.value("ringfellow_app_http_requests_total", "app", "calc", "status_class", "4xx"));
+        assertEquals(2.0, e.value("ringfellow_app_http_requests_total", "app", "calc", "status_class", "5xx"));
+        assertEquals(0.0, e.value("ringfellow_app_http_requests_total", "app", "idle", "status_class", "2xx"));
+        // the latency, bucket by bucket (cumulative in the text format)
+        assertEquals("histogram", e.types().get("ringfellow_app_http_request_duration_seconds"));
+        assertEquals(1.0, e.value("ringfellow_app_http_request_duration_seconds_bucket", "app", "calc", "le", "0.01"));
+        assertEquals(3.0, e.value("ringfellow_app_http_request_duration_seconds_bucket", "app", "calc", "le", "0.1"));
+        assertEquals(3.0, e.value("ringfellow_app_http_request_duration_seconds_bucket", "app", "calc", "le", "1.0"));
+        assertEquals(4.0, e.value("ringfellow_app_http_request_duration_seconds_bucket", "app", "calc", "le", "+Inf"));
+        assertEquals(4.0, e.value("ringfellow_app_http_request_duration_seconds_count", "app", "calc"));
+        assertEquals(2.115, e.value("ringfellow_app_http_request_duration_seconds_sum", "app", "calc"), 1e-9);
+        assertEquals(0.0, e.value("ringfellow_app_http_request_duration_seconds_count", "app", "idle"));
+        assertEquals("counter", e.types().get("ringfellow_app_restarts_total"));
+        assertEquals(2.0, e.value("ringfellow_app_restarts_total", "app", "calc"));
+        assertEquals(0.0, e.value("ringfellow_app_restarts_total", "app", "idle"));
+        assertTrue(e.samples().stream().noneMatch(x -> "Not An App".equals(x.labels().get("app"))), "a bad name");
+        assertEquals(0.0, e.value("ringfellow_metrics_collect_errors_total", "source", "apps"));
+    }
+
+    @Test
+    void givenMoreAppsThanTheBound_thenOnlyTheFirstOnesGetSeries() {
+        List<AppMetrics> many = new ArrayList<>();
+        for (int i = 0; i < StateCollector.MAX_APP_SERIES + 10; i++) {
+            many.add(appMetrics(String.format("app%04d", i), 1, 0, 0, 0, histogram(new double[] {1}), 0));
+        }
+        AppService apps = fake(AppService.class, Map.of("list", List.of(), "metrics", many));
+        Exposition e = Exposition.parse(new String(new NodeMetrics(services(null, null, apps)).scrape(),
+                StandardCharsets.UTF_8));
+        assertEquals(StateCollector.MAX_APP_SERIES, e.samples().stream()
+                .filter(x -> x.name().equals("ringfellow_app_restarts_total")).count());
+        assertNull(e.value("ringfellow_app_restarts_total", "app", String.format("app%04d", StateCollector.MAX_APP_SERIES)));
     }
 
     @Test

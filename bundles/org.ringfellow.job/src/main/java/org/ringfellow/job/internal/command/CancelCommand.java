@@ -4,7 +4,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobView;
 
 /** {@code job:cancel <id>}: stops a job; what was validated is kept. */
 @Command(scope = "job", name = "cancel", description = "Cancels a job: its members stop and its fellowship is "

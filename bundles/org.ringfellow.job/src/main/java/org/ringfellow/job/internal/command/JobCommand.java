@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
-import org.ringfellow.job.internal.host.JobService;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobService;
+import org.ringfellow.api.job.JobView;
 
 /** What the job commands share. Karaf shows a thrown exception's message as the command's error. */
 abstract class JobCommand implements Action {

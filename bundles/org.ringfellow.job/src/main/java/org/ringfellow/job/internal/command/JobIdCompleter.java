@@ -7,8 +7,8 @@ import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
-import org.ringfellow.job.internal.host.JobService;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobService;
+import org.ringfellow.api.job.JobView;
 
 /** Completes the ids of the jobs this node submitted (job:list). */
 @Service

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobView;
 
 /** {@code job:list}: the jobs this node submitted. */
 @Command(scope = "job", name = "list", description = "Lists the jobs this node submitted")

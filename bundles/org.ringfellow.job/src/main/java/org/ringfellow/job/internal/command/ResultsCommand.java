@@ -6,7 +6,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.ringfellow.job.internal.host.JobService;
+import org.ringfellow.api.job.JobService;
 
 /**
  * {@code job:results <id> [dir]}: a job's tasks with their validated result (status, exit code, the start of the

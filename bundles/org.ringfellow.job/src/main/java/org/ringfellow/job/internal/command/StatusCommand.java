@@ -5,7 +5,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobView;
 
 /** {@code job:status <id>}: a job's tasks by where they stand, its members as judged, its ETA. */
 @Command(scope = "job", name = "status", description = "Shows a job's tasks (pending, running, validated, failed), "

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
-import org.apache.karaf.shell.api.action.Completion;
-import org.ringfellow.job.internal.host.JobView;
+import org.ringfellow.api.job.JobView;
 
 /** {@code job:submit <file>}: submits a job file and shows its progress until it ends (or returns at once). */
 @Command(scope = "job", name = "submit", description = "Submits a job file (JSON or YAML, at most 8 MiB) and shows "

@@ -16,6 +16,9 @@ import org.ringfellow.api.container.ImageStore;
 import org.ringfellow.api.fellowship.FellowshipEvent;
 import org.ringfellow.api.fellowship.FellowshipListener;
 import org.ringfellow.api.fellowship.FellowshipService;
+import org.ringfellow.api.job.JobException;
+import org.ringfellow.api.job.JobService;
+import org.ringfellow.api.job.JobView;
 import org.ringfellow.api.node.NodeService;
 import org.ringfellow.api.node.NodeStore;
 

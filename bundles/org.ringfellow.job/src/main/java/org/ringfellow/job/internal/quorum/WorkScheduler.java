@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
+import org.ringfellow.api.job.Progress;
 import org.ringfellow.job.internal.model.Exclusion;
 import org.ringfellow.job.internal.model.Replication;
 

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.ringfellow.job.internal.host.JobView;
-import org.ringfellow.job.internal.quorum.Progress;
+import org.ringfellow.api.job.JobView;
+import org.ringfellow.api.job.Progress;
 
 /** The job commands' argument checks and their output, without a node. */
 class JobCommandsTest {

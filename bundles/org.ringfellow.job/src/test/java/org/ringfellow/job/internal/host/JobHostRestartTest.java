@@ -34,6 +34,8 @@ import org.ringfellow.api.fellowship.FellowshipMessage;
 import org.ringfellow.api.fellowship.FellowshipService;
 import org.ringfellow.api.fellowship.FellowshipSpec;
 import org.ringfellow.api.fellowship.Roster;
+import org.ringfellow.api.job.JobException;
+import org.ringfellow.api.job.JobView;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.container.image.FileImageStore;

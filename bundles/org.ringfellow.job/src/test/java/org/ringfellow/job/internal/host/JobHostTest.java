@@ -21,6 +21,8 @@ import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipId;
 import org.ringfellow.api.fellowship.FellowshipService;
 import org.ringfellow.api.fellowship.FellowshipSpec;
+import org.ringfellow.api.job.JobException;
+import org.ringfellow.api.job.JobView;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.container.image.FileImageStore;
 import org.ringfellow.container.internal.ContainerManagerImpl;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.ringfellow.api.job.Progress;
 import org.ringfellow.job.internal.model.Exclusion;
 import org.ringfellow.job.internal.model.Replication;
 

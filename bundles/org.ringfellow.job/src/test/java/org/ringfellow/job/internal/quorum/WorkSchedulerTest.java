@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.ringfellow.api.job.Progress;
 import org.ringfellow.job.internal.model.Exclusion;
 import org.ringfellow.job.internal.model.Replication;
 import org.ringfellow.job.internal.quorum.WorkScheduler.ReportStatus;

@@ -1,10 +1,14 @@
-package org.ringfellow.job.internal.host;
+package org.ringfellow.api.job;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** This node's jobs as the console sees them (the bundle's own service; not exported). */
+/**
+ * This node's batch jobs: the service the job bundle ({@code org.ringfellow.job}, feature {@code ringfellow-jobs})
+ * registers, which its {@code job:*} console commands and the REST API's {@code /api/v1/jobs} routes call. Its jobs
+ * are the ones this node submitted.
+ */
 public interface JobService {
 
     /**
@@ -35,7 +39,7 @@ public interface JobService {
     List<TaskLine> tasks(String id) throws JobException;
 
     /**
-     * Writes the job's results into a directory (see {@code ResultWriter}).
+     * Writes the job's validated results into a directory of this node, one file set per task.
      *
      * @param id a job's id
      * @param dir an absent or empty directory

@@ -1,13 +1,12 @@
-package org.ringfellow.job.internal.host;
+package org.ringfellow.api.job;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.ringfellow.job.internal.quorum.Progress;
 
 /**
- * What a submitter knows of one of its jobs, for the console.
+ * What a submitter knows of one of its jobs, for the console and the REST API.
  *
  * @param id the job's id
  * @param phase where it stands: {@code RECRUITING}, {@code RUNNING}, {@code COLLECTING} (fetching validated

@@ -1,4 +1,4 @@
-package org.ringfellow.job.internal.quorum;
+package org.ringfellow.api.job;
 
 /**
  * A job's tasks by where they stand, and how much work was done for them.

@@ -1,4 +1,4 @@
-package org.ringfellow.job.internal.host;
+package org.ringfellow.api.job;
 
 /** A job operation refused or failed, with a message for the console that names the bad value. */
 public final class JobException extends Exception {

@@ -134,6 +134,13 @@ class EngineThreadsTest {
         return new Made(id, store, engine);
     }
 
+    /** The record for an artifact stored in the node's artifact store. */
+    static AppRecord withArtifact(Made m, AppRecord r) throws java.io.IOException {
+        byte[] bytes = ("the artifact of " + r.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String digest = m.engine.artifacts().put(new java.io.ByteArrayInputStream(bytes));
+        return new AppRecord(r.name(), digest, bytes.length, r.headers(), r.founder(), r.size(), null);
+    }
+
     static AppRecord record(String name, String founder) {
         Map<String, String> headers = Map.of("Ringfellow-App", name, "Ringfellow-App-Entry", "app.sh",
                 "Ringfellow-App-Size", "2", "Bundle-Version", "1.0.0");
@@ -175,8 +182,9 @@ class EngineThreadsTest {
         Made a = node("a", null);
         Made b = node("b", null);
         for (String app : List.of("calc", "wiki")) {
-            a.engine.saveRecord(record(app, a.id.hex()));
-            b.engine.saveRecord(record(app, a.id.hex()));
+            // each holds the artifact, so that its part fails for want of a runtime and keeps its seat
+            a.engine.saveRecord(withArtifact(a, record(app, a.id.hex())));
+            b.engine.saveRecord(withArtifact(b, record(app, a.id.hex())));
         }
         Fellowship calc = net.serviceOf(a.id).create(new FellowshipSpec(AppRecord.fellowshipOf("calc"), 2,
                 ResourceQuery.ANY, Resources.NONE, Duration.ofSeconds(1))).toCompletableFuture().get(5, TimeUnit.SECONDS);

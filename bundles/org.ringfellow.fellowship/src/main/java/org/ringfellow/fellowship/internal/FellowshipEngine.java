@@ -1,8 +1,5 @@
 package org.ringfellow.fellowship.internal;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -58,7 +55,6 @@ import org.ringfellow.fellowship.internal.tls.ChannelCredentials;
 import org.ringfellow.fellowship.internal.tls.PeerIdentity;
 import org.ringfellow.fellowship.internal.tls.Purpose;
 import org.ringfellow.fellowship.internal.wire.Frame;
-import org.ringfellow.fellowship.internal.wire.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +96,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final NodeIdentity identity;
     private final Ring ring;
     private final Reservations reservations;
+    /** The rosters and votes kept across a crash; its writes run off the loop. */
+    private final MembershipStore store;
     private final NodeService node;
     private volatile Settings settings;
     /** The engine's thread and clock; in a node, the event loop that also runs every channel connection. */
@@ -178,8 +176,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.node = node;
         this.identity = node.identity();
         this.ring = ring;
-        this.reservations = storeWriter == null ? new Reservations(node, store, identity.id().shortId())
-                : new Reservations(node, store, storeWriter);
+        this.reservations = new Reservations(node);
+        this.store = storeWriter == null ? new MembershipStore(store, identity.id().shortId())
+                : new MembershipStore(store, storeWriter);
         this.settings = settings;
         this.loop = scheduler;
         this.transport = transports.create(this::admit, this::onFrame);
@@ -266,14 +265,14 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         publishChannel(s.advertisedHost().isPresent() ? advertised.toString() : Integer.toString(bound.getPort()));
         // Memberships do not survive a restart. Tell the members of each fellowship this node was in
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
-        reservations.rosters().forEach((id, encoded) -> {
-            Optional<Long> voted = reservations.keptVote(id);
+        store.kept().forEach((id, encoded) -> {
+            Optional<Long> voted = store.keptVote(id);
             loop.execute(() -> guarded("leave after restart", () -> leaveAfterRestart(id, encoded, voted)));
         });
-        reservations.dropLegacy();
+        store.dropLegacy();
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
-            reservations.release(id);
+            release(id);
         });
         long tick = s.tick().toMillis();
         loop.scheduleWithFixedDelay(() -> guarded("tick", this::tick), tick, tick, TimeUnit.MILLISECONDS);
@@ -308,7 +307,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.protocol-violation", violations.get());
         m.put("drop.unsolicited-reply", messenger.unsolicited());
         m.put("drop.unproven-roster", unproven.get());
-        m.put("store.write-failures", reservations.writeFailures());
+        m.put("store.write-failures", store.writeFailures());
         return m;
     }
 
@@ -379,13 +378,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         transport.close();
         loop.shutdown();
-        reservations.close();
+        store.close();
         messenger.close();
     }
 
     private void leaveAfterRestart(FellowshipId id, String encoded, Optional<Long> voted) {
         try {
-            Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(Base64.getDecoder().decode(encoded)));
+            Frame f = MembershipStore.decode(encoded);
             if (f instanceof Frame.RosterUpdate ru && ru.roster().fellowship().equals(id)
                     && signatures.verify(ru.roster(), ru.signature())) {
                 LOG.info("This node was in fellowship {} before it restarted; telling its {} members it left", id,
@@ -406,9 +405,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     private void keep(Membership m) {
-        ByteBuf buf = Unpooled.buffer();
-        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), buf);
-        reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)), m.votedEpoch);
+        store.keep(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), m.votedEpoch);
+    }
+
+    /** Releases the node's reservation for a fellowship and forgets what is kept of it. */
+    private void release(FellowshipId id) {
+        store.forget(id);
+        reservations.release(id);
     }
 
     // ---------------------------------------------------------------- FellowshipService
@@ -577,7 +580,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         LOG.info("Accepted the invitation of {} to fellowship {}", invite.founder().shortId(), spec.id());
         loop.schedule(() -> guarded("welcome timeout", () -> {
             if (accepted.remove(spec.id(), a) && !fellowships.containsKey(spec.id())) {
-                reservations.release(spec.id());
+                release(spec.id());
                 LOG.info("No roster came for fellowship {}; its reservation is released", spec.id());
             }
         }), settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -612,7 +615,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         FellowshipId id = notice.fellowship();
         Accepted a = accepted.get(id);
         if (a != null && a.founder().equals(link.node()) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
-            reservations.release(id);
+            release(id);
             LOG.info("Fellowship {} was dissolved by {} before it welcomed this node; its reservation is released",
                     id, link.node().shortId());
         }
@@ -630,7 +633,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private void inviterGone(NodeId who) {
         accepted.forEach((id, a) -> {
             if (a.founder().equals(who) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
-                reservations.release(id);
+                release(id);
                 LOG.info("The inviter {} of fellowship {} is gone; the reservation made on accepting is released",
                         who.shortId(), id);
             }
@@ -1016,7 +1019,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.gone = true;
         m.acting = false;
         fellowships.remove(m.id, m);
-        reservations.release(m.id);
+        release(m.id);
         failRequests(m.id, Optional.empty(), "this node is no longer in fellowship " + m.id);
         m.founding.ifPresent(f -> f.completeExceptionally(new FellowshipException("fellowship " + m.id + " ended")));
         m.founding = Optional.empty();
@@ -1108,7 +1111,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * belongs to.
      */
     private void afterVoteKept(Membership m, long epoch, Runnable then) {
-        reservations.keepVote(m.id, Math.max(epoch, m.votedEpoch), () -> {
+        store.keepVote(m.id, Math.max(epoch, m.votedEpoch), () -> {
             try {
                 loop.execute(() -> guarded("vote", () -> {
                     if (!m.gone) {

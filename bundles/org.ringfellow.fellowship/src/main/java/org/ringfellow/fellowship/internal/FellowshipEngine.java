@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,6 @@ import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
 import org.ringfellow.api.ring.Member;
-import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.ResourceQuery;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingEvent;
@@ -78,10 +76,9 @@ import org.slf4j.LoggerFactory;
  * The price: a fellowship that lost half or more of its members stops repairing itself until
  * they come back, and a two-member fellowship cannot survive the crash of its coordinator.
  */
-public final class FellowshipEngine implements FellowshipService, AutoCloseable {
+public final class FellowshipEngine implements FellowshipService, Membership.Owner, AutoCloseable {
 
     static final Logger LOG = LoggerFactory.getLogger(FellowshipEngine.class);
-    private static final long TRIED_FORGET_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int FORMER_NOTICES = 5;
     /** A member the Ring calls alive but that acknowledges no roster (not even the refreshes) this long is gone. */
@@ -108,6 +105,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final RosterSignatures signatures;
     /** Standing for an epoch, votes asked, granted and counted. */
     private final Candidacy candidacy;
+    /** Finding candidates, inviting them, their answers, the founding's end. */
+    private final Recruiter recruiter;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
     private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
     /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
@@ -224,6 +223,62 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 violations.incrementAndGet();
             }
         }, signatures);
+        this.recruiter = new Recruiter(new Recruiter.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public void schedule(String what, Runnable task, long delayMillis) {
+                loop.schedule(() -> guarded(what, task), delayMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public long nextCorrelation() {
+                return FellowshipEngine.this.nextCorrelation();
+            }
+
+            @Override
+            public List<Member> find(ResourceQuery query) {
+                return ring.find(query);
+            }
+
+            @Override
+            public Link invitationLink(NodeId candidate, Endpoint at) {
+                return transport.link(candidate, at, Purpose.INVITE);
+            }
+
+            @Override
+            public void closeLinks(java.util.function.Predicate<Link> which) {
+                transport.closeWhere(which);
+            }
+
+            @Override
+            public java.util.Collection<Membership> memberships() {
+                return fellowships.values();
+            }
+
+            @Override
+            public void advance(Membership m) {
+                FellowshipEngine.this.advance(m);
+            }
+
+            @Override
+            public void broadcast(Membership m, Frame frame) {
+                broadcastFrame(m, frame);
+            }
+
+            @Override
+            public void drop(Membership m, FellowshipEvent.Type why) {
+                dropLocally(m, why);
+            }
+        }, signatures);
         this.messenger = new Messenger(new Messenger.Host() {
             @Override
             public NodeId self() {
@@ -285,7 +340,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         settings = settings.withPolicy(policy);
     }
 
-    NodeId self() {
+    @Override
+    public NodeId self() {
         return identity.id();
     }
 
@@ -354,7 +410,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     /** Hands an event of one fellowship to the whiteboard listeners (on the engine's thread). */
-    void toWatchers(FellowshipEvent event) {
+    @Override
+    public void toWatchers(FellowshipEvent event) {
         for (FellowshipListener l : watchers) {
             notify(l, event);
         }
@@ -444,7 +501,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             keep(m);
             m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
             LOG.info("Founding fellowship {} with {} members", spec.id(), spec.targetSize());
-            recruit(m);
+            recruiter.recruit(m);
         }));
         return result;
     }
@@ -497,7 +554,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             } else if (link.inbound() && frame instanceof Frame.RosterUpdate f) {
                 onWelcome(link, f);
             } else if (!link.inbound() && frame instanceof Frame.Answer f) {
-                onAnswer(link, f);
+                recruiter.onAnswer(link, f);
             } else if (link.inbound() && frame instanceof Frame.Dissolve f) {
                 onDissolveNotice(link, f);
             } else {
@@ -642,135 +699,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     // ---------------------------------------------------------------- formation and repair: coordinator side
 
-    private void recruit(Membership m) {
-        if (m.gone || !m.isCoordinator()) {
-            return;
-        }
-        long now = loop.nanoTime();
-        if (m.founding.isEmpty()) {
-            m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
-            m.invitedAt.keySet().removeIf(n -> !m.outstanding.containsKey(n) && !m.tried.containsKey(n)
-                    && m.joins.stream().noneMatch(j -> j.member().node().equals(n)) && !m.isMember(n));
-        }
-        // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
-        // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
-        // a dissolve for instance, and linger.
-        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()
-                && m.roster.members().stream().allMatch(x -> x.node().equals(self())
-                        || m.acked.getOrDefault(x.node(), -1L) >= m.roster.version())) {
-            CompletableFuture<Fellowship> f = m.founding.get();
-            m.founding = Optional.empty();
-            m.founded = true;
-            LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
-            f.complete(m);
-            return;
-        }
-        int needed = m.spec.targetSize() - m.roster.members().size() - m.outstanding.size() - m.joins.size();
-        if (needed <= 0) {
-            return;
-        }
-        Set<NodeId> exclude = new HashSet<>(m.spec.requirement().exclude());
-        m.roster.members().forEach(x -> exclude.add(x.node()));
-        exclude.addAll(m.outstanding.keySet());
-        exclude.addAll(m.tried.keySet());
-        exclude.add(self());
-        ResourceQuery q = m.spec.requirement();
-        List<Member> found = ring.find(new ResourceQuery(q.minimumFree(), q.anyDriver(), q.runtimes(), q.labels(), exclude,
-                Math.min(ResourceQuery.MAX_LIMIT, needed * 4 + 4)));
-        int invited = 0;
-        for (Member c : found) {
-            if (invited == needed) {
-                break;
-            }
-            if (exclude.contains(c.id())) {
-                continue;
-            }
-            if (invite(m, c)) {
-                invited++;
-            }
-        }
-        if (invited == 0 && m.outstanding.isEmpty() && m.joins.isEmpty() && m.founding.isPresent()) {
-            int have = m.roster.members().size();
-            abortFounding(m, "only " + have + " of " + m.spec.targetSize() + " members could be recruited"
-                    + (m.refusals.isEmpty() ? ": no other member matches the requirement"
-                            : "; refusals: " + String.join("; ", m.refusals)));
-        }
-    }
-
-    private boolean invite(Membership m, Member candidate) {
-        Optional<Endpoint> at = channelOf(candidate);
-        if (at.isEmpty()) {
-            m.tried.put(candidate.id(), loop.nanoTime());
-            return false;
-        }
-        long correlation = nextCorrelation();
-        Frame.Invite unsigned = new Frame.Invite(m.spec, self(), correlation, new byte[0]);
-        Frame.Invite invite = new Frame.Invite(m.spec, self(), correlation, signatures.signInvite(unsigned));
-        if (!transport.link(candidate.id(), at.get(), Purpose.INVITE).send(invite)) {
-            m.tried.put(candidate.id(), loop.nanoTime());
-            return false;
-        }
-        m.outstanding.put(candidate.id(), correlation);
-        m.invitedAt.put(candidate.id(), at.get());
-        loop.schedule(() -> guarded("invite timeout", () -> {
-            if (m.outstanding.remove(candidate.id(), correlation)) {
-                m.tried.put(candidate.id(), loop.nanoTime());
-                m.refusals.add(candidate.id().shortId() + ": no answer within " + m.spec.inviteTimeout().toMillis()
-                        + " ms");
-                recruit(m);
-            }
-        }), m.spec.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return true;
-    }
-
-    private void onAnswer(Link link, Frame.Answer answer) {
-        NodeId candidate = link.node();
-        Membership m = fellowships.values().stream()
-                .filter(x -> Long.valueOf(answer.correlation()).equals(x.outstanding.get(candidate)))
-                .findFirst().orElse(null);
-        // The invitation link is only for this exchange: close it once no invitation to that node is pending.
-        loop.schedule(() -> guarded("close invitation link", () -> {
-            if (fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(candidate)
-                    || x.joins.stream().anyMatch(j -> j.member().node().equals(candidate)))) {
-                link.close();
-            }
-        }), 5, TimeUnit.SECONDS);
-        if (m == null) {
-            return; // late: the invitation timed out already
-        }
-        m.outstanding.remove(candidate);
-        if (!answer.accepted()) {
-            m.tried.put(candidate, loop.nanoTime());
-            m.refusals.add(candidate.shortId() + ": " + answer.reason());
-            recruit(m);
-            return;
-        }
-        Endpoint at;
-        try {
-            at = new Endpoint(answer.host(), answer.port());
-        } catch (IllegalArgumentException e) {
-            m.tried.put(candidate, loop.nanoTime());
-            recruit(m);
-            return;
-        }
-        if (m.gone || !m.isCoordinator()) {
-            return; // the candidate's reservation expires with its welcome timeout
-        }
-        m.joins.add(new Membership.PendingJoin(new FellowshipMember(candidate, link.peer().keyBase64(), at), link));
-        advance(m);
-        recruit(m);
-    }
-
-    private void abortFounding(Membership m, String reason) {
-        CompletableFuture<Fellowship> f = m.founding.orElseThrow();
-        m.founding = Optional.empty();
-        LOG.warn("Founding fellowship {} failed: {}", m.id, reason);
-        broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
-        tellInvited(m);
-        dropLocally(m, FellowshipEvent.Type.DISSOLVED);
-        f.completeExceptionally(new FellowshipException("fellowship " + m.id + " was not formed: " + reason));
-    }
-
     /** Signs, installs and sends a new roster; a joiner gets it on its invitation link. */
     private void publish(Membership m, Roster next, Optional<Link> welcome) {
         Roster old = m.roster;
@@ -822,7 +750,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             members.add(j.member());
             publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members),
                     Optional.of(j.welcome()));
-            recruit(m); // completes the founding once the target size is reached
+            recruiter.recruit(m); // completes the founding once the target size is reached
             return;
         }
         long now = loop.nanoTime();
@@ -860,7 +788,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * Changes the target size (coordinator only): growing recruits on the next round, shrinking
      * removes one member per acknowledged roster.
      */
-    void resize(Membership m, int size) throws FellowshipException {
+    @Override
+    public void resize(Membership m, int size) throws FellowshipException {
         if (size < 1 || size > FellowshipSpec.MAX_SIZE) {
             throw new FellowshipException("fellowship size must be 1.." + FellowshipSpec.MAX_SIZE + ", got " + size);
         }
@@ -879,7 +808,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             m.spec = new FellowshipSpec(s.id(), size, s.requirement(), s.reservation(), s.inviteTimeout());
             LOG.info("Fellowship {}: target size {} -> {}", m.id, s.targetSize(), size);
             advance(m);
-            recruit(m);
+            recruiter.recruit(m);
         });
     }
 
@@ -900,7 +829,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.lastHeard.put(from, loop.nanoTime());
         advance(m);
         if (m.founding.isPresent()) {
-            recruit(m); // completes the founding once everyone holds the full roster
+            recruiter.recruit(m); // completes the founding once everyone holds the full roster
         }
     }
 
@@ -1070,7 +999,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             advance(m);
             if (m.founding.isEmpty()) {
-                recruit(m);
+                recruiter.recruit(m);
             }
             // Anti-entropy: a roster lost with a broken connection reaches its member on the next round.
             long now = loop.nanoTime();
@@ -1170,7 +1099,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
         if (m.isCoordinator()) {
             advance(m);
-            recruit(m);
+            recruiter.recruit(m);
         } else {
             check(m);
         }
@@ -1185,7 +1114,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         dropLocally(m, FellowshipEvent.Type.DISSOLVED);
     }
 
-    void leave(Membership m) throws FellowshipException {
+    @Override
+    public void leave(Membership m) throws FellowshipException {
         onLoop("leave fellowship " + m.id, () -> {
             if (m.gone) {
                 return;
@@ -1198,7 +1128,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         });
     }
 
-    void dissolve(Membership m) throws FellowshipException {
+    @Override
+    public void dissolve(Membership m) throws FellowshipException {
         if (!m.isCoordinator()) {
             throw new FellowshipException("only the coordinator may dissolve fellowship " + m.id + "; it is "
                     + m.roster.coordinator().shortId());
@@ -1209,29 +1140,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             }
             LOG.info("Dissolving fellowship {}", m.id);
             broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
-            tellInvited(m);
+            recruiter.tellInvited(m);
             dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         });
-    }
-
-    /**
-     * Tells every candidate this node invited, on the invitation channel, that the fellowship is
-     * dissolved: one that accepted holds a reservation, and its welcome may be in flight or not
-     * sent yet, so the dissolve on the fellowship's channel (for roster members) may miss it.
-     */
-    private void tellInvited(Membership m) {
-        Frame.Dissolve notice = new Frame.Dissolve(m.id, m.roster.epoch());
-        Set<NodeId> told = Set.copyOf(m.invitedAt.keySet());
-        m.invitedAt.forEach((node, at) -> {
-            if (!node.equals(self())) {
-                transport.link(node, at, Purpose.INVITE).send(notice);
-            }
-        });
-        // the invitation links are only for such exchanges: close them once flushed, if nothing else is pending
-        loop.schedule(() -> guarded("close invitation links", () -> transport.closeWhere(l -> !l.inbound()
-                && l.purpose().equals(Purpose.INVITE) && told.contains(l.node())
-                && fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(l.node())
-                        || x.joins.stream().anyMatch(j -> j.member().node().equals(l.node()))))), 5, TimeUnit.SECONDS);
     }
 
     private void broadcastFrame(Membership m, Frame frame) {
@@ -1252,20 +1163,24 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         messenger.deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
     }
 
-    void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
+    @Override
+    public void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
         messenger.send(m, to, topic, payload);
     }
 
-    void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
+    @Override
+    public void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
         messenger.broadcast(m, topic, payload);
     }
 
-    CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
+    @Override
+    public CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
             Duration timeout) {
         return messenger.request(m, to, topic, payload, timeout);
     }
 
-    void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
+    @Override
+    public void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
         messenger.reply(m, request, payload);
     }
 
@@ -1297,22 +1212,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * node published (a port on its Ring address, or host:port), else the default port.
      */
     static Optional<Endpoint> channelOf(Member member) {
-        Map<String, String> labels = member.advert().labels();
-        String label = labels.get(Settings.CHANNEL_LABEL);
-        String published = labels.get(Labels.FELLOWSHIP);
-        try {
-            if (label != null) {
-                return Optional.of(Endpoint.parse(label));
-            }
-            if (published != null) {
-                return Optional.of(published.indexOf(':') < 0
-                        ? new Endpoint(member.address().host(), Integer.parseInt(published))
-                        : Endpoint.parse(published));
-            }
-            return Optional.of(new Endpoint(member.address().host(), Settings.DEFAULT_PORT));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Recruiter.channelOf(member);
     }
 
     private long nextCorrelation() {

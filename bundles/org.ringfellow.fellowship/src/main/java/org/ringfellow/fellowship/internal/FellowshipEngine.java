@@ -107,11 +107,9 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
     private final Candidacy candidacy;
     /** Finding candidates, inviting them, their answers, the founding's end. */
     private final Recruiter recruiter;
+    /** Invitations this node received: decided, and each accepted one a lease until its welcome. */
+    private final Invitations invitations;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
-    private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
-    /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
-    private final Map<FellowshipId, Long> recentlyLeft = new ConcurrentHashMap<>();
-    private static final long REJOIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private final AtomicLong correlations = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
@@ -127,9 +125,6 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
     private volatile boolean closed;
     /** How long a caller's {@code leave}, {@code resize} or {@code dissolve} waits for the engine's thread. */
     volatile Duration callTimeout = Duration.ofSeconds(10);
-
-    private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
-    }
 
 
     /**
@@ -277,6 +272,74 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
             @Override
             public void drop(Membership m, FellowshipEvent.Type why) {
                 dropLocally(m, why);
+            }
+        }, signatures);
+        this.invitations = new Invitations(new Invitations.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public void schedule(String what, Runnable task, long delayMillis) {
+                loop.schedule(() -> guarded(what, task), delayMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public Optional<Membership> membership(FellowshipId id) {
+                return Optional.ofNullable(fellowships.get(id));
+            }
+
+            @Override
+            public int memberships() {
+                return fellowships.size();
+            }
+
+            @Override
+            public Optional<String> refusal(NodeId founder, FellowshipSpec spec, int memberships) {
+                // the engine's settings, not the constructor's: the policy changes while the engine runs
+                return Admission.refusal(FellowshipEngine.this.settings.policy(), founder, spec, memberships,
+                        reservations.total(), node.contributed());
+            }
+
+            @Override
+            public void reserve(FellowshipId id, Resources reservation) {
+                reservations.reserve(id, reservation);
+            }
+
+            @Override
+            public void release(FellowshipId id) {
+                FellowshipEngine.this.release(id);
+            }
+
+            @Override
+            public Endpoint advertised() {
+                return advertised;
+            }
+
+            @Override
+            public Duration welcomeTimeout() {
+                return FellowshipEngine.this.settings.welcomeTimeout();
+            }
+
+            @Override
+            public void violation(Link link, String what) {
+                FellowshipEngine.this.violation(link, what);
+            }
+
+            @Override
+            public void joined(FellowshipSpec spec, Frame.RosterUpdate welcome) {
+                FellowshipEngine.this.joined(spec, welcome);
+            }
+
+            @Override
+            public void dissolved(Membership m) {
+                dropLocally(m, FellowshipEvent.Type.DISSOLVED);
             }
         }, signatures);
         this.messenger = new Messenger(new Messenger.Host() {
@@ -477,7 +540,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
     public CompletionStage<Fellowship> create(FellowshipSpec spec) {
         CompletableFuture<Fellowship> result = new CompletableFuture<>();
         loop.execute(() -> guarded("create", () -> {
-            if (fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())) {
+            if (fellowships.containsKey(spec.id()) || invitations.pending(spec.id())) {
                 result.completeExceptionally(new FellowshipException("this node already belongs to fellowship "
                         + spec.id()));
                 return;
@@ -550,13 +613,13 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         }
         if (link.purpose().fellowship().isEmpty()) {
             if (link.inbound() && frame instanceof Frame.Invite f) {
-                onInvite(link, f);
+                invitations.onInvite(link, f);
             } else if (link.inbound() && frame instanceof Frame.RosterUpdate f) {
-                onWelcome(link, f);
+                invitations.onWelcome(link, f);
             } else if (!link.inbound() && frame instanceof Frame.Answer f) {
                 recruiter.onAnswer(link, f);
             } else if (link.inbound() && frame instanceof Frame.Dissolve f) {
-                onDissolveNotice(link, f);
+                invitations.onDissolveNotice(link, f);
             } else {
                 violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the invitation channel");
             }
@@ -602,57 +665,10 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
 
     // ---------------------------------------------------------------- formation: candidate side
 
-    private void onInvite(Link link, Frame.Invite invite) {
-        if (!invite.founder().equals(link.node())
-                || !signatures.verifyInvite(link.peer().nodeKey(), invite)) {
-            violation(link, "an invitation not signed by the peer that sent it");
-            return;
-        }
-        FellowshipSpec spec = invite.spec();
-        long now = loop.nanoTime();
-        recentlyLeft.values().removeIf(t -> now - t > REJOIN_PAUSE_NANOS);
-        Optional<String> refusal = fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())
-                ? Optional.of("this node already belongs to fellowship " + spec.id())
-                : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
-                        + " less than a minute ago")
-                : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
-                        reservations.total(), node.contributed());
-        if (refusal.isEmpty()) {
-            try {
-                reservations.reserve(spec.id(), spec.reservation());
-            } catch (RuntimeException e) {
-                refusal = Optional.of("the node refused the reservation: " + e.getMessage());
-            }
-        }
-        if (refusal.isPresent()) {
-            LOG.info("Refused the invitation of {} to fellowship {}: {}", invite.founder().shortId(), spec.id(),
-                    refusal.get());
-            link.send(new Frame.Answer(invite.correlation(), false, clip(refusal.get()), "", 0));
-            return;
-        }
-        Accepted a = new Accepted(invite.founder(), invite.correlation(), spec);
-        accepted.put(spec.id(), a);
-        Endpoint me = advertised;
-        link.send(new Frame.Answer(invite.correlation(), true, "", me.host(), me.port()));
-        LOG.info("Accepted the invitation of {} to fellowship {}", invite.founder().shortId(), spec.id());
-        loop.schedule(() -> guarded("welcome timeout", () -> {
-            if (accepted.remove(spec.id(), a) && !fellowships.containsKey(spec.id())) {
-                release(spec.id());
-                LOG.info("No roster came for fellowship {}; its reservation is released", spec.id());
-            }
-        }), settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void onWelcome(Link link, Frame.RosterUpdate update) {
+    /** The founder's welcome came (see {@link Invitations}): this node is a member, holding that roster. */
+    private void joined(FellowshipSpec spec, Frame.RosterUpdate update) {
         Roster r = update.roster();
-        Accepted a = accepted.get(r.fellowship());
-        if (a == null || !a.founder().equals(link.node()) || !r.coordinator().equals(link.node())
-                || !signatures.verify(r, update.signature()) || !r.contains(self())) {
-            violation(link, "a roster nobody asked for");
-            return;
-        }
-        accepted.remove(r.fellowship());
-        Membership m = new Membership(this, a.spec(), r, update.signature());
+        Membership m = new Membership(this, spec, r, update.signature());
         m.heardCoordinatorNanos = loop.nanoTime();
         m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
@@ -661,40 +677,6 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
-    }
-
-    /**
-     * The inviter dissolved a fellowship this node accepted to join: the reservation made on
-     * accepting is released at once (not at the welcome timeout), and if the welcome came
-     * first, the membership ends as a dissolve on the fellowship's own channel would end it.
-     */
-    private void onDissolveNotice(Link link, Frame.Dissolve notice) {
-        FellowshipId id = notice.fellowship();
-        Accepted a = accepted.get(id);
-        if (a != null && a.founder().equals(link.node()) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
-            release(id);
-            LOG.info("Fellowship {} was dissolved by {} before it welcomed this node; its reservation is released",
-                    id, link.node().shortId());
-        }
-        Membership m = fellowships.get(id);
-        if (m != null && !m.gone && m.roster.coordinator().equals(link.node()) && notice.epoch() >= m.roster.epoch()) {
-            LOG.info("Fellowship {} was dissolved by its coordinator {}", id, link.node().shortId());
-            dropLocally(m, FellowshipEvent.Type.DISSOLVED);
-        }
-    }
-
-    /**
-     * Releases at once the reservation of an accepted invitation whose inviter the Ring says is
-     * dead or gone: its welcome will not come.
-     */
-    private void inviterGone(NodeId who) {
-        accepted.forEach((id, a) -> {
-            if (a.founder().equals(who) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
-                release(id);
-                LOG.info("The inviter {} of fellowship {} is gone; the reservation made on accepting is released",
-                        who.shortId(), id);
-            }
-        });
     }
 
     // ---------------------------------------------------------------- formation and repair: coordinator side
@@ -1075,7 +1057,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         loop.execute(() -> guarded("ring event", () -> {
             NodeId who = event.member().id();
             if (event.type() == RingEvent.Type.DEAD || event.type() == RingEvent.Type.LEFT) {
-                inviterGone(who);
+                invitations.inviterGone(who);
             }
             for (Membership m : List.copyOf(fellowships.values())) {
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
@@ -1121,7 +1103,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
                 return;
             }
             LOG.info("Leaving fellowship {}", m.id);
-            recentlyLeft.put(m.id, loop.nanoTime());
+            invitations.left(m.id);
             Roster r = m.roster;
             broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
@@ -1282,9 +1264,5 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         } catch (RuntimeException e) {
             LOG.error("Fellowship {} failed", what, e);
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() > 512 ? s.substring(0, 512) : s;
     }
 }

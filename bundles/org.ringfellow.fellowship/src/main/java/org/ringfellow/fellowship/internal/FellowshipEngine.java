@@ -6,7 +6,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +80,6 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
     static final Logger LOG = LoggerFactory.getLogger(FellowshipEngine.class);
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int FORMER_NOTICES = 5;
-    /** A member the Ring calls alive but that acknowledges no roster (not even the refreshes) this long is gone. */
-    private static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
     /**
      * A member that hears no roster from an acting coordinator, and coordinates nothing itself,
      * this long gives the fellowship up (a member removed while cut off, whose news nobody left can
@@ -107,6 +104,8 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
     private final Candidacy candidacy;
     /** Finding candidates, inviting them, their answers, the founding's end. */
     private final Recruiter recruiter;
+    /** The roster as it changes: made, sent, checked, installed, acknowledged. */
+    private final RosterChanges rosterChanges;
     /** Invitations this node received: decided, and each accepted one a lease until its welcome. */
     private final Invitations invitations;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
@@ -210,7 +209,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
 
             @Override
             public void publish(Membership m, Roster first) {
-                FellowshipEngine.this.publish(m, first, Optional.empty());
+                rosterChanges.publish(m, first, Optional.empty());
             }
 
             @Override
@@ -261,17 +260,84 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
 
             @Override
             public void advance(Membership m) {
-                FellowshipEngine.this.advance(m);
+                rosterChanges.advance(m);
             }
 
             @Override
             public void broadcast(Membership m, Frame frame) {
-                broadcastFrame(m, frame);
+                rosterChanges.broadcast(m, frame);
             }
 
             @Override
             public void drop(Membership m, FellowshipEvent.Type why) {
                 dropLocally(m, why);
+            }
+        }, signatures);
+        this.rosterChanges = new RosterChanges(new RosterChanges.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public Link linkTo(Membership m, FellowshipMember member) {
+                return FellowshipEngine.this.linkTo(m, member);
+            }
+
+            @Override
+            public boolean alive(NodeId node) {
+                return FellowshipEngine.this.alive(node);
+            }
+
+            @Override
+            public boolean judging() {
+                return ring.view().isRunning();
+            }
+
+            @Override
+            public void keep(Membership m) {
+                FellowshipEngine.this.keep(m);
+            }
+
+            @Override
+            public void drop(Membership m, FellowshipEvent.Type why) {
+                dropLocally(m, why);
+            }
+
+            @Override
+            public void removed(Membership m, NodeId member) {
+                failRequests(m.id, Optional.of(member), "member " + member.shortId() + " left the fellowship");
+                transport.closeWhere(l -> l.node().equals(member) && l.purpose().equals(Purpose.of(m.id)));
+            }
+
+            @Override
+            public void recruit(Membership m) {
+                recruiter.recruit(m);
+            }
+
+            @Override
+            public void check(Membership m) {
+                FellowshipEngine.this.check(m);
+            }
+
+            @Override
+            public void violation(Link link, String what) {
+                FellowshipEngine.this.violation(link, what);
+            }
+
+            @Override
+            public void stale() {
+                stale.incrementAndGet();
+            }
+
+            @Override
+            public void unproven() {
+                unproven.incrementAndGet();
             }
         }, signatures);
         this.invitations = new Invitations(new Invitations.Host() {
@@ -629,7 +695,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         Membership m = fellowships.get(id);
         if (m != null && !m.gone && !m.isMember(link.node()) && m.former.containsKey(link.node())
                 && frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
-            onRoster(m, link, f);
+            rosterChanges.onRoster(m, link, f);
             return;
         }
         if (m == null || m.gone || !m.isMember(link.node())) {
@@ -641,17 +707,17 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         if (frame instanceof Frame.Message f && f.fellowship().equals(id)) {
             onMessage(m, link.node(), f);
         } else if (frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
-            onRoster(m, link, f);
+            rosterChanges.onRoster(m, link, f);
         } else if (frame instanceof Frame.VoteRequest f && f.fellowship().equals(id)) {
             candidacy.onVoteRequest(m, link, f);
         } else if (frame instanceof Frame.Vote f && f.fellowship().equals(id)) {
             candidacy.onVote(m, link.node(), f);
         } else if (frame instanceof Frame.Ack f && f.fellowship().equals(id)) {
-            onAck(m, link.node(), f);
+            rosterChanges.onAck(m, link.node(), f);
         } else if (frame instanceof Frame.Leave f && f.fellowship().equals(id)) {
-            onLeave(m, link.node(), f);
+            rosterChanges.onLeave(m, link.node(), f);
         } else if (frame instanceof Frame.Dissolve f && f.fellowship().equals(id)) {
-            onDissolve(m, link.node(), f);
+            rosterChanges.onDissolve(m, link.node(), f);
         } else {
             violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the channel of " + id);
         }
@@ -663,7 +729,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         link.close();
     }
 
-    // ---------------------------------------------------------------- formation: candidate side
+    // ---------------------------------------------------------------- joining, resizing, forgetting (see Invitations, Recruiter, RosterChanges)
 
     /** The founder's welcome came (see {@link Invitations}): this node is a member, holding that roster. */
     private void joined(FellowshipSpec spec, Frame.RosterUpdate update) {
@@ -673,102 +739,15 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
         m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
         keep(m);
-        acknowledge(m);
+        rosterChanges.acknowledge(m);
         m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
     }
 
-    // ---------------------------------------------------------------- formation and repair: coordinator side
-
-    /** Signs, installs and sends a new roster; a joiner gets it on its invitation link. */
-    private void publish(Membership m, Roster next, Optional<Link> welcome) {
-        Roster old = m.roster;
-        byte[] sig = signatures.sign(next);
-        install(m, next, sig, m.rosterVotes);
-        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig, m.rosterVotes);
-        for (FellowshipMember x : next.members()) {
-            if (x.node().equals(self())) {
-                continue;
-            }
-            if (welcome.isPresent() && welcome.get().node().equals(x.node())) {
-                welcome.get().send(frame);
-            } else {
-                linkTo(m, x).send(frame);
-            }
-        }
-        for (FellowshipMember x : old.members()) {
-            if (!next.contains(x.node()) && !x.node().equals(self())) {
-                linkTo(m, x).send(frame); // tells the removed member, if it can still hear
-            }
-        }
-    }
-
-    private void removeMembers(Membership m, Set<NodeId> gone) {
-        List<FellowshipMember> members = m.roster.members().stream().filter(x -> !gone.contains(x.node())).toList();
-        if (members.size() == m.roster.members().size()) {
-            return;
-        }
-        LOG.info("Fellowship {}: removing {}", m.id, gone.stream().map(NodeId::shortId).toList());
-        publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members), Optional.empty());
-    }
-
-    /**
-     * Makes the next roster change, if the current roster is acknowledged by a majority of its
-     * members: one member in or out at a time, so that the majorities of any two rosters a
-     * member may hold overlap, and a coordinator cut off from the others cannot shrink its
-     * roster into a majority of its own.
-     */
-    private void advance(Membership m) {
-        if (m.gone || !m.isCoordinator() || !committed(m)) {
-            return;
-        }
-        if (!m.joins.isEmpty()) {
-            Membership.PendingJoin j = m.joins.remove(0);
-            if (m.roster.contains(j.member().node())) {
-                return;
-            }
-            List<FellowshipMember> members = new ArrayList<>(m.roster.members());
-            members.add(j.member());
-            publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members),
-                    Optional.of(j.welcome()));
-            recruiter.recruit(m); // completes the founding once the target size is reached
-            return;
-        }
-        long now = loop.nanoTime();
-        long versionBefore = m.roster.version();
-        m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
-        // A down Ring knows nobody: while it is, nobody is judged (as the periodic check does), and
-        // only a member that announced its leave goes; an acknowledgement arriving then must not
-        // evict the others as dead (RingDownTest)
-        boolean judging = ring.view().isRunning();
-        m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !n.equals(self()) && (m.leftAnnounced.containsKey(n)
-                        || judging && (!alive(n) || now - m.lastHeard.get(n) > SILENCE_NANOS)))
-                .findFirst().ifPresent(n -> {
-                    if (alive(n) && !m.leftAnnounced.containsKey(n)) {
-                        LOG.warn("Fellowship {}: member {} has acknowledged nothing for {} s; removing it", m.id,
-                                n.shortId(), TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS));
-                    }
-                    removeMembers(m, Set.of(n));
-                });
-        if (m.roster.version() == versionBefore && m.roster.members().size() > m.spec.targetSize()) {
-            // resized down: the last member in roster order leaves first, never the coordinator
-            List<FellowshipMember> ms = m.roster.members();
-            for (int i = ms.size() - 1; i >= 0; i--) {
-                if (!ms.get(i).node().equals(self())) {
-                    LOG.info("Fellowship {}: above its target size {}; removing {}", m.id, m.spec.targetSize(),
-                            ms.get(i).node().shortId());
-                    removeMembers(m, Set.of(ms.get(i).node()));
-                    break;
-                }
-            }
-        }
-    }
-
     /**
      * Changes the target size (coordinator only): growing recruits on the next round, shrinking
-     * removes one member per acknowledged roster.
+     * removes one member per acknowledged roster ({@link RosterChanges#retarget}).
      */
     @Override
     public void resize(Membership m, int size) throws FellowshipException {
@@ -779,147 +758,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
             throw new FellowshipException("only the coordinator may resize fellowship " + m.id + "; it is "
                     + m.roster.coordinator().shortId());
         }
-        onLoop("resize fellowship " + m.id, () -> {
-            if (m.gone) {
-                return;
-            }
-            FellowshipSpec s = m.spec;
-            if (s.targetSize() == size) {
-                return;
-            }
-            m.spec = new FellowshipSpec(s.id(), size, s.requirement(), s.reservation(), s.inviteTimeout());
-            LOG.info("Fellowship {}: target size {} -> {}", m.id, s.targetSize(), size);
-            advance(m);
-            recruiter.recruit(m);
-        });
-    }
-
-    /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
-    private boolean committed(Membership m) {
-        long version = m.roster.version();
-        List<NodeId> ackers = ackers(m);
-        long holders = ackers.stream().filter(n -> n.equals(self()) || m.acked.getOrDefault(n, -1L) >= version)
-                .count();
-        return holders >= majority(ackers);
-    }
-
-    private void onAck(Membership m, NodeId from, Frame.Ack ack) {
-        if (!m.isCoordinator() || ack.epoch() != m.roster.epoch()) {
-            return;
-        }
-        m.acked.merge(from, ack.version(), Math::max);
-        m.lastHeard.put(from, loop.nanoTime());
-        advance(m);
-        if (m.founding.isPresent()) {
-            recruiter.recruit(m); // completes the founding once everyone holds the full roster
-        }
-    }
-
-    /** Tells the coordinator this member holds its roster. */
-    private void acknowledge(Membership m) {
-        Roster r = m.roster;
-        if (!r.coordinator().equals(self())) {
-            m.member(r.coordinator()).ifPresent(c -> linkTo(m, c).send(new Frame.Ack(m.id, r.epoch(), r.version())));
-        }
-    }
-
-    // ---------------------------------------------------------------- roster
-
-    private void onRoster(Membership m, Link link, Frame.RosterUpdate update) {
-        Roster r = update.roster();
-        Roster cur = m.roster;
-        if (!link.node().equals(r.coordinator()) || !signatures.verify(r, update.signature())) {
-            violation(link, "a roster not signed by the coordinator that sent it");
-            return;
-        }
-        if (r.equals(cur)) {
-            m.heardCoordinatorNanos = loop.nanoTime();
-            acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
-            return;
-        }
-        // A new epoch's coordinator proves it was elected: signed votes of a majority of the roster this
-        // node holds. A member that signs a roster naming itself coordinator of a later epoch has no such proof.
-        // A roster that removes this node needs none: leaving never makes a second coordinator, and a member
-        // whose roster drifted during a partition could not check the proof against it (it would linger).
-        if (r.epoch() > cur.epoch() && r.contains(self()) && !proven(m, r, update.votes())) {
-            unproven.incrementAndGet();
-            violation(link, "a roster of epoch " + r.epoch() + " without a majority's signed votes for "
-                    + r.coordinator().shortId());
-            return;
-        }
-        // A roster that removes this node is safe to accept from any later epoch: leaving never makes
-        // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
-        boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
-                : r.epoch() == cur.epoch() && r.coordinator().equals(cur.coordinator()) && r.version() > cur.version();
-        if (!newer) {
-            stale.incrementAndGet();
-            LOG.debug("Fellowship {}: ignored roster v{} e{} from {}; holding v{} e{}, voted e{}", m.id, r.version(),
-                    r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
-            return;
-        }
-        install(m, r, update.signature(), update.votes());
-    }
-
-    /**
-     * Tells whether {@code votes} prove that {@code r}'s coordinator won {@code r}'s epoch: valid
-     * signatures over (fellowship, epoch, coordinator) from a strict majority of the members of the
-     * roster this node holds (not counting those that announced their leave). Keys come from that
-     * roster, or from members this node saw removed (a coordinator may have removed a voter just
-     * before a partition), never from the roster being checked.
-     */
-    private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
-        // Not the electorate of an election: installing a proven roster makes no second coordinator, so
-        // this check needs no more than to stop a member that names itself without votes; and the
-        // winner's votes were counted over its own roster, which may differ from this node's by one change.
-        return signatures.proven(m.id, r, votes, ackers(m),
-                n -> m.member(n).or(() -> Optional.ofNullable(m.former.get(n))));
-    }
-
-    private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
-        Roster old = m.roster;
-        m.heardCoordinatorNanos = loop.nanoTime();
-        m.setRoster(next);
-        m.rosterSignature = sig;
-        m.rosterVotes = votes;
-        m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
-        if (next.epoch() > old.epoch()) {
-            m.election = Optional.empty();
-            m.goneSinceNanos = 0;
-            m.acked.clear();
-            m.joins.clear();
-            m.lastHeard.clear();
-        }
-        if (!next.coordinator().equals(self())) {
-            m.acting = false;
-        }
-        if (!next.contains(self())) {
-            LOG.info("This node is no longer in the roster of fellowship {}", m.id);
-            dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
-            return;
-        }
-        keep(m);
-        acknowledge(m);
-        m.leftAnnounced.keySet().retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
-        for (FellowshipMember x : old.members()) {
-            if (!next.contains(x.node())) {
-                m.former.put(x.node(), x);
-                failRequests(m.id, Optional.of(x.node()), "member " + x.node().shortId() + " left the fellowship");
-                transport.closeWhere(l -> l.node().equals(x.node()) && l.purpose().equals(Purpose.of(m.id)));
-                m.emit(FellowshipEvent.Type.MEMBER_LEFT, Optional.of(x.node()), Optional.empty());
-            }
-        }
-        for (FellowshipMember x : next.members()) {
-            if (!old.contains(x.node())) {
-                m.lastHeard.put(x.node(), loop.nanoTime());
-                m.former.remove(x.node());
-                m.formerTold.remove(x.node());
-                m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(x.node()), Optional.empty());
-            }
-        }
-        if (!old.coordinator().equals(next.coordinator())) {
-            LOG.info("Fellowship {}: coordinator {} at epoch {}", m.id, next.coordinator().shortId(), next.epoch());
-            m.emit(FellowshipEvent.Type.COORDINATOR_CHANGED, Optional.of(next.coordinator()), Optional.empty());
-        }
+        onLoop("resize fellowship " + m.id, () -> rosterChanges.retarget(m, size));
     }
 
     /** Forgets a fellowship here: reservation released, requests failed, links closed soon. */
@@ -940,7 +779,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
                 && !fellowships.containsKey(m.id)), 2, TimeUnit.SECONDS);
     }
 
-    // ---------------------------------------------------------------- coordinator succession
+    // ---------------------------------------------------------------- the periodic check and succession (see Candidacy)
 
     private void tick() {
         // Liveness comes from this node's Ring view. With its Ring member down the view is empty,
@@ -979,7 +818,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
                         alive, eligible.size());
                 return;
             }
-            advance(m);
+            rosterChanges.advance(m);
             if (m.founding.isEmpty()) {
                 recruiter.recruit(m);
             }
@@ -989,7 +828,7 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
                 Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
-                broadcastFrame(m, current);
+                rosterChanges.broadcast(m, current);
                 for (FellowshipMember x : List.copyOf(m.former.values())) {
                     if (alive(x.node())) {
                         linkTo(m, x).send(current);
@@ -1007,7 +846,8 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
             LOG.warn("Fellowship {}: no roster from an acting coordinator for {} s; this node gives it up", m.id,
                     TimeUnit.NANOSECONDS.toSeconds(ORPHAN_NANOS));
             Roster r = m.roster;
-            broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
+            rosterChanges.broadcast(m,
+                    new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
             return;
         }
@@ -1075,27 +915,6 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
 
     // ---------------------------------------------------------------- leave and dissolve
 
-    private void onLeave(Membership m, NodeId who, Frame.Leave leave) {
-        m.leftAnnounced.put(who, leave);
-        m.tried.put(who, loop.nanoTime()); // withdrew its resources: not invited straight back
-        LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
-        if (m.isCoordinator()) {
-            advance(m);
-            recruiter.recruit(m);
-        } else {
-            check(m);
-        }
-    }
-
-    private void onDissolve(Membership m, NodeId who, Frame.Dissolve d) {
-        if (!who.equals(m.roster.coordinator()) || d.epoch() < m.roster.epoch()) {
-            stale.incrementAndGet();
-            return;
-        }
-        LOG.info("Fellowship {} was dissolved by its coordinator {}", m.id, who.shortId());
-        dropLocally(m, FellowshipEvent.Type.DISSOLVED);
-    }
-
     @Override
     public void leave(Membership m) throws FellowshipException {
         onLoop("leave fellowship " + m.id, () -> {
@@ -1105,7 +924,8 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
             LOG.info("Leaving fellowship {}", m.id);
             invitations.left(m.id);
             Roster r = m.roster;
-            broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
+            rosterChanges.broadcast(m,
+                    new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
         });
     }
@@ -1121,18 +941,10 @@ public final class FellowshipEngine implements FellowshipService, Membership.Own
                 return;
             }
             LOG.info("Dissolving fellowship {}", m.id);
-            broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+            rosterChanges.broadcast(m, new Frame.Dissolve(m.id, m.roster.epoch()));
             recruiter.tellInvited(m);
             dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         });
-    }
-
-    private void broadcastFrame(Membership m, Frame frame) {
-        for (FellowshipMember x : m.roster.members()) {
-            if (!x.node().equals(self())) {
-                linkTo(m, x).send(frame);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- messaging (see Messenger)

@@ -62,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * is decrypted, decoded, checked against the roster and delivered on it, with no hand-off
  * between threads.
  *
+ * <p>The engine is the loop, the whiteboard and the dispatch: each frame, Ring event and API
+ * call goes to the class whose step it is, each reaching the engine through a {@code Host} of
+ * its own: {@link Recruiter} (the coordinator invites), {@link Invitations} (a candidate
+ * answers and waits for its welcome), {@link RosterChanges} (rosters made, checked, installed
+ * and acknowledged), {@link Candidacy} (elections) and {@link Messenger} (messages). The
+ * engine itself creates and forgets {@link Membership}s and runs the periodic check.
+ *
  * <p><b>Coordinator rule.</b> A roster names its coordinator and epoch. (1) A node takes over
  * a new epoch only with votes from a strict majority of the current roster (members that
  * announced their leave do not count); each member votes at most once per epoch, and only

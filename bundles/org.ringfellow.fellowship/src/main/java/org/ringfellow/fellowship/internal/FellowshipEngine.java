@@ -1,17 +1,12 @@
 package org.ringfellow.fellowship.internal;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +42,6 @@ import org.ringfellow.api.node.NodeStore;
 import org.ringfellow.api.node.Resources;
 import org.ringfellow.api.ring.Endpoint;
 import org.ringfellow.api.ring.Member;
-import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.ResourceQuery;
 import org.ringfellow.api.ring.Ring;
 import org.ringfellow.api.ring.RingEvent;
@@ -58,7 +52,6 @@ import org.ringfellow.fellowship.internal.tls.ChannelCredentials;
 import org.ringfellow.fellowship.internal.tls.PeerIdentity;
 import org.ringfellow.fellowship.internal.tls.Purpose;
 import org.ringfellow.fellowship.internal.wire.Frame;
-import org.ringfellow.fellowship.internal.wire.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +61,13 @@ import org.slf4j.LoggerFactory;
  * The loop is a Netty event loop, and the only one of this node's fellowship channels: a frame
  * is decrypted, decoded, checked against the roster and delivered on it, with no hand-off
  * between threads.
+ *
+ * <p>The engine is the loop, the whiteboard and the dispatch: each frame, Ring event and API
+ * call goes to the class whose step it is, each reaching the engine through a {@code Host} of
+ * its own: {@link Recruiter} (the coordinator invites), {@link Invitations} (a candidate
+ * answers and waits for its welcome), {@link RosterChanges} (rosters made, checked, installed
+ * and acknowledged), {@link Candidacy} (elections) and {@link Messenger} (messages). The
+ * engine itself creates and forgets {@link Membership}s and runs the periodic check.
  *
  * <p><b>Coordinator rule.</b> A roster names its coordinator and epoch. (1) A node takes over
  * a new epoch only with votes from a strict majority of the current roster (members that
@@ -82,14 +82,11 @@ import org.slf4j.LoggerFactory;
  * The price: a fellowship that lost half or more of its members stops repairing itself until
  * they come back, and a two-member fellowship cannot survive the crash of its coordinator.
  */
-public final class FellowshipEngine implements FellowshipService, AutoCloseable {
+public final class FellowshipEngine implements FellowshipService, Membership.Owner, AutoCloseable {
 
     static final Logger LOG = LoggerFactory.getLogger(FellowshipEngine.class);
-    private static final long TRIED_FORGET_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int FORMER_NOTICES = 5;
-    /** A member the Ring calls alive but that acknowledges no roster (not even the refreshes) this long is gone. */
-    private static final long SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
     /**
      * A member that hears no roster from an acting coordinator, and coordinates nothing itself,
      * this long gives the fellowship up (a member removed while cut off, whose news nobody left can
@@ -100,6 +97,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final NodeIdentity identity;
     private final Ring ring;
     private final Reservations reservations;
+    /** The rosters and votes kept across a crash; its writes run off the loop. */
+    private final MembershipStore store;
     private final NodeService node;
     private volatile Settings settings;
     /** The engine's thread and clock; in a node, the event loop that also runs every channel connection. */
@@ -110,11 +109,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private final RosterSignatures signatures;
     /** Standing for an epoch, votes asked, granted and counted. */
     private final Candidacy candidacy;
+    /** Finding candidates, inviting them, their answers, the founding's end. */
+    private final Recruiter recruiter;
+    /** The roster as it changes: made, sent, checked, installed, acknowledged. */
+    private final RosterChanges rosterChanges;
+    /** Invitations this node received: decided, and each accepted one a lease until its welcome. */
+    private final Invitations invitations;
     private final Map<FellowshipId, Membership> fellowships = new ConcurrentHashMap<>();
-    private final Map<FellowshipId, Accepted> accepted = new ConcurrentHashMap<>();
-    /** Fellowships this node left by choice, and when: it does not rejoin them straight away. */
-    private final Map<FellowshipId, Long> recentlyLeft = new ConcurrentHashMap<>();
-    private static final long REJOIN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private final AtomicLong correlations = new AtomicLong(new SecureRandom().nextLong() & Long.MAX_VALUE);
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong nonMember = new AtomicLong();
@@ -130,9 +131,6 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     private volatile boolean closed;
     /** How long a caller's {@code leave}, {@code resize} or {@code dissolve} waits for the engine's thread. */
     volatile Duration callTimeout = Duration.ofSeconds(10);
-
-    private record Accepted(NodeId founder, long correlation, FellowshipSpec spec) {
-    }
 
 
     /**
@@ -178,8 +176,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         this.node = node;
         this.identity = node.identity();
         this.ring = ring;
-        this.reservations = storeWriter == null ? new Reservations(node, store, identity.id().shortId())
-                : new Reservations(node, store, storeWriter);
+        this.reservations = new Reservations(node);
+        this.store = storeWriter == null ? new MembershipStore(store, identity.id().shortId())
+                : new MembershipStore(store, storeWriter);
         this.settings = settings;
         this.loop = scheduler;
         this.transport = transports.create(this::admit, this::onFrame);
@@ -217,12 +216,203 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
             @Override
             public void publish(Membership m, Roster first) {
-                FellowshipEngine.this.publish(m, first, Optional.empty());
+                rosterChanges.publish(m, first, Optional.empty());
             }
 
             @Override
             public void violation() {
                 violations.incrementAndGet();
+            }
+        }, signatures);
+        this.recruiter = new Recruiter(new Recruiter.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public void schedule(String what, Runnable task, long delayMillis) {
+                loop.schedule(() -> guarded(what, task), delayMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public long nextCorrelation() {
+                return FellowshipEngine.this.nextCorrelation();
+            }
+
+            @Override
+            public List<Member> find(ResourceQuery query) {
+                return ring.find(query);
+            }
+
+            @Override
+            public Link invitationLink(NodeId candidate, Endpoint at) {
+                return transport.link(candidate, at, Purpose.INVITE);
+            }
+
+            @Override
+            public void closeLinks(java.util.function.Predicate<Link> which) {
+                transport.closeWhere(which);
+            }
+
+            @Override
+            public java.util.Collection<Membership> memberships() {
+                return fellowships.values();
+            }
+
+            @Override
+            public void advance(Membership m) {
+                rosterChanges.advance(m);
+            }
+
+            @Override
+            public void broadcast(Membership m, Frame frame) {
+                rosterChanges.broadcast(m, frame);
+            }
+
+            @Override
+            public void drop(Membership m, FellowshipEvent.Type why) {
+                dropLocally(m, why);
+            }
+        }, signatures);
+        this.rosterChanges = new RosterChanges(new RosterChanges.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public Link linkTo(Membership m, FellowshipMember member) {
+                return FellowshipEngine.this.linkTo(m, member);
+            }
+
+            @Override
+            public boolean alive(NodeId node) {
+                return FellowshipEngine.this.alive(node);
+            }
+
+            @Override
+            public boolean judging() {
+                return ring.view().isRunning();
+            }
+
+            @Override
+            public void keep(Membership m) {
+                FellowshipEngine.this.keep(m);
+            }
+
+            @Override
+            public void drop(Membership m, FellowshipEvent.Type why) {
+                dropLocally(m, why);
+            }
+
+            @Override
+            public void removed(Membership m, NodeId member) {
+                failRequests(m.id, Optional.of(member), "member " + member.shortId() + " left the fellowship");
+                transport.closeWhere(l -> l.node().equals(member) && l.purpose().equals(Purpose.of(m.id)));
+            }
+
+            @Override
+            public void recruit(Membership m) {
+                recruiter.recruit(m);
+            }
+
+            @Override
+            public void check(Membership m) {
+                FellowshipEngine.this.check(m);
+            }
+
+            @Override
+            public void violation(Link link, String what) {
+                FellowshipEngine.this.violation(link, what);
+            }
+
+            @Override
+            public void stale() {
+                stale.incrementAndGet();
+            }
+
+            @Override
+            public void unproven() {
+                unproven.incrementAndGet();
+            }
+        }, signatures);
+        this.invitations = new Invitations(new Invitations.Host() {
+            @Override
+            public NodeId self() {
+                return FellowshipEngine.this.self();
+            }
+
+            @Override
+            public long nanoTime() {
+                return loop.nanoTime();
+            }
+
+            @Override
+            public void schedule(String what, Runnable task, long delayMillis) {
+                loop.schedule(() -> guarded(what, task), delayMillis, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public Optional<Membership> membership(FellowshipId id) {
+                return Optional.ofNullable(fellowships.get(id));
+            }
+
+            @Override
+            public int memberships() {
+                return fellowships.size();
+            }
+
+            @Override
+            public Optional<String> refusal(NodeId founder, FellowshipSpec spec, int memberships) {
+                // the engine's settings, not the constructor's: the policy changes while the engine runs
+                return Admission.refusal(FellowshipEngine.this.settings.policy(), founder, spec, memberships,
+                        reservations.total(), node.contributed());
+            }
+
+            @Override
+            public void reserve(FellowshipId id, Resources reservation) {
+                reservations.reserve(id, reservation);
+            }
+
+            @Override
+            public void release(FellowshipId id) {
+                FellowshipEngine.this.release(id);
+            }
+
+            @Override
+            public Endpoint advertised() {
+                return advertised;
+            }
+
+            @Override
+            public Duration welcomeTimeout() {
+                return FellowshipEngine.this.settings.welcomeTimeout();
+            }
+
+            @Override
+            public void violation(Link link, String what) {
+                FellowshipEngine.this.violation(link, what);
+            }
+
+            @Override
+            public void joined(FellowshipSpec spec, Frame.RosterUpdate welcome) {
+                FellowshipEngine.this.joined(spec, welcome);
+            }
+
+            @Override
+            public void dissolved(Membership m) {
+                dropLocally(m, FellowshipEvent.Type.DISSOLVED);
             }
         }, signatures);
         this.messenger = new Messenger(new Messenger.Host() {
@@ -266,14 +456,14 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         publishChannel(s.advertisedHost().isPresent() ? advertised.toString() : Integer.toString(bound.getPort()));
         // Memberships do not survive a restart. Tell the members of each fellowship this node was in
         // (their rosters still list it) that it left, so they replace it without waiting for the Ring.
-        reservations.rosters().forEach((id, encoded) -> {
-            Optional<Long> voted = reservations.keptVote(id);
+        store.kept().forEach((id, encoded) -> {
+            Optional<Long> voted = store.keptVote(id);
             loop.execute(() -> guarded("leave after restart", () -> leaveAfterRestart(id, encoded, voted)));
         });
-        reservations.dropLegacy();
+        store.dropLegacy();
         reservations.all().keySet().forEach(id -> {
             LOG.info("Releasing the reservation for fellowship {} left from an earlier run", id);
-            reservations.release(id);
+            release(id);
         });
         long tick = s.tick().toMillis();
         loop.scheduleWithFixedDelay(() -> guarded("tick", this::tick), tick, tick, TimeUnit.MILLISECONDS);
@@ -286,7 +476,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         settings = settings.withPolicy(policy);
     }
 
-    NodeId self() {
+    @Override
+    public NodeId self() {
         return identity.id();
     }
 
@@ -308,7 +499,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.put("drop.protocol-violation", violations.get());
         m.put("drop.unsolicited-reply", messenger.unsolicited());
         m.put("drop.unproven-roster", unproven.get());
-        m.put("store.write-failures", reservations.writeFailures());
+        m.put("store.write-failures", store.writeFailures());
         return m;
     }
 
@@ -355,7 +546,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     /** Hands an event of one fellowship to the whiteboard listeners (on the engine's thread). */
-    void toWatchers(FellowshipEvent event) {
+    @Override
+    public void toWatchers(FellowshipEvent event) {
         for (FellowshipListener l : watchers) {
             notify(l, event);
         }
@@ -379,13 +571,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         transport.close();
         loop.shutdown();
-        reservations.close();
+        store.close();
         messenger.close();
     }
 
     private void leaveAfterRestart(FellowshipId id, String encoded, Optional<Long> voted) {
         try {
-            Frame f = FrameCodec.decode(Unpooled.wrappedBuffer(Base64.getDecoder().decode(encoded)));
+            Frame f = MembershipStore.decode(encoded);
             if (f instanceof Frame.RosterUpdate ru && ru.roster().fellowship().equals(id)
                     && signatures.verify(ru.roster(), ru.signature())) {
                 LOG.info("This node was in fellowship {} before it restarted; telling its {} members it left", id,
@@ -406,9 +598,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     }
 
     private void keep(Membership m) {
-        ByteBuf buf = Unpooled.buffer();
-        FrameCodec.encode(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), buf);
-        reservations.keepRoster(m.id, Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(buf)), m.votedEpoch);
+        store.keep(new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes), m.votedEpoch);
+    }
+
+    /** Releases the node's reservation for a fellowship and forgets what is kept of it. */
+    private void release(FellowshipId id) {
+        store.forget(id);
+        reservations.release(id);
     }
 
     // ---------------------------------------------------------------- FellowshipService
@@ -417,7 +613,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
     public CompletionStage<Fellowship> create(FellowshipSpec spec) {
         CompletableFuture<Fellowship> result = new CompletableFuture<>();
         loop.execute(() -> guarded("create", () -> {
-            if (fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())) {
+            if (fellowships.containsKey(spec.id()) || invitations.pending(spec.id())) {
                 result.completeExceptionally(new FellowshipException("this node already belongs to fellowship "
                         + spec.id()));
                 return;
@@ -441,7 +637,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             keep(m);
             m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
             LOG.info("Founding fellowship {} with {} members", spec.id(), spec.targetSize());
-            recruit(m);
+            recruiter.recruit(m);
         }));
         return result;
     }
@@ -490,13 +686,13 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         }
         if (link.purpose().fellowship().isEmpty()) {
             if (link.inbound() && frame instanceof Frame.Invite f) {
-                onInvite(link, f);
+                invitations.onInvite(link, f);
             } else if (link.inbound() && frame instanceof Frame.RosterUpdate f) {
-                onWelcome(link, f);
+                invitations.onWelcome(link, f);
             } else if (!link.inbound() && frame instanceof Frame.Answer f) {
-                onAnswer(link, f);
+                recruiter.onAnswer(link, f);
             } else if (link.inbound() && frame instanceof Frame.Dissolve f) {
-                onDissolveNotice(link, f);
+                invitations.onDissolveNotice(link, f);
             } else {
                 violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the invitation channel");
             }
@@ -506,7 +702,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         Membership m = fellowships.get(id);
         if (m != null && !m.gone && !m.isMember(link.node()) && m.former.containsKey(link.node())
                 && frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
-            onRoster(m, link, f);
+            rosterChanges.onRoster(m, link, f);
             return;
         }
         if (m == null || m.gone || !m.isMember(link.node())) {
@@ -518,17 +714,17 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         if (frame instanceof Frame.Message f && f.fellowship().equals(id)) {
             onMessage(m, link.node(), f);
         } else if (frame instanceof Frame.RosterUpdate f && f.roster().fellowship().equals(id)) {
-            onRoster(m, link, f);
+            rosterChanges.onRoster(m, link, f);
         } else if (frame instanceof Frame.VoteRequest f && f.fellowship().equals(id)) {
             candidacy.onVoteRequest(m, link, f);
         } else if (frame instanceof Frame.Vote f && f.fellowship().equals(id)) {
             candidacy.onVote(m, link.node(), f);
         } else if (frame instanceof Frame.Ack f && f.fellowship().equals(id)) {
-            onAck(m, link.node(), f);
+            rosterChanges.onAck(m, link.node(), f);
         } else if (frame instanceof Frame.Leave f && f.fellowship().equals(id)) {
-            onLeave(m, link.node(), f);
+            rosterChanges.onLeave(m, link.node(), f);
         } else if (frame instanceof Frame.Dissolve f && f.fellowship().equals(id)) {
-            onDissolve(m, link.node(), f);
+            rosterChanges.onDissolve(m, link.node(), f);
         } else {
             violation(link, "unexpected " + frame.getClass().getSimpleName() + " on the channel of " + id);
         }
@@ -540,324 +736,28 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         link.close();
     }
 
-    // ---------------------------------------------------------------- formation: candidate side
+    // ---------------------------------------------------------------- joining, resizing, forgetting (see Invitations, Recruiter, RosterChanges)
 
-    private void onInvite(Link link, Frame.Invite invite) {
-        if (!invite.founder().equals(link.node())
-                || !signatures.verifyInvite(link.peer().nodeKey(), invite)) {
-            violation(link, "an invitation not signed by the peer that sent it");
-            return;
-        }
-        FellowshipSpec spec = invite.spec();
-        long now = loop.nanoTime();
-        recentlyLeft.values().removeIf(t -> now - t > REJOIN_PAUSE_NANOS);
-        Optional<String> refusal = fellowships.containsKey(spec.id()) || accepted.containsKey(spec.id())
-                ? Optional.of("this node already belongs to fellowship " + spec.id())
-                : recentlyLeft.containsKey(spec.id()) ? Optional.of("this node left fellowship " + spec.id()
-                        + " less than a minute ago")
-                : Admission.refusal(settings.policy(), invite.founder(), spec, fellowships.size() + accepted.size(),
-                        reservations.total(), node.contributed());
-        if (refusal.isEmpty()) {
-            try {
-                reservations.reserve(spec.id(), spec.reservation());
-            } catch (RuntimeException e) {
-                refusal = Optional.of("the node refused the reservation: " + e.getMessage());
-            }
-        }
-        if (refusal.isPresent()) {
-            LOG.info("Refused the invitation of {} to fellowship {}: {}", invite.founder().shortId(), spec.id(),
-                    refusal.get());
-            link.send(new Frame.Answer(invite.correlation(), false, clip(refusal.get()), "", 0));
-            return;
-        }
-        Accepted a = new Accepted(invite.founder(), invite.correlation(), spec);
-        accepted.put(spec.id(), a);
-        Endpoint me = advertised;
-        link.send(new Frame.Answer(invite.correlation(), true, "", me.host(), me.port()));
-        LOG.info("Accepted the invitation of {} to fellowship {}", invite.founder().shortId(), spec.id());
-        loop.schedule(() -> guarded("welcome timeout", () -> {
-            if (accepted.remove(spec.id(), a) && !fellowships.containsKey(spec.id())) {
-                reservations.release(spec.id());
-                LOG.info("No roster came for fellowship {}; its reservation is released", spec.id());
-            }
-        }), settings.welcomeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void onWelcome(Link link, Frame.RosterUpdate update) {
+    /** The founder's welcome came (see {@link Invitations}): this node is a member, holding that roster. */
+    private void joined(FellowshipSpec spec, Frame.RosterUpdate update) {
         Roster r = update.roster();
-        Accepted a = accepted.get(r.fellowship());
-        if (a == null || !a.founder().equals(link.node()) || !r.coordinator().equals(link.node())
-                || !signatures.verify(r, update.signature()) || !r.contains(self())) {
-            violation(link, "a roster nobody asked for");
-            return;
-        }
-        accepted.remove(r.fellowship());
-        Membership m = new Membership(this, a.spec(), r, update.signature());
+        Membership m = new Membership(this, spec, r, update.signature());
         m.heardCoordinatorNanos = loop.nanoTime();
         m.rosterVotes = update.votes();
         fellowships.put(r.fellowship(), m);
         keep(m);
-        acknowledge(m);
+        rosterChanges.acknowledge(m);
         m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(self()), Optional.empty());
         LOG.info("Joined fellowship {} (roster version {}, {} members)", r.fellowship(), r.version(),
                 r.members().size());
     }
 
     /**
-     * The inviter dissolved a fellowship this node accepted to join: the reservation made on
-     * accepting is released at once (not at the welcome timeout), and if the welcome came
-     * first, the membership ends as a dissolve on the fellowship's own channel would end it.
-     */
-    private void onDissolveNotice(Link link, Frame.Dissolve notice) {
-        FellowshipId id = notice.fellowship();
-        Accepted a = accepted.get(id);
-        if (a != null && a.founder().equals(link.node()) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
-            reservations.release(id);
-            LOG.info("Fellowship {} was dissolved by {} before it welcomed this node; its reservation is released",
-                    id, link.node().shortId());
-        }
-        Membership m = fellowships.get(id);
-        if (m != null && !m.gone && m.roster.coordinator().equals(link.node()) && notice.epoch() >= m.roster.epoch()) {
-            LOG.info("Fellowship {} was dissolved by its coordinator {}", id, link.node().shortId());
-            dropLocally(m, FellowshipEvent.Type.DISSOLVED);
-        }
-    }
-
-    /**
-     * Releases at once the reservation of an accepted invitation whose inviter the Ring says is
-     * dead or gone: its welcome will not come.
-     */
-    private void inviterGone(NodeId who) {
-        accepted.forEach((id, a) -> {
-            if (a.founder().equals(who) && accepted.remove(id, a) && !fellowships.containsKey(id)) {
-                reservations.release(id);
-                LOG.info("The inviter {} of fellowship {} is gone; the reservation made on accepting is released",
-                        who.shortId(), id);
-            }
-        });
-    }
-
-    // ---------------------------------------------------------------- formation and repair: coordinator side
-
-    private void recruit(Membership m) {
-        if (m.gone || !m.isCoordinator()) {
-            return;
-        }
-        long now = loop.nanoTime();
-        if (m.founding.isEmpty()) {
-            m.tried.values().removeIf(t -> now - t > TRIED_FORGET_NANOS);
-            m.invitedAt.keySet().removeIf(n -> !m.outstanding.containsKey(n) && !m.tried.containsKey(n)
-                    && m.joins.stream().noneMatch(j -> j.member().node().equals(n)) && !m.isMember(n));
-        }
-        // Formed once every member acknowledged the full roster: a member whose welcome (on the invitation
-        // link) is still in flight would otherwise miss what the founder sends next on the fellowship link,
-        // a dissolve for instance, and linger.
-        if (m.founding.isPresent() && m.roster.members().size() >= m.spec.targetSize()
-                && m.roster.members().stream().allMatch(x -> x.node().equals(self())
-                        || m.acked.getOrDefault(x.node(), -1L) >= m.roster.version())) {
-            CompletableFuture<Fellowship> f = m.founding.get();
-            m.founding = Optional.empty();
-            m.founded = true;
-            LOG.info("Fellowship {} is formed with {} members", m.id, m.roster.members().size());
-            f.complete(m);
-            return;
-        }
-        int needed = m.spec.targetSize() - m.roster.members().size() - m.outstanding.size() - m.joins.size();
-        if (needed <= 0) {
-            return;
-        }
-        Set<NodeId> exclude = new HashSet<>(m.spec.requirement().exclude());
-        m.roster.members().forEach(x -> exclude.add(x.node()));
-        exclude.addAll(m.outstanding.keySet());
-        exclude.addAll(m.tried.keySet());
-        exclude.add(self());
-        ResourceQuery q = m.spec.requirement();
-        List<Member> found = ring.find(new ResourceQuery(q.minimumFree(), q.anyDriver(), q.runtimes(), q.labels(), exclude,
-                Math.min(ResourceQuery.MAX_LIMIT, needed * 4 + 4)));
-        int invited = 0;
-        for (Member c : found) {
-            if (invited == needed) {
-                break;
-            }
-            if (exclude.contains(c.id())) {
-                continue;
-            }
-            if (invite(m, c)) {
-                invited++;
-            }
-        }
-        if (invited == 0 && m.outstanding.isEmpty() && m.joins.isEmpty() && m.founding.isPresent()) {
-            int have = m.roster.members().size();
-            abortFounding(m, "only " + have + " of " + m.spec.targetSize() + " members could be recruited"
-                    + (m.refusals.isEmpty() ? ": no other member matches the requirement"
-                            : "; refusals: " + String.join("; ", m.refusals)));
-        }
-    }
-
-    private boolean invite(Membership m, Member candidate) {
-        Optional<Endpoint> at = channelOf(candidate);
-        if (at.isEmpty()) {
-            m.tried.put(candidate.id(), loop.nanoTime());
-            return false;
-        }
-        long correlation = nextCorrelation();
-        Frame.Invite unsigned = new Frame.Invite(m.spec, self(), correlation, new byte[0]);
-        Frame.Invite invite = new Frame.Invite(m.spec, self(), correlation, signatures.signInvite(unsigned));
-        if (!transport.link(candidate.id(), at.get(), Purpose.INVITE).send(invite)) {
-            m.tried.put(candidate.id(), loop.nanoTime());
-            return false;
-        }
-        m.outstanding.put(candidate.id(), correlation);
-        m.invitedAt.put(candidate.id(), at.get());
-        loop.schedule(() -> guarded("invite timeout", () -> {
-            if (m.outstanding.remove(candidate.id(), correlation)) {
-                m.tried.put(candidate.id(), loop.nanoTime());
-                m.refusals.add(candidate.id().shortId() + ": no answer within " + m.spec.inviteTimeout().toMillis()
-                        + " ms");
-                recruit(m);
-            }
-        }), m.spec.inviteTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return true;
-    }
-
-    private void onAnswer(Link link, Frame.Answer answer) {
-        NodeId candidate = link.node();
-        Membership m = fellowships.values().stream()
-                .filter(x -> Long.valueOf(answer.correlation()).equals(x.outstanding.get(candidate)))
-                .findFirst().orElse(null);
-        // The invitation link is only for this exchange: close it once no invitation to that node is pending.
-        loop.schedule(() -> guarded("close invitation link", () -> {
-            if (fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(candidate)
-                    || x.joins.stream().anyMatch(j -> j.member().node().equals(candidate)))) {
-                link.close();
-            }
-        }), 5, TimeUnit.SECONDS);
-        if (m == null) {
-            return; // late: the invitation timed out already
-        }
-        m.outstanding.remove(candidate);
-        if (!answer.accepted()) {
-            m.tried.put(candidate, loop.nanoTime());
-            m.refusals.add(candidate.shortId() + ": " + answer.reason());
-            recruit(m);
-            return;
-        }
-        Endpoint at;
-        try {
-            at = new Endpoint(answer.host(), answer.port());
-        } catch (IllegalArgumentException e) {
-            m.tried.put(candidate, loop.nanoTime());
-            recruit(m);
-            return;
-        }
-        if (m.gone || !m.isCoordinator()) {
-            return; // the candidate's reservation expires with its welcome timeout
-        }
-        m.joins.add(new Membership.PendingJoin(new FellowshipMember(candidate, link.peer().keyBase64(), at), link));
-        advance(m);
-        recruit(m);
-    }
-
-    private void abortFounding(Membership m, String reason) {
-        CompletableFuture<Fellowship> f = m.founding.orElseThrow();
-        m.founding = Optional.empty();
-        LOG.warn("Founding fellowship {} failed: {}", m.id, reason);
-        broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
-        tellInvited(m);
-        dropLocally(m, FellowshipEvent.Type.DISSOLVED);
-        f.completeExceptionally(new FellowshipException("fellowship " + m.id + " was not formed: " + reason));
-    }
-
-    /** Signs, installs and sends a new roster; a joiner gets it on its invitation link. */
-    private void publish(Membership m, Roster next, Optional<Link> welcome) {
-        Roster old = m.roster;
-        byte[] sig = signatures.sign(next);
-        install(m, next, sig, m.rosterVotes);
-        Frame.RosterUpdate frame = new Frame.RosterUpdate(next, sig, m.rosterVotes);
-        for (FellowshipMember x : next.members()) {
-            if (x.node().equals(self())) {
-                continue;
-            }
-            if (welcome.isPresent() && welcome.get().node().equals(x.node())) {
-                welcome.get().send(frame);
-            } else {
-                linkTo(m, x).send(frame);
-            }
-        }
-        for (FellowshipMember x : old.members()) {
-            if (!next.contains(x.node()) && !x.node().equals(self())) {
-                linkTo(m, x).send(frame); // tells the removed member, if it can still hear
-            }
-        }
-    }
-
-    private void removeMembers(Membership m, Set<NodeId> gone) {
-        List<FellowshipMember> members = m.roster.members().stream().filter(x -> !gone.contains(x.node())).toList();
-        if (members.size() == m.roster.members().size()) {
-            return;
-        }
-        LOG.info("Fellowship {}: removing {}", m.id, gone.stream().map(NodeId::shortId).toList());
-        publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members), Optional.empty());
-    }
-
-    /**
-     * Makes the next roster change, if the current roster is acknowledged by a majority of its
-     * members: one member in or out at a time, so that the majorities of any two rosters a
-     * member may hold overlap, and a coordinator cut off from the others cannot shrink its
-     * roster into a majority of its own.
-     */
-    private void advance(Membership m) {
-        if (m.gone || !m.isCoordinator() || !committed(m)) {
-            return;
-        }
-        if (!m.joins.isEmpty()) {
-            Membership.PendingJoin j = m.joins.remove(0);
-            if (m.roster.contains(j.member().node())) {
-                return;
-            }
-            List<FellowshipMember> members = new ArrayList<>(m.roster.members());
-            members.add(j.member());
-            publish(m, new Roster(m.id, m.roster.version() + 1, m.roster.epoch(), self(), members),
-                    Optional.of(j.welcome()));
-            recruit(m); // completes the founding once the target size is reached
-            return;
-        }
-        long now = loop.nanoTime();
-        long versionBefore = m.roster.version();
-        m.roster.members().forEach(x -> m.lastHeard.putIfAbsent(x.node(), now)); // the silence clock starts
-        // A down Ring knows nobody: while it is, nobody is judged (as the periodic check does), and
-        // only a member that announced its leave goes; an acknowledgement arriving then must not
-        // evict the others as dead (RingDownTest)
-        boolean judging = ring.view().isRunning();
-        m.roster.members().stream().map(FellowshipMember::node)
-                .filter(n -> !n.equals(self()) && (m.leftAnnounced.containsKey(n)
-                        || judging && (!alive(n) || now - m.lastHeard.get(n) > SILENCE_NANOS)))
-                .findFirst().ifPresent(n -> {
-                    if (alive(n) && !m.leftAnnounced.containsKey(n)) {
-                        LOG.warn("Fellowship {}: member {} has acknowledged nothing for {} s; removing it", m.id,
-                                n.shortId(), TimeUnit.NANOSECONDS.toSeconds(SILENCE_NANOS));
-                    }
-                    removeMembers(m, Set.of(n));
-                });
-        if (m.roster.version() == versionBefore && m.roster.members().size() > m.spec.targetSize()) {
-            // resized down: the last member in roster order leaves first, never the coordinator
-            List<FellowshipMember> ms = m.roster.members();
-            for (int i = ms.size() - 1; i >= 0; i--) {
-                if (!ms.get(i).node().equals(self())) {
-                    LOG.info("Fellowship {}: above its target size {}; removing {}", m.id, m.spec.targetSize(),
-                            ms.get(i).node().shortId());
-                    removeMembers(m, Set.of(ms.get(i).node()));
-                    break;
-                }
-            }
-        }
-    }
-
-    /**
      * Changes the target size (coordinator only): growing recruits on the next round, shrinking
-     * removes one member per acknowledged roster.
+     * removes one member per acknowledged roster ({@link RosterChanges#retarget}).
      */
-    void resize(Membership m, int size) throws FellowshipException {
+    @Override
+    public void resize(Membership m, int size) throws FellowshipException {
         if (size < 1 || size > FellowshipSpec.MAX_SIZE) {
             throw new FellowshipException("fellowship size must be 1.." + FellowshipSpec.MAX_SIZE + ", got " + size);
         }
@@ -865,147 +765,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             throw new FellowshipException("only the coordinator may resize fellowship " + m.id + "; it is "
                     + m.roster.coordinator().shortId());
         }
-        onLoop("resize fellowship " + m.id, () -> {
-            if (m.gone) {
-                return;
-            }
-            FellowshipSpec s = m.spec;
-            if (s.targetSize() == size) {
-                return;
-            }
-            m.spec = new FellowshipSpec(s.id(), size, s.requirement(), s.reservation(), s.inviteTimeout());
-            LOG.info("Fellowship {}: target size {} -> {}", m.id, s.targetSize(), size);
-            advance(m);
-            recruit(m);
-        });
-    }
-
-    /** Tells whether a majority of the roster (not counting members that announced their leave) holds it. */
-    private boolean committed(Membership m) {
-        long version = m.roster.version();
-        List<NodeId> ackers = ackers(m);
-        long holders = ackers.stream().filter(n -> n.equals(self()) || m.acked.getOrDefault(n, -1L) >= version)
-                .count();
-        return holders >= majority(ackers);
-    }
-
-    private void onAck(Membership m, NodeId from, Frame.Ack ack) {
-        if (!m.isCoordinator() || ack.epoch() != m.roster.epoch()) {
-            return;
-        }
-        m.acked.merge(from, ack.version(), Math::max);
-        m.lastHeard.put(from, loop.nanoTime());
-        advance(m);
-        if (m.founding.isPresent()) {
-            recruit(m); // completes the founding once everyone holds the full roster
-        }
-    }
-
-    /** Tells the coordinator this member holds its roster. */
-    private void acknowledge(Membership m) {
-        Roster r = m.roster;
-        if (!r.coordinator().equals(self())) {
-            m.member(r.coordinator()).ifPresent(c -> linkTo(m, c).send(new Frame.Ack(m.id, r.epoch(), r.version())));
-        }
-    }
-
-    // ---------------------------------------------------------------- roster
-
-    private void onRoster(Membership m, Link link, Frame.RosterUpdate update) {
-        Roster r = update.roster();
-        Roster cur = m.roster;
-        if (!link.node().equals(r.coordinator()) || !signatures.verify(r, update.signature())) {
-            violation(link, "a roster not signed by the coordinator that sent it");
-            return;
-        }
-        if (r.equals(cur)) {
-            m.heardCoordinatorNanos = loop.nanoTime();
-            acknowledge(m); // the periodic refresh: acknowledge again, in case the first ack was lost
-            return;
-        }
-        // A new epoch's coordinator proves it was elected: signed votes of a majority of the roster this
-        // node holds. A member that signs a roster naming itself coordinator of a later epoch has no such proof.
-        // A roster that removes this node needs none: leaving never makes a second coordinator, and a member
-        // whose roster drifted during a partition could not check the proof against it (it would linger).
-        if (r.epoch() > cur.epoch() && r.contains(self()) && !proven(m, r, update.votes())) {
-            unproven.incrementAndGet();
-            violation(link, "a roster of epoch " + r.epoch() + " without a majority's signed votes for "
-                    + r.coordinator().shortId());
-            return;
-        }
-        // A roster that removes this node is safe to accept from any later epoch: leaving never makes
-        // a second coordinator. Otherwise the epoch must be at least the one this node voted in.
-        boolean newer = r.epoch() > cur.epoch() ? r.epoch() >= m.votedEpoch || !r.contains(self())
-                : r.epoch() == cur.epoch() && r.coordinator().equals(cur.coordinator()) && r.version() > cur.version();
-        if (!newer) {
-            stale.incrementAndGet();
-            LOG.debug("Fellowship {}: ignored roster v{} e{} from {}; holding v{} e{}, voted e{}", m.id, r.version(),
-                    r.epoch(), link.node().shortId(), cur.version(), cur.epoch(), m.votedEpoch);
-            return;
-        }
-        install(m, r, update.signature(), update.votes());
-    }
-
-    /**
-     * Tells whether {@code votes} prove that {@code r}'s coordinator won {@code r}'s epoch: valid
-     * signatures over (fellowship, epoch, coordinator) from a strict majority of the members of the
-     * roster this node holds (not counting those that announced their leave). Keys come from that
-     * roster, or from members this node saw removed (a coordinator may have removed a voter just
-     * before a partition), never from the roster being checked.
-     */
-    private boolean proven(Membership m, Roster r, Map<NodeId, byte[]> votes) {
-        // Not the electorate of an election: installing a proven roster makes no second coordinator, so
-        // this check needs no more than to stop a member that names itself without votes; and the
-        // winner's votes were counted over its own roster, which may differ from this node's by one change.
-        return signatures.proven(m.id, r, votes, ackers(m),
-                n -> m.member(n).or(() -> Optional.ofNullable(m.former.get(n))));
-    }
-
-    private void install(Membership m, Roster next, byte[] sig, Map<NodeId, byte[]> votes) {
-        Roster old = m.roster;
-        m.heardCoordinatorNanos = loop.nanoTime();
-        m.setRoster(next);
-        m.rosterSignature = sig;
-        m.rosterVotes = votes;
-        m.votedEpoch = Math.max(m.votedEpoch, next.epoch());
-        if (next.epoch() > old.epoch()) {
-            m.election = Optional.empty();
-            m.goneSinceNanos = 0;
-            m.acked.clear();
-            m.joins.clear();
-            m.lastHeard.clear();
-        }
-        if (!next.coordinator().equals(self())) {
-            m.acting = false;
-        }
-        if (!next.contains(self())) {
-            LOG.info("This node is no longer in the roster of fellowship {}", m.id);
-            dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
-            return;
-        }
-        keep(m);
-        acknowledge(m);
-        m.leftAnnounced.keySet().retainAll(next.members().stream().map(FellowshipMember::node).collect(Collectors.toSet()));
-        for (FellowshipMember x : old.members()) {
-            if (!next.contains(x.node())) {
-                m.former.put(x.node(), x);
-                failRequests(m.id, Optional.of(x.node()), "member " + x.node().shortId() + " left the fellowship");
-                transport.closeWhere(l -> l.node().equals(x.node()) && l.purpose().equals(Purpose.of(m.id)));
-                m.emit(FellowshipEvent.Type.MEMBER_LEFT, Optional.of(x.node()), Optional.empty());
-            }
-        }
-        for (FellowshipMember x : next.members()) {
-            if (!old.contains(x.node())) {
-                m.lastHeard.put(x.node(), loop.nanoTime());
-                m.former.remove(x.node());
-                m.formerTold.remove(x.node());
-                m.emit(FellowshipEvent.Type.MEMBER_JOINED, Optional.of(x.node()), Optional.empty());
-            }
-        }
-        if (!old.coordinator().equals(next.coordinator())) {
-            LOG.info("Fellowship {}: coordinator {} at epoch {}", m.id, next.coordinator().shortId(), next.epoch());
-            m.emit(FellowshipEvent.Type.COORDINATOR_CHANGED, Optional.of(next.coordinator()), Optional.empty());
-        }
+        onLoop("resize fellowship " + m.id, () -> rosterChanges.retarget(m, size));
     }
 
     /** Forgets a fellowship here: reservation released, requests failed, links closed soon. */
@@ -1016,7 +776,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         m.gone = true;
         m.acting = false;
         fellowships.remove(m.id, m);
-        reservations.release(m.id);
+        release(m.id);
         failRequests(m.id, Optional.empty(), "this node is no longer in fellowship " + m.id);
         m.founding.ifPresent(f -> f.completeExceptionally(new FellowshipException("fellowship " + m.id + " ended")));
         m.founding = Optional.empty();
@@ -1026,7 +786,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 && !fellowships.containsKey(m.id)), 2, TimeUnit.SECONDS);
     }
 
-    // ---------------------------------------------------------------- coordinator succession
+    // ---------------------------------------------------------------- the periodic check and succession (see Candidacy)
 
     private void tick() {
         // Liveness comes from this node's Ring view. With its Ring member down the view is empty,
@@ -1065,9 +825,9 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                         alive, eligible.size());
                 return;
             }
-            advance(m);
+            rosterChanges.advance(m);
             if (m.founding.isEmpty()) {
-                recruit(m);
+                recruiter.recruit(m);
             }
             // Anti-entropy: a roster lost with a broken connection reaches its member on the next round.
             long now = loop.nanoTime();
@@ -1075,7 +835,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             if (now - m.lastRefreshNanos > REFRESH_NANOS) {
                 m.lastRefreshNanos = now;
                 Frame.RosterUpdate current = new Frame.RosterUpdate(m.roster, m.rosterSignature, m.rosterVotes);
-                broadcastFrame(m, current);
+                rosterChanges.broadcast(m, current);
                 for (FellowshipMember x : List.copyOf(m.former.values())) {
                     if (alive(x.node())) {
                         linkTo(m, x).send(current);
@@ -1093,7 +853,8 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
             LOG.warn("Fellowship {}: no roster from an acting coordinator for {} s; this node gives it up", m.id,
                     TimeUnit.NANOSECONDS.toSeconds(ORPHAN_NANOS));
             Roster r = m.roster;
-            broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
+            rosterChanges.broadcast(m,
+                    new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
             return;
         }
@@ -1108,7 +869,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * belongs to.
      */
     private void afterVoteKept(Membership m, long epoch, Runnable then) {
-        reservations.keepVote(m.id, Math.max(epoch, m.votedEpoch), () -> {
+        store.keepVote(m.id, Math.max(epoch, m.votedEpoch), () -> {
             try {
                 loop.execute(() -> guarded("vote", () -> {
                     if (!m.gone) {
@@ -1143,7 +904,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         loop.execute(() -> guarded("ring event", () -> {
             NodeId who = event.member().id();
             if (event.type() == RingEvent.Type.DEAD || event.type() == RingEvent.Type.LEFT) {
-                inviterGone(who);
+                invitations.inviterGone(who);
             }
             for (Membership m : List.copyOf(fellowships.values())) {
                 if (event.type() == RingEvent.Type.JOINED || event.type() == RingEvent.Type.ALIVE) {
@@ -1161,41 +922,23 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
 
     // ---------------------------------------------------------------- leave and dissolve
 
-    private void onLeave(Membership m, NodeId who, Frame.Leave leave) {
-        m.leftAnnounced.put(who, leave);
-        m.tried.put(who, loop.nanoTime()); // withdrew its resources: not invited straight back
-        LOG.info("Fellowship {}: member {} leaves", m.id, who.shortId());
-        if (m.isCoordinator()) {
-            advance(m);
-            recruit(m);
-        } else {
-            check(m);
-        }
-    }
-
-    private void onDissolve(Membership m, NodeId who, Frame.Dissolve d) {
-        if (!who.equals(m.roster.coordinator()) || d.epoch() < m.roster.epoch()) {
-            stale.incrementAndGet();
-            return;
-        }
-        LOG.info("Fellowship {} was dissolved by its coordinator {}", m.id, who.shortId());
-        dropLocally(m, FellowshipEvent.Type.DISSOLVED);
-    }
-
-    void leave(Membership m) throws FellowshipException {
+    @Override
+    public void leave(Membership m) throws FellowshipException {
         onLoop("leave fellowship " + m.id, () -> {
             if (m.gone) {
                 return;
             }
             LOG.info("Leaving fellowship {}", m.id);
-            recentlyLeft.put(m.id, loop.nanoTime());
+            invitations.left(m.id);
             Roster r = m.roster;
-            broadcastFrame(m, new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
+            rosterChanges.broadcast(m,
+                    new Frame.Leave(m.id, r.epoch(), r.version(), Math.max(r.epoch(), m.votedEpoch)));
             dropLocally(m, FellowshipEvent.Type.MEMBER_LEFT);
         });
     }
 
-    void dissolve(Membership m) throws FellowshipException {
+    @Override
+    public void dissolve(Membership m) throws FellowshipException {
         if (!m.isCoordinator()) {
             throw new FellowshipException("only the coordinator may dissolve fellowship " + m.id + "; it is "
                     + m.roster.coordinator().shortId());
@@ -1205,38 +948,10 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
                 return;
             }
             LOG.info("Dissolving fellowship {}", m.id);
-            broadcastFrame(m, new Frame.Dissolve(m.id, m.roster.epoch()));
-            tellInvited(m);
+            rosterChanges.broadcast(m, new Frame.Dissolve(m.id, m.roster.epoch()));
+            recruiter.tellInvited(m);
             dropLocally(m, FellowshipEvent.Type.DISSOLVED);
         });
-    }
-
-    /**
-     * Tells every candidate this node invited, on the invitation channel, that the fellowship is
-     * dissolved: one that accepted holds a reservation, and its welcome may be in flight or not
-     * sent yet, so the dissolve on the fellowship's channel (for roster members) may miss it.
-     */
-    private void tellInvited(Membership m) {
-        Frame.Dissolve notice = new Frame.Dissolve(m.id, m.roster.epoch());
-        Set<NodeId> told = Set.copyOf(m.invitedAt.keySet());
-        m.invitedAt.forEach((node, at) -> {
-            if (!node.equals(self())) {
-                transport.link(node, at, Purpose.INVITE).send(notice);
-            }
-        });
-        // the invitation links are only for such exchanges: close them once flushed, if nothing else is pending
-        loop.schedule(() -> guarded("close invitation links", () -> transport.closeWhere(l -> !l.inbound()
-                && l.purpose().equals(Purpose.INVITE) && told.contains(l.node())
-                && fellowships.values().stream().noneMatch(x -> x.outstanding.containsKey(l.node())
-                        || x.joins.stream().anyMatch(j -> j.member().node().equals(l.node()))))), 5, TimeUnit.SECONDS);
-    }
-
-    private void broadcastFrame(Membership m, Frame frame) {
-        for (FellowshipMember x : m.roster.members()) {
-            if (!x.node().equals(self())) {
-                linkTo(m, x).send(frame);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- messaging (see Messenger)
@@ -1249,20 +964,24 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         messenger.deliver(m, from, msg.kind(), msg.topic(), msg.correlation(), msg.payload());
     }
 
-    void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
+    @Override
+    public void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException {
         messenger.send(m, to, topic, payload);
     }
 
-    void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
+    @Override
+    public void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException {
         messenger.broadcast(m, topic, payload);
     }
 
-    CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
+    @Override
+    public CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
             Duration timeout) {
         return messenger.request(m, to, topic, payload, timeout);
     }
 
-    void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
+    @Override
+    public void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException {
         messenger.reply(m, request, payload);
     }
 
@@ -1294,22 +1013,7 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
      * node published (a port on its Ring address, or host:port), else the default port.
      */
     static Optional<Endpoint> channelOf(Member member) {
-        Map<String, String> labels = member.advert().labels();
-        String label = labels.get(Settings.CHANNEL_LABEL);
-        String published = labels.get(Labels.FELLOWSHIP);
-        try {
-            if (label != null) {
-                return Optional.of(Endpoint.parse(label));
-            }
-            if (published != null) {
-                return Optional.of(published.indexOf(':') < 0
-                        ? new Endpoint(member.address().host(), Integer.parseInt(published))
-                        : Endpoint.parse(published));
-            }
-            return Optional.of(new Endpoint(member.address().host(), Settings.DEFAULT_PORT));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Recruiter.channelOf(member);
     }
 
     private long nextCorrelation() {
@@ -1379,9 +1083,5 @@ public final class FellowshipEngine implements FellowshipService, AutoCloseable 
         } catch (RuntimeException e) {
             LOG.error("Fellowship {} failed", what, e);
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() > 512 ? s.substring(0, 512) : s;
     }
 }

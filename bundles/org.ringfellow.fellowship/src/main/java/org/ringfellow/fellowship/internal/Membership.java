@@ -31,7 +31,33 @@ import org.ringfellow.fellowship.internal.tls.Purpose;
  */
 final class Membership implements Fellowship {
 
-    final FellowshipEngine engine;
+    /**
+     * What a membership needs of the engine that holds it: this node, the whiteboard, and the
+     * calls of the {@link Fellowship} API, which the engine carries out.
+     */
+    interface Owner {
+        NodeId self();
+
+        /** Hands an event of this fellowship to the whiteboard listeners (on the engine's thread). */
+        void toWatchers(FellowshipEvent event);
+
+        void send(Membership m, NodeId to, String topic, byte[] payload) throws FellowshipException;
+
+        void broadcast(Membership m, String topic, byte[] payload) throws FellowshipException;
+
+        CompletionStage<FellowshipMessage> request(Membership m, NodeId to, String topic, byte[] payload,
+                Duration timeout);
+
+        void reply(Membership m, FellowshipMessage request, byte[] payload) throws FellowshipException;
+
+        void leave(Membership m) throws FellowshipException;
+
+        void dissolve(Membership m) throws FellowshipException;
+
+        void resize(Membership m, int targetSize) throws FellowshipException;
+    }
+
+    private final Owner engine;
     final FellowshipId id;
     /** The spec; its target size changes when the coordinator resizes. */
     volatile FellowshipSpec spec;
@@ -120,7 +146,7 @@ final class Membership implements Fellowship {
         }
     }
 
-    Membership(FellowshipEngine engine, FellowshipSpec spec, Roster roster, byte[] signature) {
+    Membership(Owner engine, FellowshipSpec spec, Roster roster, byte[] signature) {
         this.engine = engine;
         this.id = spec.id();
         this.spec = spec;

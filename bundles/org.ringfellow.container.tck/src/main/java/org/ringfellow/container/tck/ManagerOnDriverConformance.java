@@ -37,8 +37,9 @@ import org.ringfellow.api.node.Resources;
 
 /**
  * The node's container manager over a real driver: containers outlive their driver and the JVM
- * that started them, a node killed with {@code kill -9} reconciles with what the engine holds,
- * and the node's contribution bounds what starts. Extend it in a driver's tests, next to
+ * that started them, a node killed with {@code kill -9} reconciles with what the engine holds
+ * (a start the kill cut is destroyed, never adopted), and the node's contribution bounds what
+ * starts. Extend it in a driver's tests, next to
  * {@link ContainerDriverConformance}; the manager itself comes from the subclass (the kit does
  * not depend on the manager's bundle).
  */

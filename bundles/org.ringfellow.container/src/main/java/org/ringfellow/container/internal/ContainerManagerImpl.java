@@ -127,6 +127,11 @@ public final class ContainerManagerImpl implements ContainerManager {
                 LOG.log(Level.WARNING, "ignoring unreadable container record " + e.getKey(), ex);
             }
         }
+        List<String> cut = containers.values().stream().filter(c -> StoredContainer.STARTING.equals(c.phase()))
+                .map(c -> c.id() + " on " + c.driverType()).sorted().toList();
+        if (!cut.isEmpty()) {
+            LOG.info("starts cut when the node stopped, undone as their driver arrives: " + cut);
+        }
         if (images instanceof FileImageStore fis) {
             fis.usage(this::userOf);
         }

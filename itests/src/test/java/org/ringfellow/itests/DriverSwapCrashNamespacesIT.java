@@ -28,8 +28,9 @@ import org.ringfellow.itests.NamespaceRing.FellowshipRow;
  * spec on LXC), and the node is killed with SIGKILL in the middle, then restarted. Two points of
  * the swap, one test each: {@code stopped} (as soon as the runc container's init process is
  * gone: stopped on runc, not yet started on LXC) and {@code starting} (as soon as the LXC
- * driver has made the container's directory in its lxcpath: the start on LXC under way; a
- * defect found and not fixed, so that test runs only with {@code -Dresilience.knownDefects=true}).
+ * driver has made the container's directory in its lxcpath: the start on LXC under way, which
+ * the restarted node must undo: the LXC driver removes the directory it never finished, the
+ * manager destroys and forgets the record left "starting" instead of adopting it).
  *
  * <p>Then, on every node: the containers in both engines (the runc root's {@code runc list},
  * the LXC driver's lxcpath, and any {@code lxc-execute} process still running for it) are
@@ -74,16 +75,14 @@ public class DriverSwapCrashNamespacesIT {
     }
 
     /**
-     * Found, not fixed (docs/reliability.md, "Defects found"): a node killed while its container
-     * starts on LXC keeps, after its restart, the exited LXC container of its old part (an
-     * orphan the manager lists), and its new part of the app does not run. Skipped unless
-     * {@code -Dresilience.knownDefects=true}.
+     * Defect 5 of docs/reliability.md, fixed: a node killed while its container started on LXC
+     * kept, after its restart, the half-started LXC container (adopted as an exited container
+     * under the name its new part needs, or a directory without config that took the name for
+     * good).
      */
     @Test
     public void givenTheCalculatorOnRunc_whenItsNodeIsKilledWhileItStartsOnLxcMidSwap_thenNoOrphanInEitherEngineNoStaleReservationAndTheAppRunsOrIsAbsent()
             throws Exception {
-        assumeTrue("found, not fixed: a node killed while its container starts on LXC keeps an exited LXC "
-                + "container (run with -Dresilience.knownDefects=true)", Boolean.getBoolean("resilience.knownDefects"));
         try {
             startWithTheCalculator();
             swapAndKill(3, "starting");

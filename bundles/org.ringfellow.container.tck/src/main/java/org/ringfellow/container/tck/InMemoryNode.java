@@ -120,6 +120,18 @@ public final class InMemoryNode implements NodeService {
     public static final class Store implements NodeStore {
         private final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
 
+        /**
+         * A copy of everything the store holds now, which later changes of this store do not
+         * touch: what a node killed at this moment finds on its disk when it restarts.
+         *
+         * @return the copy
+         */
+        public Store copy() {
+            Store c = new Store();
+            data.forEach((ns, m) -> c.data.put(ns, new ConcurrentHashMap<>(m)));
+            return c;
+        }
+
         @Override
         public Namespace namespace(String namespace) {
             Map<String, String> m = data.computeIfAbsent(namespace, k -> new ConcurrentHashMap<>());

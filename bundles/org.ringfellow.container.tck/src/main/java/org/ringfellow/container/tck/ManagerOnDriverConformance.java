@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +37,9 @@ import org.ringfellow.api.node.Resources;
 
 /**
  * The node's container manager over a real driver: containers outlive their driver and the JVM
- * that started them, a node killed with {@code kill -9} reconciles with what the engine holds,
- * and the node's contribution bounds what starts. Extend it in a driver's tests, next to
+ * that started them, a node killed with {@code kill -9} reconciles with what the engine holds
+ * (a start the kill cut is destroyed, never adopted), and the node's contribution bounds what
+ * starts. Extend it in a driver's tests, next to
  * {@link ContainerDriverConformance}; the manager itself comes from the subclass (the kit does
  * not depend on the manager's bundle).
  */
@@ -209,6 +212,62 @@ public abstract class ManagerOnDriverConformance {
         assertEquals(List.of("kept"), driver().listOwned(nodeId));
         ProcessHandle.of(orphanPid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
         assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false), "orphan still runs");
+    }
+
+    @Test
+    void givenANodeKilledWhileItsDriverStartedAContainer_whenItRestarts_thenTheCutStartIsDestroyedNotAdopted()
+            throws Exception {
+        // what the node's store holds at a kill during a start: the record "starting"
+        Map<String, InMemoryNode.Store> atTheKill = new java.util.HashMap<>();
+        ContainerDriver real = driver();
+        ContainerDriver dying = (ContainerDriver) Proxy.newProxyInstance(ContainerDriver.class.getClassLoader(),
+                new Class<?>[] {ContainerDriver.class}, (proxy, method, args) -> {
+                    String name = method.getName().equals("start") ? ((ContainerSpec) args[0]).name() : "";
+                    if (name.equals("early")) {
+                        // killed before the engine made anything
+                        atTheKill.put(name, store.copy());
+                        throw new DriverException(DriverException.Kind.FAILED, "the node is killed");
+                    }
+                    try {
+                        Object out = method.invoke(real, args);
+                        if (name.equals("cut")) {
+                            // killed once the engine made and started it, before the driver answered
+                            atTheKill.put(name, store.copy());
+                        }
+                        return out;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Manager before = newManager(node, store, images);
+        before.bind().accept(dying, props());
+        before.containers().run(sleeper("kept"));
+        long keptPid = pid("kept");
+        assertThrows(DriverException.class, () -> before.containers().run(sleeper("early")));
+        before.containers().run(sleeper("cut"));
+        long cutPid = pid("cut");
+
+        Manager cut = newManager(node, atTheKill.get("cut"), images);
+        cut.bind().accept(driver(), props());
+        assertEquals(List.of("kept"), cut.containers().list().stream().map(ContainerInfo::id).toList(),
+                "a start the node did not see end is not adopted");
+        assertEquals(keptPid, pid("kept"));
+        // whatever the engine made of the cut start is gone: its process, and the container itself
+        assertEquals(List.of("kept"), driver().listOwned(nodeId));
+        ProcessHandle.of(cutPid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertFalse(ProcessHandle.of(cutPid).map(ProcessHandle::isAlive).orElse(false), "the cut start still runs");
+
+        Manager early = newManager(node, atTheKill.get("early"), images);
+        early.bind().accept(driver(), props());
+        assertEquals(List.of("kept"), early.containers().list().stream().map(ContainerInfo::id).toList(),
+                "a start cut before the engine made anything is forgotten");
+        assertEquals(ContainerState.RUNNING, early.containers().get("kept").orElseThrow().state());
+        // the names are free: the caller, which never got an answer, starts them again
+        early.containers().run(sleeper("early"));
+        early.containers().run(sleeper("cut"));
+        assertEquals(List.of(ContainerState.RUNNING, ContainerState.RUNNING, ContainerState.RUNNING),
+                early.containers().list().stream().map(ContainerInfo::state).toList());
+        assertEquals(List.of("cut", "early", "kept"), driver().listOwned(nodeId).stream().sorted().toList());
     }
 
     @Test

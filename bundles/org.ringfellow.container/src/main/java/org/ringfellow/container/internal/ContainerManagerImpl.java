@@ -51,7 +51,9 @@ import org.ringfellow.container.image.FileImageStore;
  * Tracks the container drivers through the whiteboard and keeps every container's handle and
  * spec in the node store. A container is written as {@code starting} before its driver is
  * asked, so a node killed at any point finds it again on start: reconciliation adopts what the
- * engine holds and removes what only the engine holds, leaving no orphan and no duplicate.
+ * engine holds of the containers that finished starting, destroys what the engine made of a
+ * start the node did not see end (no caller ever got its handle), and removes what only the
+ * engine holds, leaving no orphan and no duplicate.
  * Only strings are kept about a driver's containers; the driver object is held only while it
  * is bound.
  */
@@ -92,6 +94,11 @@ public final class ContainerManagerImpl implements ContainerManager {
     private final Map<String, LatencyHistogram> startLatencies = new ConcurrentHashMap<>();
     private final Map<String, StoredContainer> containers = new ConcurrentHashMap<>();
     private final Set<String> unreconciled = ConcurrentHashMap.newKeySet();
+    /**
+     * The containers this manager instance is starting now: a {@code starting} record not in it
+     * is a start cut by the node's death (or the manager's), which reconciliation undoes.
+     */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Serialises changes of the container table; engine calls run outside it except reservations. */
     private final Object lock = new Object();
     private volatile String configuredDefault;
@@ -119,6 +126,11 @@ public final class ContainerManagerImpl implements ContainerManager {
             } catch (Exception ex) {
                 LOG.log(Level.WARNING, "ignoring unreadable container record " + e.getKey(), ex);
             }
+        }
+        List<String> cut = containers.values().stream().filter(c -> StoredContainer.STARTING.equals(c.phase()))
+                .map(c -> c.id() + " on " + c.driverType()).sorted().toList();
+        if (!cut.isEmpty()) {
+            LOG.info("starts cut when the node stopped, undone as their driver arrives: " + cut);
         }
         if (images instanceof FileImageStore fis) {
             fis.usage(this::userOf);
@@ -204,7 +216,10 @@ public final class ContainerManagerImpl implements ContainerManager {
         }
     }
 
-    /** Adopts what the engine holds for this node, forgets what it lost, removes what only it holds. */
+    /**
+     * Adopts what the engine holds for this node, forgets what it lost, removes what only it
+     * holds, and undoes every start that was cut.
+     */
     void reconcile(String type, ContainerDriver driver) {
         String nodeId = node.identity().id().hex();
         Set<String> owned;
@@ -218,16 +233,22 @@ public final class ContainerManagerImpl implements ContainerManager {
             return;
         }
         unreconciled.remove(type);
+        boolean retry = false;
         synchronized (lock) {
             for (StoredContainer c : List.copyOf(containers.values())) {
                 if (!c.driverType().equals(type)) {
                     continue;
                 }
+                if (StoredContainer.STARTING.equals(c.phase())) {
+                    // never adopted: whoever asked for it never got an answer and starts it again
+                    owned.remove(c.id());
+                    if (!inFlight.contains(c.id()) && !undoCutStart(c, driver)) {
+                        retry = true;
+                    }
+                    continue;
+                }
                 if (!owned.contains(c.id())) {
-                    if (StoredContainer.STARTING.equals(c.phase())) {
-                        // the node died before the engine made it: nothing to adopt
-                        forget(c.id());
-                    } else if (!c.gone()) {
+                    if (!c.gone()) {
                         put(c.withGone());
                     }
                     continue;
@@ -258,6 +279,36 @@ public final class ContainerManagerImpl implements ContainerManager {
                 }
             }
         }
+        if (retry && unreconciled.add(type)) {
+            LOG.warning("driver " + type + " keeps a start that was cut; will try again on the next listing");
+        }
+    }
+
+    /**
+     * Destroys in its engine whatever a start the node did not see end made (nothing, a
+     * half-made container, or a running one) and forgets its record, so that its name is free
+     * again. Called with the lock held.
+     *
+     * @return false if the engine failed to destroy it: the record stays, to be tried again
+     */
+    private boolean undoCutStart(StoredContainer c, ContainerDriver driver) {
+        try {
+            driver.destroy(c.handle());
+        } catch (DriverException e) {
+            if (e.kind() != Kind.NOT_FOUND) {
+                LOG.log(Level.WARNING, "cannot remove container " + c.id() + " on " + c.driverType()
+                        + ", whose start was cut", e);
+                return false;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "driver " + c.driverType() + " failed to remove container " + c.id()
+                    + ", whose start was cut", e);
+            return false;
+        }
+        LOG.warning("removed container " + c.id() + " on " + c.driverType() + ": its start was cut (the node "
+                + "stopped before the driver answered), and it is never adopted");
+        forget(c.id());
+        return true;
     }
 
     @Override
@@ -324,26 +375,32 @@ public final class ContainerManagerImpl implements ContainerManager {
             }
             checkResources(spec);
             record = StoredContainer.starting(spec, driverType, image.name());
+            inFlight.add(record.id());
             put(record);
         }
         ContainerHandle handle;
+        StoredContainer started;
         long startNanos = System.nanoTime();
         try {
-            handle = driver.start(spec);
-            startLatencies.computeIfAbsent(driverType, t -> new LatencyHistogram(START_BOUNDS))
-                    .record(System.nanoTime() - startNanos);
-        } catch (DriverException | RuntimeException e) {
+            try {
+                handle = driver.start(spec);
+                startLatencies.computeIfAbsent(driverType, t -> new LatencyHistogram(START_BOUNDS))
+                        .record(System.nanoTime() - startNanos);
+            } catch (DriverException | RuntimeException e) {
+                synchronized (lock) {
+                    forget(spec.name());
+                }
+                if (e instanceof DriverException de) {
+                    throw de;
+                }
+                throw new DriverException(Kind.FAILED, "driver " + driverType + " failed: " + e, e);
+            }
+            started = record.started(handle);
             synchronized (lock) {
-                forget(spec.name());
+                put(started);
             }
-            if (e instanceof DriverException de) {
-                throw de;
-            }
-            throw new DriverException(Kind.FAILED, "driver " + driverType + " failed: " + e, e);
-        }
-        StoredContainer started = record.started(handle);
-        synchronized (lock) {
-            put(started);
+        } finally {
+            inFlight.remove(record.id());
         }
         return new ContainerInfo(started.id(), driverType, ContainerState.RUNNING, spec.image(), image.name(),
                 spec.limits(), handle.startedAt(), Optional.empty());
@@ -453,7 +510,10 @@ public final class ContainerManagerImpl implements ContainerManager {
     public void destroy(String id) throws DriverException {
         StoredContainer c = record(id);
         if (!c.gone()) {
-            attached(c).destroy(c.handle());
+            // a start that was cut and whose removal failed at reconciliation may be removed by hand
+            ContainerDriver d = StoredContainer.STARTING.equals(c.phase()) && !inFlight.contains(id)
+                    ? driver(c.driverType()) : attached(c);
+            d.destroy(c.handle());
         }
         synchronized (lock) {
             forget(id);

@@ -132,14 +132,61 @@ class ContainerManagerImplTest {
         ContainerManagerImpl after = manager("");
         after.bindDriver(new Fakes.Driver("runc", engine), Fakes.props("runc"));
 
-        assertEquals(List.of("orphan"), engine.destroyed);
+        // a start that was cut is destroyed in the engine, never adopted: nobody got its handle
+        assertEquals(List.of("half", "never", "orphan"), engine.destroyed.stream().sorted().toList());
+        assertFalse(engine.owners.containsKey("half"));
         assertTrue(engine.owners.containsKey("foreign"), "another node's container must be left alone");
-        assertEquals(Map.of("half", ContainerState.RUNNING, "kept", ContainerState.RUNNING, "lost",
-                ContainerState.GONE), Map.copyOf(after.list().stream().collect(
-                        java.util.stream.Collectors.toMap(ContainerInfo::id, ContainerInfo::state))));
-        // a gone container does not block its name
+        assertEquals(Map.of("kept", ContainerState.RUNNING, "lost", ContainerState.GONE), Map.copyOf(after.list()
+                .stream().collect(java.util.stream.Collectors.toMap(ContainerInfo::id, ContainerInfo::state))));
+        assertEquals(Set.of("kept", "lost"), store.namespace(ContainerManagerImpl.NAMESPACE).entries().keySet());
+        // neither a gone container nor a cut start blocks its name
         after.run(spec("lost", 64));
         assertEquals(ContainerState.RUNNING, after.get("lost").orElseThrow().state());
+        after.run(spec("half", 64));
+        assertEquals(ContainerState.RUNNING, after.get("half").orElseThrow().state());
+    }
+
+    @Test
+    void givenACutStartTheEngineCannotRemove_thenItsRecordStaysAndTheNextListingRemovesIt() throws Exception {
+        StoredContainer half = StoredContainer.starting(spec("half", 64), "lxc", "app");
+        store.namespace(ContainerManagerImpl.NAMESPACE).put("half", half.toJson());
+        engine.owners.put("half", Fakes.NODE);
+        ContainerManagerImpl m = manager("");
+        Fakes.Driver d = new Fakes.Driver("lxc", engine);
+        d.failDestroys = true;
+        m.bindDriver(d, Fakes.props("lxc"));
+        assertTrue(d.recovered.isEmpty(), "a cut start must not be adopted");
+        assertTrue(engine.owners.containsKey("half"));
+        DriverException e = assertThrows(DriverException.class, () -> m.run(spec("half", 64), "lxc"));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+
+        d.failDestroys = false;
+        assertTrue(m.list().isEmpty());
+        assertEquals(List.of("half"), engine.destroyed);
+        assertTrue(store.namespace(ContainerManagerImpl.NAMESPACE).entries().isEmpty());
+    }
+
+    @Test
+    void givenAStartUnderWay_whenItsDriverIsBoundAgain_thenTheStartIsNotUndone() throws Exception {
+        ContainerManagerImpl m = manager("");
+        Fakes.Driver first = new Fakes.Driver("runc", engine);
+        first.startGate = new java.util.concurrent.CountDownLatch(1);
+        m.bindDriver(first, Fakes.props("runc"));
+        java.util.concurrent.CompletableFuture<ContainerInfo> run = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return m.run(spec("slow", 64));
+                    } catch (DriverException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        assertTrue(first.startReached.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        // a replacement instance arrives while the start is under way (a configuration change)
+        m.bindDriver(new Fakes.Driver("runc", engine), Fakes.props("runc"));
+        assertTrue(engine.destroyed.isEmpty(), "a start under way in this manager is not a cut one");
+        first.startGate.countDown();
+        assertEquals(ContainerState.RUNNING, run.get(30, java.util.concurrent.TimeUnit.SECONDS).state());
+        assertEquals(ContainerState.RUNNING, m.get("slow").orElseThrow().state());
     }
 
     @Test

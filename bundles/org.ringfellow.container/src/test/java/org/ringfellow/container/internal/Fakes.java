@@ -44,6 +44,10 @@ final class Fakes {
         final Engine engine;
         volatile boolean failStarts;
         volatile boolean engineDown;
+        volatile boolean failDestroys;
+        /** When set, a start waits at it once the engine made the container, before answering. */
+        volatile java.util.concurrent.CountDownLatch startGate;
+        final java.util.concurrent.CountDownLatch startReached = new java.util.concurrent.CountDownLatch(1);
         final List<String> recovered = new ArrayList<>();
 
         Driver(String type, Engine engine) {
@@ -72,6 +76,16 @@ final class Fakes {
                 throw new DriverException(DriverException.Kind.FAILED, "engine said no");
             }
             engine.owners.put(spec.name(), NODE);
+            java.util.concurrent.CountDownLatch gate = startGate;
+            if (gate != null) {
+                startReached.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DriverException(DriverException.Kind.FAILED, "interrupted");
+                }
+            }
             return new ContainerHandle(spec.name(), type, Instant.now(), Map.of("k", "v"));
         }
 
@@ -86,7 +100,10 @@ final class Fakes {
         }
 
         @Override
-        public void destroy(ContainerHandle handle) {
+        public void destroy(ContainerHandle handle) throws DriverException {
+            if (failDestroys) {
+                throw new DriverException(DriverException.Kind.FAILED, "engine cannot remove " + handle.id());
+            }
             engine.owners.remove(handle.id());
             engine.exits.remove(handle.id());
             engine.destroyed.add(handle.id());

@@ -2,9 +2,13 @@ package org.ringfellow.container.lxc.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,6 +67,12 @@ import org.ringfellow.container.host.SeccompPolicy;
  * standard streams are files, never pipes to this JVM, so the container survives the driver, its
  * bundle and the JVM. A stop hook records the cgroup's OOM kill counter before LXC removes the
  * cgroup.
+ *
+ * <p>A start ends by writing the {@code started} marker into the container's directory, once the
+ * workload runs; until then the starting thread holds a lock on its {@code start.lock}. A new
+ * instance of the driver (the node restarted, the bundle updated) destroys, before anything
+ * else, every directory of its lxcpath without the marker whose lock nobody holds: a start cut
+ * by the node's death, whose directory would otherwise take the container's name for good.
  */
 @Component(service = ContainerDriver.class, configurationPid = LxcDriver.PID,
         property = ContainerDriver.TYPE_PROPERTY + "=" + LxcDriver.TYPE)
@@ -74,6 +86,11 @@ public final class LxcDriver extends MonitoredDriver {
 
     private static final Pattern OWNER = Pattern.compile("(?m)^# " + Pattern.quote(OWNER_LABEL) + " = ([0-9a-f]+)$");
     private static final String DEFAULT_PATH = ContainerFiles.DEFAULT_PATH;
+    /** Written into a container's directory as the last step of a start that succeeded. */
+    static final String STARTED = "started";
+    /** Locked by the thread that starts the container, from its directory's creation to the marker. */
+    static final String START_LOCK = "start.lock";
+    private static final Logger LOG = Logger.getLogger(LxcDriver.class.getName());
 
     /** The driver's configuration. */
     @ObjectClassDefinition(name = "Ringfellow LXC driver", description = "Runs containers with the LXC tools.")
@@ -142,6 +159,61 @@ public final class LxcDriver extends MonitoredDriver {
             throw new IllegalStateException("cannot create the LXC driver's state in " + options.stateDir(), e);
         }
         this.monitor = Monitor.installIn(options.stateDir().resolve("bin"));
+        removeUnfinished();
+    }
+
+    /**
+     * Destroys the containers of this node's lxcpath whose start never finished: no
+     * {@code started} marker (nor a {@code pid} file, which a start of an older version wrote
+     * once the workload ran), a config naming this node or none, and no start under way (its
+     * lock is free). The lxcpath is this node's own, inside its data directory.
+     */
+    private void removeUnfinished() {
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(lxcpath)) {
+            dirs = s.filter(d -> ContainerFiles.isId(d.getFileName().toString()) && Files.isDirectory(d)).toList();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list the LXC driver's lxcpath " + lxcpath, e);
+            return;
+        }
+        for (Path dir : dirs) {
+            String id = dir.getFileName().toString();
+            if (finished(dir) || !ownedOrUnowned(dir)) {
+                continue;
+            }
+            try (FileChannel ch = FileChannel.open(dir.resolve(START_LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = ch.tryLock()) {
+                // null: another process is starting it; finished: its start ended meanwhile
+                if (held == null || finished(dir)) {
+                    continue;
+                }
+                LOG.warning("removing LXC container " + id + " from " + lxcpath + ": its start never finished "
+                        + "(no '" + STARTED + "' marker; the node or its driver stopped during the start)");
+                destroy(new ContainerHandle(id, TYPE, Instant.now(), Map.of()));
+            } catch (OverlappingFileLockException e) {
+                // this JVM is starting it (another instance of this driver)
+            } catch (IOException | DriverException | RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot remove the unfinished LXC container " + id, e);
+            }
+        }
+    }
+
+    private static boolean finished(Path dir) {
+        return Files.exists(dir.resolve(STARTED)) || Files.exists(dir.resolve("pid"));
+    }
+
+    /** Whether the directory's config names this node as its owner, or there is no config yet. */
+    private boolean ownedOrUnowned(Path dir) {
+        Path config = dir.resolve("config");
+        if (!Files.exists(config)) {
+            return true;
+        }
+        try {
+            Matcher m = OWNER.matcher(Files.readString(config));
+            return m.find() && m.group(1).equals(nodeId);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -272,11 +344,38 @@ public final class LxcDriver extends MonitoredDriver {
             throw new DriverException(Kind.FAILED, "cannot create the directory of " + spec.name() + ": "
                     + e.getMessage(), e);
         }
+        // held until the start ends, so that no other instance of the driver takes it for a cut one
+        FileChannel lock = null;
+        try {
+            lock = FileChannel.open(dir.resolve(START_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (lock.tryLock() == null) {
+                throw new IOException("another process holds " + dir.resolve(START_LOCK));
+            }
+        } catch (IOException | OverlappingFileLockException e) {
+            // another instance of the driver is removing the directory as unfinished
+            closeQuietly(lock);
+            cleanup(spec.name(), dir);
+            throw new DriverException(Kind.FAILED, "cannot start " + spec.name() + ": its directory was taken "
+                    + "away as it was made (" + e + ")", e);
+        }
         try {
             return launch(spec, dir, rootfs);
         } catch (DriverException | RuntimeException e) {
             cleanup(spec.name(), dir);
             throw e;
+        } finally {
+            closeQuietly(lock);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                // releases the start's lock
+                channel.close();
+            } catch (IOException e) {
+                // nothing more to release
+            }
         }
     }
 
@@ -326,6 +425,9 @@ public final class LxcDriver extends MonitoredDriver {
                     throw new InterruptedException();
                 }
             }
+            // the last step: from here a new instance of the driver takes it for a container, not a cut start
+            ContainerFiles.writeAtomically(dir.resolve(STARTED), (Instant.now() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new DriverException(Kind.FAILED, "cannot start " + id + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

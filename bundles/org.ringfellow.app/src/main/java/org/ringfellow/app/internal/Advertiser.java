@@ -18,6 +18,12 @@ final class Advertiser {
     private static final Logger LOG = LoggerFactory.getLogger(Advertiser.class);
     /** The longest label value the node publishes. */
     static final int MAX_LABEL = 64;
+    /**
+     * Marks a name in the label as an app this node founded and holds the record of without
+     * running a part of it ({@code ~calculator}): not a runner, and its coordinator refuses to
+     * undeploy it until this node dropped the record.
+     */
+    static final String FOUNDER_MARK = "~";
 
     private final NodeService node;
 

@@ -106,6 +106,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     private final Refounder refounder;
     /** Apps being founded again from this node ({@link Refounder}), so that one founding runs at a time. */
     private final Set<String> refounding = ConcurrentHashMap.newKeySet();
+    /** Apps this node founded and holds the record of without being in their fellowship (advertised). */
+    private volatile Set<String> claims = Set.of();
     /** Notified whenever a member status changes, so deploy and scale wake up at once. */
     private final Object statusChanged = new Object();
     private volatile boolean closed;
@@ -328,19 +330,35 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
             throw new AppException("no app named " + name + " is deployed on this node");
         }
         if (f.isEmpty()) {
-            if (refounding.contains(name)) {
+            // held for the whole check and removal, so that no founding of the app starts meanwhile
+            if (!refounding.add(name)) {
                 throw new AppException("app " + name + " is being founded again from this node (its fellowship was "
                         + "lost); run app:undeploy again once app:status shows it running");
             }
-            List<Member> runners = runnersOnTheRing(name);
-            if (!runners.isEmpty()) {
-                throw new AppException("this node left the fellowship of app " + name + " when it restarted; run "
-                        + "app:undeploy on one of its members: " + runners.stream().map(Member::name).toList());
+            try {
+                if (fellowships.get(AppRecord.fellowshipOf(name)).isPresent()) {
+                    throw new AppException("app " + name + " was founded again from this node just now; run "
+                            + "app:undeploy again");
+                }
+                List<Member> runners = runnersOnTheRing(name);
+                // the founder's record outlived the fellowship: only the record is left here
+                removeLocally(name, "undeployed; this node is not in its fellowship");
+                Set<String> left = new java.util.TreeSet<>(claims);
+                if (left.remove(name)) {
+                    claims = Set.copyOf(left);
+                    publishApps();
+                }
+                if (!runners.isEmpty()) {
+                    throw new AppException("removed this node's record of app " + name + " (this node left its "
+                            + "fellowship when it restarted, and will not found it again); the app still runs on its "
+                            + "members: run app:undeploy " + name + " on one of them to stop it: "
+                            + runners.stream().map(Member::name).toList());
+                }
+                LOG.info("App {}: no node on the Ring runs it any more; its record on this node was removed", name);
+                return;
+            } finally {
+                refounding.remove(name);
             }
-            // the founder's record outlived the fellowship (every member restarted or left): only the record is left
-            removeLocally(name, "undeployed; no member of its fellowship is left on the Ring");
-            LOG.info("App {}: no node on the Ring runs it any more; its record on this node was removed", name);
-            return;
         }
         if (!f.get().isCoordinator()) {
             NodeId coordinator = f.get().roster().coordinator();
@@ -721,9 +739,20 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
     /** The Ring label that tells other nodes which apps this node runs parts of (for their ingress). */
     static final String APPS_LABEL = Labels.APPS;
 
-    /** Publishes the names of the apps this node runs parts of. */
+    /**
+     * Publishes the names of the apps this node runs parts of, and, marked
+     * {@value Advertiser#FOUNDER_MARK}, those it founded and holds the record of outside their
+     * fellowship (it would found them again, {@link Refounder}), so that their coordinator refuses
+     * an undeploy that would leave that record behind.
+     */
     private void publishApps() {
-        advertiser.publish(instances.keySet());
+        synchronized (advertiser) {
+            java.util.Set<String> names = new java.util.TreeSet<>(instances.keySet());
+            for (String claim : claims) {
+                names.add(Advertiser.FOUNDER_MARK + claim);
+            }
+            advertiser.publish(names);
+        }
     }
 
     void removeLater(String containerId, String app) {
@@ -757,6 +786,8 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
      */
     private void foundersRound() {
         Map<AppRecord, List<NodeId>> orphans = new java.util.LinkedHashMap<>();
+        Set<String> claimed = new java.util.TreeSet<>();
+        org.ringfellow.api.ring.RingView view = ring.view();
         for (AppRecord r : records.all().values()) {
             if (!r.founder().equals(self().hex())) {
                 continue;
@@ -766,13 +797,32 @@ public final class AppEngine implements AppService, AppGateway, FellowshipListen
                 records.keepRoster(r.name(), f.get().roster().members().stream().map(FellowshipMember::node).toList());
                 continue;
             }
+            if (instances.containsKey(r.name())) {
+                continue;
+            }
+            claimed.add(r.name());
             List<NodeId> last = records.roster(r.name());
             // no roster kept: a deploy still recruiting (it keeps the roster once formed)
-            if (!instances.containsKey(r.name()) && !refounding.contains(r.name()) && !last.isEmpty()) {
+            if (!refounding.contains(r.name()) && !last.isEmpty()) {
+                // the nodes seen running it meanwhile (recruited after this node left) join the roster it
+                // waits for, so that a partition that hides them does not look like a lost fellowship
+                List<NodeId> seen = Refounder.runners(r.name(), self(), view);
+                if (!last.containsAll(seen)) {
+                    Set<NodeId> more = new java.util.TreeSet<>(last);
+                    more.addAll(seen);
+                    if (more.size() <= AppDescriptor.MAX_SIZE) {
+                        records.keepRoster(r.name(), List.copyOf(more));
+                        last = records.roster(r.name());
+                    }
+                }
                 orphans.put(r, last);
             }
         }
-        refounder.tick(orphans, ring.view(), this::refound);
+        if (!claimed.equals(claims)) {
+            claims = Set.copyOf(claimed);
+            publishApps();
+        }
+        refounder.tick(orphans, view, this::refound);
     }
 
     /** Founds the app again from its record, on a worker (the founding recruits and waits). */

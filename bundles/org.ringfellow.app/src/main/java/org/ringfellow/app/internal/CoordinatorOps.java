@@ -11,7 +11,10 @@ import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipMember;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
+import org.ringfellow.api.ring.Member;
+import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.Ring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +71,22 @@ final class CoordinatorOps {
         LOG.info("App {}: scaling from {} to {} member(s)", name, have, size);
     }
 
-    /** Asks every other member to stop its part, removes this node's, and dissolves the fellowship. */
+    /**
+     * Asks every other member to stop its part, removes this node's, and dissolves the fellowship.
+     * Refused while the app's founder is alive on the Ring outside the fellowship (it restarted):
+     * it keeps the app's record and would found the app again once no node runs it
+     * ({@link Refounder}), so it must drop its record first ({@code app:undeploy} there).
+     */
     void undeploy(String name, Fellowship f) throws AppException {
+        String claim = Advertiser.FOUNDER_MARK + name;
+        for (Member m : ring.view().members()) {
+            if (!m.id().equals(self) && m.state() != MemberState.DEAD && java.util.Arrays.asList(m.advert().labels()
+                    .getOrDefault(Labels.APPS, "").split(",")).contains(claim)) {
+                throw new AppException("app " + name + "'s founder " + m.name() + " (" + m.id().shortId()
+                        + ") is not in its fellowship (it restarted) and keeps its record, so it would found it "
+                        + "again: run app:undeploy " + name + " on " + m.name() + " first, then here");
+            }
+        }
         List<CompletableFuture<String>> stops = new ArrayList<>();
         for (FellowshipMember m : f.roster().members()) {
             if (m.node().equals(self)) {

@@ -146,6 +146,18 @@ final class Refounder {
         waiting.keySet().retainAll(names);
     }
 
+    /** The other members, not dead, that advertise a part of the app. */
+    static List<NodeId> runners(String app, NodeId self, RingView view) {
+        List<NodeId> out = new java.util.ArrayList<>();
+        for (Member m : view.members()) {
+            if (!m.id().equals(self) && m.state() != MemberState.DEAD && Arrays.asList(m.advert().labels()
+                    .getOrDefault(Labels.APPS, "").split(",")).contains(app)) {
+                out.add(m.id());
+            }
+        }
+        return out;
+    }
+
     /** Why the app is not founded again yet, or null if this node does not wait for it. */
     String waitingFor(String app) {
         return waiting.get(app);

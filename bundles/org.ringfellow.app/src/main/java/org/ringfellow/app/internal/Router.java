@@ -116,7 +116,7 @@ final class Router {
             }
             int port = port(m.advert().labels().getOrDefault(Labels.HTTP, ""));
             for (String app : Arrays.asList(apps.split(","))) {
-                if (!app.isEmpty()) {
+                if (!app.isEmpty() && !app.startsWith(Advertiser.FOUNDER_MARK)) {
                     byApp.computeIfAbsent(app, k -> new ArrayList<>()).add(new Runner(m, port));
                 }
             }

@@ -388,6 +388,56 @@ class AppEngineOnRuncTest {
         }
     }
 
+    @Test
+    void givenTheFounderRestartedOutsideItsRunningApp_whenAMemberUndeploys_thenItIsRefusedUntilTheFounderDropsItsRecord()
+            throws Exception {
+        TestNode a = node("a");
+        node("b");
+        node("c");
+        node("d");
+        AppStatus s = a.engine.deploy(upperJar(3).toUri(), l -> { });
+        net.kill(a.id);
+        a.engine.close();
+        nodes.remove(a);
+        TestNode a2 = restart(a);
+        TestNode member = members(s).stream().filter(n -> !n.id.equals(a.id)).findFirst().orElseThrow();
+        try {
+            await("the app runs on three others", () -> member.engine.status("upper").map(x -> x.state()
+                    == AppState.RUNNING && x.members().size() == 3 && x.members().stream().noneMatch(m ->
+                            m.node().equals(a.id.hex()))).orElse(false));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + member.engine.status("upper"), e);
+        }
+        List<String> runners = member.engine.status("upper").orElseThrow().members().stream().map(m -> m.node())
+                .sorted().toList();
+
+        // the founder says it holds the record, and counts the recruit it never saw in the roster it waits for
+        await("a advertises its claim and keeps the new members", () -> a2.node.labels()
+                .getOrDefault(AppEngine.APPS_LABEL, "").contains(Advertiser.FOUNDER_MARK + "upper")
+                && a2.store.namespace(AppEngine.STORE_NAMESPACE + ".rosters").get("upper").map(v -> List.of(
+                        v.split(",")).containsAll(runners)).orElse(false));
+        assertTrue(a2.engine.status("upper").orElseThrow().message().contains("runs a part of it"),
+                a2.engine.status("upper").toString());
+
+        AppException refused = assertThrows(AppException.class, () -> member.engine.undeploy("upper"));
+        assertTrue(refused.getMessage().contains("founder a (" + a.id.shortId() + ")")
+                && refused.getMessage().contains("first"), refused.getMessage());
+        AppException dropped = assertThrows(AppException.class, () -> a2.engine.undeploy("upper"));
+        assertTrue(dropped.getMessage().contains("removed this node's record") && dropped.getMessage()
+                .contains("still runs on its members"), dropped.getMessage());
+        assertFalse(a2.node.labels().getOrDefault(AppEngine.APPS_LABEL, "").contains("upper"));
+
+        member.engine.undeploy("upper");
+        for (TestNode n : nodes) {
+            await(n.name + " has removed everything", () -> n.manager.list().isEmpty()
+                    && n.engine.status("upper").isEmpty());
+        }
+        // the founder dropped its record: nothing brings the app back
+        Thread.sleep(2 * AppEngine.STATUS_PERIOD.toMillis());
+        assertTrue(net.serviceOf(a2.id).get(AppRecord.fellowshipOf("upper")).isEmpty());
+        assertTrue(a2.engine.status("upper").isEmpty());
+    }
+
     TestNode restart(TestNode crashed) throws Exception {
         TestNode n = new TestNode(dir, net, crashed, TestNode.RUNC);
         nodes.add(n);
@@ -687,17 +737,16 @@ class AppEngineOnRuncTest {
                     l -> { }));
             assertTrue(again.getMessage().contains("already deployed"), again.getMessage());
 
-            // while another node says it runs a part, the app is not this node's to remove
+            // while another node says it runs a part, this node drops only its record and says where the app runs
             b.node.publishLabel(AppEngine.APPS_LABEL, "upper");
             AppException elsewhere = assertThrows(AppException.class, () -> restarted.undeploy("upper"));
-            assertTrue(elsewhere.getMessage().contains("run app:undeploy on one of its members: [b]"),
-                    elsewhere.getMessage());
-            assertTrue(restarted.status("upper").isPresent());
-
-            b.node.withdrawLabel(AppEngine.APPS_LABEL);
-            restarted.undeploy("upper");
+            assertTrue(elsewhere.getMessage().contains("still runs on its members: run app:undeploy upper on one "
+                    + "of them to stop it: [b]"), elsewhere.getMessage());
             assertTrue(restarted.status("upper").isEmpty());
             assertTrue(a.store.namespace(AppEngine.STORE_NAMESPACE).entries().isEmpty());
+            AppException gone = assertThrows(AppException.class, () -> restarted.undeploy("upper"));
+            assertTrue(gone.getMessage().contains("no app named upper"), gone.getMessage());
+            b.node.withdrawLabel(AppEngine.APPS_LABEL);
             // and the name is free again
             assertEquals(AppState.RUNNING, restarted.deploy(upperJar(1).toUri(), l -> { }).state());
             restarted.undeploy("upper");

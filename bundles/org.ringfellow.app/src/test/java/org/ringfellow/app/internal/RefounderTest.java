@@ -86,6 +86,17 @@ class RefounderTest {
     }
 
     @Test
+    void givenMembersWithLabels_whenRunnersAreAsked_thenOnlyLiveOrSuspectOthersRunningItCountNotAFoundersClaim() {
+        RingView v = view(member(b, MemberState.ALIVE, "upper,x"), member(c, MemberState.SUSPECT, "upper"),
+                member(d, MemberState.DEAD, "upper"));
+        assertEquals(Set.of(b, c), Set.copyOf(Refounder.runners("upper", self, v)));
+        RingView claim = view(member(b, MemberState.ALIVE, Advertiser.FOUNDER_MARK + "upper"),
+                member(c, MemberState.ALIVE, null));
+        assertEquals(List.of(), Refounder.runners("upper", self, claim));
+        assertInstanceOf(Refounder.Found.class, Refounder.decide("upper", roster, self, claim));
+    }
+
+    @Test
     void givenTheConditions_whenTicked_thenFoundedOnlyOnceTheyHeldForTheQuietPeriodAndAgainAfterAFailure() {
         AtomicLong now = new AtomicLong();
         Refounder r = new Refounder(self, Duration.ofSeconds(10), now::get);

@@ -1,15 +1,8 @@
 package org.ringfellow.app.internal;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.TreeSet;
 import org.ringfellow.api.node.Labels;
-import org.ringfellow.api.node.NodeId;
-import org.ringfellow.api.ring.Member;
-import org.ringfellow.api.ring.MemberState;
-import org.ringfellow.api.ring.RingView;
 import org.ringfellow.api.node.NodeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,22 +46,6 @@ final class Advertiser {
             b.append(b.length() == 0 ? "" : ",").append(n);
         }
         return b.toString();
-    }
-
-    /** Whether the member's label names {@code name}: an app it runs a part of, or a founder's claim. */
-    static boolean names(Member m, String name) {
-        return Arrays.asList(m.advert().labels().getOrDefault(Labels.APPS, "").split(",")).contains(name);
-    }
-
-    /** The members other than {@code self}, not dead, whose label names {@code name}. */
-    static List<Member> advertising(RingView view, NodeId self, String name) {
-        List<Member> out = new ArrayList<>();
-        for (Member m : view.members()) {
-            if (!m.id().equals(self) && m.state() != MemberState.DEAD && names(m, name)) {
-                out.add(m);
-            }
-        }
-        return out;
     }
 
     /** Publishes the apps this node runs parts of now; none withdraws the label. */

@@ -11,8 +11,10 @@ import org.ringfellow.api.app.AppException;
 import org.ringfellow.api.fellowship.Fellowship;
 import org.ringfellow.api.fellowship.FellowshipException;
 import org.ringfellow.api.fellowship.FellowshipMember;
+import org.ringfellow.api.node.Labels;
 import org.ringfellow.api.node.NodeId;
 import org.ringfellow.api.ring.Member;
+import org.ringfellow.api.ring.MemberState;
 import org.ringfellow.api.ring.Ring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,12 +78,14 @@ final class CoordinatorOps {
      * ({@link Refounder}), so it must drop its record first ({@code app:undeploy} there).
      */
     void undeploy(String name, Fellowship f) throws AppException {
-        List<Member> founder = Advertiser.advertising(ring.view(), self, Advertiser.FOUNDER_MARK + name);
-        if (!founder.isEmpty()) {
-            Member m = founder.get(0);
-            throw new AppException("app " + name + "'s founder " + m.name() + " (" + m.id().shortId()
-                    + ") is not in its fellowship (it restarted) and keeps its record, so it would found it "
-                    + "again: run app:undeploy " + name + " on " + m.name() + " first, then here");
+        String claim = Advertiser.FOUNDER_MARK + name;
+        for (Member m : ring.view().members()) {
+            if (!m.id().equals(self) && m.state() != MemberState.DEAD && java.util.Arrays.asList(m.advert().labels()
+                    .getOrDefault(Labels.APPS, "").split(",")).contains(claim)) {
+                throw new AppException("app " + name + "'s founder " + m.name() + " (" + m.id().shortId()
+                        + ") is not in its fellowship (it restarted) and keeps its record, so it would found it "
+                        + "again: run app:undeploy " + name + " on " + m.name() + " first, then here");
+            }
         }
         List<CompletableFuture<String>> stops = new ArrayList<>();
         for (FellowshipMember m : f.roster().members()) {

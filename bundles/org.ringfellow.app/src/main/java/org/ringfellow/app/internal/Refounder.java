@@ -1,6 +1,7 @@
 package org.ringfellow.app.internal;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ final class Refounder {
                 continue;
             }
             String apps = m.advert().labels().getOrDefault(Labels.APPS, "");
-            if (Advertiser.names(m, app)) {
+            if (Arrays.asList(apps.split(",")).contains(app)) {
                 return new Wait(name(m) + " runs a part of it");
             }
             if (apps.length() + app.length() + 1 > Advertiser.MAX_LABEL) {
@@ -147,7 +148,14 @@ final class Refounder {
 
     /** The other members, not dead, that advertise a part of the app. */
     static List<NodeId> runners(String app, NodeId self, RingView view) {
-        return Advertiser.advertising(view, self, app).stream().map(Member::id).toList();
+        List<NodeId> out = new java.util.ArrayList<>();
+        for (Member m : view.members()) {
+            if (!m.id().equals(self) && m.state() != MemberState.DEAD && Arrays.asList(m.advert().labels()
+                    .getOrDefault(Labels.APPS, "").split(",")).contains(app)) {
+                out.add(m.id());
+            }
+        }
+        return out;
     }
 
     /** Why the app is not founded again yet, or null if this node does not wait for it. */
